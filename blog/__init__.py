@@ -1,0 +1,157 @@
+"""The application factory."""
+
+import os
+import secrets
+import sqlite3
+import sys
+from pathlib import Path
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import commands, errors, rendering, setup_link
+from .extensions import babel, csrf, db, login_manager, migrate
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_headers(app)
+    register_template_helpers(app)
+    errors.register(app)
+    commands.register(app)
+    if app.config.get("ANNOUNCE_SETUP_LINK", _is_serving()):
+        setup_link.announce_if_no_owner(app)
+    return app
+
+
+def _is_serving() -> bool:
+    """True in `flask run` and gunicorn, not in other commands (they need no setup link)."""
+    program = os.path.basename(sys.argv[0]) if sys.argv else ""
+    return program.startswith("gunicorn") or (program == "flask" and "run" in sys.argv[1:])
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Code defaults, then instance/config.py, then FLASK_* variables, then the test mapping."""
+    app.config.from_object("blog.config")
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            "sqlite:///" + os.path.join(app.instance_path, "blog.sqlite3")
+        )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = generate_secret_key(app)
+    if app.config["HTTPS"]:
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+    if app.config["PROXY_FIX_X_FOR"]:
+        count = int(app.config["PROXY_FIX_X_FOR"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def generate_secret_key(app: Flask) -> str:
+    """Write a random key into instance/config.py once, so a fresh checkout is secure."""
+    key = secrets.token_hex(32)
+    path = os.path.join(app.instance_path, "config.py")
+    with open(path, "a", encoding="utf-8") as config_file:
+        config_file.write(f"\n# Generated on first run; keep it secret.\nSECRET_KEY = {key!r}\n")
+    os.chmod(path, 0o600)
+    return key
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record):
+    # WAL lets readers work while the owner saves; foreign keys make cascades real;
+    # the busy timeout makes a second writer wait instead of failing.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get("lang")
+    return chosen if chosen in current_app.config["LANGUAGES"] else "ko"
+
+
+def register_extensions(app: Flask) -> None:
+    from . import auth
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    auth.configure_login(login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth import bp as auth_bp
+    from .diary import bp as diary_bp
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(diary_bp, url_prefix="/diary")
+
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' https:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+
+
+def register_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["HTTPS"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        # Pages differ for the owner, by language and by login state: never cache them shared.
+        if response.mimetype == "text/html":
+            headers.setdefault("Cache-Control", "no-store" if _owner_signed_in() else "no-cache")
+            response.vary.add("Cookie")
+        return response
+
+
+def _owner_signed_in() -> bool:
+    from flask_login import current_user
+
+    return bool(getattr(current_user, "is_authenticated", False))
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .posts import post_url
+
+    rendering.register(app)
+    app.jinja_env.globals.update(post_url=post_url, get_locale=get_locale)

@@ -1,0 +1,29 @@
+"""Flask-Login wiring: who the owner is, and what happens when a request needs them."""
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models import Owner
+from .safe_next import safe_next_path
+
+
+def configure_login(login_manager) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_owner(session_token: str):
+        return db.session.scalar(db.select(Owner).where(Owner.session_token == session_token))
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        # A save whose login has ended must not lose the text: show it again with a way to
+        # send it once the owner has logged in (in another tab).
+        if request.method == "POST" and request.form:
+            return render_template(
+                "errors/resubmit.html",
+                reason=_l("Your login has ended. Log in again in another tab, then send this again."),
+            ), 401
+        return redirect(url_for("auth.login", next=safe_next_path(request.full_path)))

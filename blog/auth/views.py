@@ -1,0 +1,88 @@
+"""Login, logout, first-run setup and password change views."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, fresh_login_required, login_user, logout_user
+
+from ..extensions import db
+from ..models import Owner
+from ..setup_link import owner_exists, token_matches, use_up
+from . import bp, throttle
+from .forms import LoginForm, PasswordChangeForm, SetupForm
+from .safe_next import safe_next_path
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_path = safe_next_path(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_path or url_for("public.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        keys = throttle.keys_for(form.username.data, request.remote_addr)
+        wait = throttle.seconds_to_wait(keys)
+        if wait:
+            current_app.logger.warning("login throttled for %r", form.username.data)
+            flash(_("Too many failed attempts. Try again in %(minutes)d minutes.",
+                    minutes=max(1, round(wait / 60))), "error")
+            return render_template("auth/login.html", form=form), 429
+        owner = db.session.scalar(db.select(Owner).where(Owner.username == form.username.data))
+        if owner is None or not owner.check_password(form.password.data):
+            throttle.record_failure(keys)
+            db.session.commit()
+            current_app.logger.warning("failed login for %r", form.username.data)
+            flash(_("Wrong name or password."), "error")
+            return render_template("auth/login.html", form=form), 401
+        throttle.forget_failures(keys)
+        db.session.commit()
+        session.clear()  # a new session on login: nothing from before carries over
+        login_user(owner, remember=form.remember.data)
+        current_app.logger.info("owner logged in")
+        return redirect(next_path or url_for("public.index"), code=303)
+    return render_template("auth/login.html", form=form, owner_exists=owner_exists())
+
+
+@bp.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        # Rotating the session token ends every copy of the cookie, not just this one.
+        current_user.end_all_sessions()
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("public.index"), code=303)
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+def setup(token: str):
+    if owner_exists() or not token_matches(current_app, token):
+        abort(404)
+    form = SetupForm()
+    if form.validate_on_submit():
+        owner = Owner(username=form.username.data.strip())
+        owner.set_password(form.new_password.data)
+        db.session.add(owner)
+        db.session.commit()
+        use_up(current_app)
+        session.clear()
+        login_user(owner)
+        flash(_("Welcome! Your owner account is ready."), "success")
+        return redirect(url_for("public.index"), code=303)
+    return render_template("auth/setup.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@fresh_login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append(_("This is not your current password."))
+            return render_template("auth/password.html", form=form), 400
+        current_user.set_password(form.new_password.data)  # also ends every other session
+        db.session.commit()
+        login_user(current_user._get_current_object())  # this browser stays logged in
+        flash(_("Your password is changed. Other devices are logged out."), "success")
+        return redirect(url_for("public.index"), code=303)
+    return render_template("auth/password.html", form=form)

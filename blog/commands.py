@@ -1,0 +1,51 @@
+"""Command-line tools: `flask --app app set-owner NAME`, `rerender`."""
+
+import sys
+
+import click
+from flask import Flask, current_app
+
+from .extensions import db
+from .models import Owner, Post
+from .setup_link import use_up
+
+MIN_PASSWORD_LENGTH = 8
+
+
+@click.command("set-owner")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from one line of stdin.")
+def set_owner(username: str, password_stdin: bool) -> None:
+    """Create the owner, or reset the owner's name and password (ending every session)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not MIN_PASSWORD_LENGTH <= len(password) <= 128:
+        raise click.ClickException(f"Use {MIN_PASSWORD_LENGTH} to 128 characters.")
+    owner = db.session.scalar(db.select(Owner))
+    created = owner is None
+    if created:
+        owner = Owner()
+        db.session.add(owner)
+    owner.username = username
+    owner.set_password(password)
+    db.session.commit()
+    use_up(current_app)
+    click.echo(f"Owner {username!r} {'created' if created else 'updated'}.")
+
+
+@click.command("rerender")
+def rerender() -> None:
+    """Render every post's stored HTML again (after a change to the rendering rules)."""
+    count = 0
+    for post in db.session.scalars(db.select(Post)):
+        post.rerender()
+        count += 1
+    db.session.commit()
+    click.echo(f"Rendered {count} posts.")
+
+
+def register(app: Flask) -> None:
+    for command in (set_owner, rerender):
+        app.cli.add_command(command)

@@ -1,0 +1,38 @@
+"""Code defaults. Secrets and deployment settings come from instance/config.py or FLASK_* env."""
+
+from datetime import timedelta
+
+# The database defaults to SQLite in the instance folder; the factory fills in the path.
+SQLALCHEMY_DATABASE_URI = None
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+# Request bodies above this size get 413; the longest commentary is far below it.
+MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+# Cookies. Set HTTPS = True (FLASK_HTTPS=true) behind TLS to add Secure and HSTS.
+HTTPS = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_DURATION = timedelta(days=30)
+PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+
+# The CSRF token lives as long as the session: hours of writing must not expire it.
+WTF_CSRF_TIME_LIMIT = None
+
+# Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+PROXY_FIX_X_FOR = 0
+
+# Login throttling: after this many failures, each further failure doubles the wait.
+LOGIN_FREE_FAILURES_PER_NAME = 5
+LOGIN_FREE_FAILURES_PER_ADDRESS = 20
+LOGIN_MAX_WAIT = timedelta(hours=1)
+
+# Interface language and the owner's time zone (datetime-local fields are read in it).
+LANGUAGES = {"ko": "한국어", "en": "English"}
+BABEL_DEFAULT_LOCALE = "ko"
+BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
+
+SITE_NAME = "일기와 기사 해설"
+POSTS_PER_PAGE = 10

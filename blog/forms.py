@@ -1,0 +1,97 @@
+"""Form fields and the form base shared by every section's editor."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, Field, HiddenField, RadioField, SelectChoice, SubmitField
+from wtforms.validators import Optional, ValidationError
+from wtforms.widgets import TextInput
+
+from .models import UTC, Post, Visibility, tag_key
+from .rendering import clean_text
+
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 50
+# Commas in every width a Korean keyboard or IME may produce.
+_TAG_SEPARATORS = re.compile(r"[,，、]")
+
+
+def site_timezone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def to_site_time(moment: datetime | None) -> datetime | None:
+    """An aware UTC time as the naive local time a datetime-local input shows."""
+    return None if moment is None else moment.astimezone(site_timezone()).replace(tzinfo=None)
+
+
+def from_site_time(local: datetime | None) -> datetime | None:
+    return None if local is None else local.replace(tzinfo=site_timezone()).astimezone(UTC)
+
+
+class TagListField(Field):
+    """Comma-separated tags in, a list of distinct names out; `#` prefixes are dropped."""
+
+    widget = TextInput()
+
+    def _value(self) -> str:
+        return ", ".join(self.data or [])
+
+    def process_formdata(self, valuelist):
+        names: dict[str, str] = {}
+        for raw in _TAG_SEPARATORS.split(clean_text(valuelist[0]) if valuelist else ""):
+            name = " ".join(raw.strip().lstrip("#").split())
+            if name:
+                names.setdefault(tag_key(name), name)
+        self.data = list(names.values())
+
+    def pre_validate(self, form):
+        if len(self.data or []) > MAX_TAGS:
+            raise ValidationError(_l("Use at most %(count)d tags.", count=MAX_TAGS))
+        if any(len(name) > MAX_TAG_LENGTH for name in self.data or []):
+            raise ValidationError(_l("A tag may have at most %(count)d characters.",
+                                     count=MAX_TAG_LENGTH))
+
+
+VISIBILITY_CHOICES = [
+    SelectChoice(Visibility.PUBLIC.value, _l("Public")),
+    SelectChoice(Visibility.PRIVATE.value, _l("Private (only me)")),
+    SelectChoice(Visibility.DRAFT.value, _l("Draft")),
+]
+
+
+class PostForm(FlaskForm):
+    """What every editor has: tags, visibility, publication time, buttons, the loaded version."""
+
+    tags = TagListField(_l("Tags"), description=_l("Separate tags with commas."))
+    visibility = RadioField(_l("Visibility"), choices=VISIBILITY_CHOICES,
+                            default=Visibility.PUBLIC.value)
+    published_at = DateTimeLocalField(
+        _l("Publication time"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description=_l("Blank means now; a future time schedules the post."),
+    )
+    version = HiddenField()
+    preview = SubmitField(_l("Preview"))
+    save = SubmitField(_l("Save"))
+
+    def load(self, post: Post) -> None:
+        """Fill the form from a saved post (on GET of the edit page)."""
+        self.tags.data = [tag.name for tag in post.tags]
+        self.visibility.data = post.visibility.value
+        self.published_at.data = to_site_time(post.published_at)
+        self.version.data = str(post.version)
+
+    def is_stale_for(self, post: Post) -> bool:
+        return self.version.data != str(post.version)
+
+    def apply_common(self, post: Post) -> None:
+        post.set_tags(self.tags.data)
+        post.set_publication(Visibility(self.visibility.data),
+                             from_site_time(self.published_at.data))
+        post.touch()

@@ -1,0 +1,222 @@
+"""Typed models: the owner, the shared post, the diary entry and tags."""
+
+import enum
+import re
+import secrets
+import unicodedata
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, DateTime, ForeignKey, String, Table, Text, TypeDecorator, and_, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import rendering
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware UTC datetime, stored naive so SQLite and PostgreSQL behave the same."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware one is required")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Owner(UserMixin, db.Model):
+    """The one person who writes and moderates. There is never more than one row."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Flask-Login's id for this owner. Rotating it ends every copy of the session cookie
+    # (and of the remember cookie), which a signed client-side session cannot do by itself.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.end_all_sessions()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def end_all_sessions(self) -> None:
+        self.session_token = new_session_token()
+
+
+class LoginFailure(db.Model):
+    """One failed login, keyed by a hash of the name tried or of the address it came from."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Visibility(enum.StrEnum):
+    DRAFT = "draft"
+    PRIVATE = "private"
+    PUBLIC = "public"
+
+
+post_tag = Table(
+    "post_tag",
+    db.metadata,
+    Column("post_id", ForeignKey("post.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+def tag_key(name: str) -> str:
+    """The identity of a tag: `Pilates`, `pilates` and ` pilates ` are one tag; Hangul kept."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+class Tag(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    key: Mapped[str] = mapped_column(String(50), unique=True)
+
+    def __init__(self, name: str):
+        super().__init__(name=name, key=tag_key(name))
+
+
+SLUG_MAX_LENGTH = 80
+
+
+def slugify(title: str) -> str:
+    """A readable URL part in any script: `필라테스 일기!` gives `필라테스-일기`."""
+    slug = "-".join(re.findall(r"\w+", unicodedata.normalize("NFC", title).casefold()))
+    if len(slug) > SLUG_MAX_LENGTH:
+        slug = slug[:SLUG_MAX_LENGTH].rsplit("-", 1)[0]
+    return slug.strip("-_")
+
+
+class Post(db.Model):
+    """What every post shares, in one table; each section adds its own fields.
+
+    `body` is the post's main Markdown text (a diary entry's text, a commentary's summary);
+    `body_html`, `excerpt` and `reading_minutes` are derived from it by the rendering module
+    when the post is saved, so reading a page never runs Markdown or the sanitiser.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    # Chosen once from the first title and kept, so a post's URL survives a retitle.
+    slug: Mapped[str] = mapped_column(String(100), default="")
+    visibility: Mapped[Visibility] = mapped_column(
+        db.Enum(Visibility, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
+        default=Visibility.DRAFT,
+    )
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Increased by every save; an edit form posts the version it was loaded from.
+    version: Mapped[int] = mapped_column(default=1)
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    excerpt: Mapped[str] = mapped_column(String(400), default="")
+    reading_minutes: Mapped[int] = mapped_column(default=1)
+
+    tags: Mapped[list[Tag]] = relationship(
+        secondary=post_tag, order_by=Tag.name, lazy="selectin", backref="posts"
+    )
+
+    __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "post"}
+
+    @classmethod
+    def published(cls, now: datetime | None = None):
+        """The SQL condition for 'a visitor may see this post'."""
+        return and_(
+            cls.visibility == Visibility.PUBLIC,
+            cls.published_at <= (now or utcnow()),
+        )
+
+    @classmethod
+    def visible_to(cls, owner_signed_in: bool):
+        return true() if owner_signed_in else cls.published()
+
+    @property
+    def state(self) -> str:
+        """draft, private, scheduled or public: what the owner's badges show."""
+        if self.visibility == Visibility.PUBLIC and self.published_at > utcnow():
+            return "scheduled"
+        return self.visibility.value
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == Visibility.PUBLIC.value
+
+    @property
+    def shown_date(self) -> datetime:
+        return self.published_at or self.created_at
+
+    def set_title(self, title: str) -> None:
+        self.title = title
+        # The URL follows the title until the post first leaves the drafts; then it stays.
+        if self.id is None or self.visibility == Visibility.DRAFT:
+            self.slug = slugify(title)
+
+    def set_body(self, source: str) -> None:
+        self.body = source
+        self.body_html = rendering.render_markdown(source)
+        self.refresh_summary_fields()
+
+    def rerender(self) -> None:
+        """Derive the stored HTML and summary fields again from the source text."""
+        self.set_body(self.body)
+
+    def refresh_summary_fields(self) -> None:
+        """Excerpt and reading time, from all of the post's text."""
+        text = self.plain_text()
+        self.excerpt = rendering.excerpt(text)
+        self.reading_minutes = rendering.reading_minutes(text)
+
+    def plain_text(self) -> str:
+        return rendering.plain_text(self.body)
+
+    def set_publication(self, visibility: Visibility, published_at: datetime | None) -> None:
+        """Blank publication time on a public post means now; a future one schedules it."""
+        if visibility == Visibility.PUBLIC and published_at is None:
+            published_at = utcnow()
+        self.visibility = visibility
+        self.published_at = published_at
+
+    def touch(self) -> None:
+        """Record a save: a new version number, so older edit forms are seen to be stale."""
+        self.version = self.version + 1 if self.id else 1
+        self.updated_at = utcnow()
+
+    def set_tags(self, names: list[str]) -> None:
+        keys = [tag_key(name) for name in names]
+        existing = {
+            tag.key: tag for tag in db.session.scalars(db.select(Tag).where(Tag.key.in_(keys)))
+        }
+        self.tags = [existing.get(tag_key(name)) or Tag(name) for name in names]
+
+
+class DiaryEntry(Post):
+    """A diary entry is a post and nothing more: Markdown text, a date, an optional title."""
+
+    __mapper_args__ = {"polymorphic_identity": "diary"}

@@ -1,0 +1,177 @@
+"""The one path from user text to HTML: Markdown (markdown-it-py), then bleach, then Markup.
+
+Everything a person typed reaches a page through this module. Templates never mark text
+safe themselves; they use the filters registered here.
+"""
+
+import math
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+import bleach
+from bleach.html5lib_shim import Filter
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "a", "img", "blockquote", "pre", "code",
+     "em", "strong", "del", "s", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
+     "sup", "sub"}
+)
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+EXTERNAL_REL = "nofollow noopener"
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if tag == "a":
+        return name in ("href", "title") or (name == "rel" and value == EXTERNAL_REL)
+    if tag == "img":
+        if name == "src":
+            # Remote images only over https; own images by path, never protocol-relative.
+            return value.startswith("https://") or (
+                value.startswith("/") and not value.startswith("//")
+            )
+        return name in ("alt", "title")
+    if tag == "ol":
+        return name == "start"
+    return False
+
+
+class ExternalLinkFilter(Filter):
+    """Marks links to other sites nofollow/noopener; runs inside bleach's own pass."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] == "StartTag" and token["name"] == "a":
+                attributes = dict(token["data"])
+                href = attributes.get((None, "href"), "")
+                if urlsplit(href).scheme in ("http", "https"):
+                    attributes[(None, "rel")] = EXTERNAL_REL
+                    token = {**token, "data": attributes}
+            yield token
+
+
+def sanitize(html: str) -> str:
+    # A Cleaner per call: bleach's Cleaner is not thread-safe.
+    cleaner = bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=_allowed_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[ExternalLinkFilter],
+    )
+    return cleaner.clean(html)
+
+
+def _shift_headings(state) -> None:
+    """A page has one h1 (the post's title), so Markdown headings start at h2."""
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+
+
+def _markdown() -> MarkdownIt:
+    # html=False: raw HTML in the source is shown as text, not passed on to the sanitiser.
+    md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
+        ["table", "strikethrough"]
+    )
+    md.core.ruler.push("shift_headings", _shift_headings)
+    return md
+
+
+_md = _markdown()
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(value: str | None) -> str:
+    """Normalise typed text at the boundary, before it is stored.
+
+    NFC so that Hangul typed as separate jamo matches composed syllables; lone surrogates
+    (a broken paste) become U+FFFD because databases refuse them; NUL and other control
+    characters are dropped (bleach would turn them into '?'); line ends become '\\n'.
+    """
+    if not value:
+        return ""
+    value = _SURROGATES.sub("\ufffd", value)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _CONTROL_CHARACTERS.sub("", value)
+    return unicodedata.normalize("NFC", value)
+
+
+def render_markdown(source: str) -> Markup:
+    """The owner's Markdown as sanitised HTML. The owner's text is treated as untrusted too."""
+    return Markup(sanitize(_md.render(source)))
+
+
+def render_plain(text: str) -> Markup:
+    """Plain text as paragraphs: blank lines separate paragraphs, single line ends are kept."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    html = "".join(
+        "<p>" + "<br>\n".join(escape(line) for line in p.strip().split("\n")) + "</p>"
+        for p in paragraphs
+    )
+    return Markup(sanitize(html))
+
+
+def stored_html(value: str | None) -> Markup:
+    """HTML that this module produced at save time (the *_html columns), for templates."""
+    return Markup(value or "")
+
+
+def plain_text(source: str) -> str:
+    """The words of a Markdown text without markup, for excerpts, titles and search."""
+    parts: list[str] = []
+    for token in _md.parse(source):
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type in ("text", "code_inline"):
+                    parts.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    parts.append(" ")
+                elif child.type == "image":
+                    parts.append(child.content)
+            parts.append(" ")
+        elif token.type in ("code_block", "fence"):
+            parts.append(token.content + " ")
+    return " ".join("".join(parts).split())
+
+
+def excerpt(text: str, limit: int = 120) -> str:
+    """At most `limit` characters, cut at a space when one is near the end.
+
+    Korean is measured in characters, not words: a 120-character Korean excerpt reads about
+    as long as a 25-word English one, and a Korean sentence may have few spaces.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space > limit * 0.8:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:·") + "…"
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
+
+HANGUL_CHARACTERS_PER_MINUTE = 500
+ENGLISH_WORDS_PER_MINUTE = 200
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes to read: Hangul counted by characters, English by words; at least one."""
+    hangul = len(_HANGUL.findall(text))
+    words = len(_LATIN_WORD.findall(text))
+    minutes = hangul / HANGUL_CHARACTERS_PER_MINUTE + words / ENGLISH_WORDS_PER_MINUTE
+    return max(1, math.ceil(minutes))
+
+
+def register(app) -> None:
+    app.jinja_env.filters["stored_html"] = stored_html
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["plain"] = render_plain

@@ -1,0 +1,106 @@
+"""Fixtures as in the Flask tutorial: app, client, runner, and an auth helper."""
+
+import os
+from datetime import timedelta
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from blog import create_app
+from blog.extensions import db
+from blog.models import DiaryEntry, Owner, Visibility, utcnow
+
+# Set by `make test` for the second run against a real PostgreSQL server.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+OWNER_NAME = "owner"
+OWNER_PASSWORD = "correct horse battery"
+# Hashing is deliberately slow; do it once for the whole run.
+OWNER_PASSWORD_HASH = generate_password_hash(OWNER_PASSWORD)
+
+
+def make_app(tmp_path, **config):
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-only-secret",
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "WTF_CSRF_ENABLED": False,
+        "ANNOUNCE_SETUP_LINK": False,
+    }
+    settings.update(config)
+    return create_app(settings, instance_path=str(tmp_path / "instance"))
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_config):
+    app = make_app(tmp_path, **app_config)
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def owner(app):
+    with app.app_context():
+        person = Owner(username=OWNER_NAME, password_hash=OWNER_PASSWORD_HASH)
+        db.session.add(person)
+        db.session.commit()
+        return person.id
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username=OWNER_NAME, password=OWNER_PASSWORD, **extra):
+        return self._client.post("/login", data={"username": username, "password": password,
+                                                 **extra})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client, owner):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def make_entry(app):
+    """Create a diary entry directly; returns its id."""
+
+    def make(body="본문", title="", visibility=Visibility.PUBLIC, published_at=None, tags=()):
+        with app.app_context():
+            entry = DiaryEntry()
+            entry.set_title(title)
+            entry.set_body(body)
+            entry.set_tags(list(tags))
+            if published_at is None and visibility == Visibility.PUBLIC:
+                published_at = utcnow() - timedelta(minutes=1)
+            entry.set_publication(visibility, published_at)
+            entry.touch()
+            db.session.add(entry)
+            db.session.commit()
+            return entry.id
+
+    return make

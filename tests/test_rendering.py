@@ -1,0 +1,180 @@
+"""The rendering contract: what survives, what never does, and the Hangul-aware helpers."""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bleach._vendor import html5lib
+
+from blog.rendering import (
+    ALLOWED_TAGS,
+    clean_text,
+    excerpt,
+    plain_text,
+    reading_minutes,
+    render_markdown,
+    render_plain,
+    sanitize,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Vectors from the OWASP XSS filter evasion cheat sheet, html5sec and bleach's advisories.
+XSS_VECTORS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](&#106;avascript:alert(1))",
+    "[x](java\tscript:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[x](vbscript:msgbox(1))",
+    "![x](javascript:alert(1))",
+    '<svg><script>alert(1)</script></svg>',
+    "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
+    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+    "<iframe src=https://evil.example></iframe>",
+    "<style>body{background:url(javascript:alert(1))}</style>",
+    '<div style="width: expression(alert(1))">x</div>',
+    "<form action=https://evil.example><button>x</button></form>",
+    '<img srcset="javascript:alert(1) 1x">',
+    "<base href=https://evil.example/>",
+    "<meta http-equiv=refresh content=0;url=javascript:alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<a href=\"https://ok.example\" onclick=\"alert(1)\">x</a>",
+    '<<script>script>alert(1)<</script>/script>',
+    "<!--<img src=x onerror=alert(1)>-->",
+]
+
+
+def elements(html: str):
+    """Every element a browser would build from `html` (html5lib, as bleach parses)."""
+    document = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+    return list(document.iter())[1:]
+
+
+def assert_harmless(html: str) -> None:
+    for element in elements(html):
+        assert element.tag in ALLOWED_TAGS, (element.tag, html)
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on") and name not in ("style", "srcset"), html
+            if name in ("href", "src"):
+                scheme = urlsplit(value.strip()).scheme.lower()
+                assert scheme in ("", "http", "https", "mailto"), html
+
+
+@pytest.mark.parametrize("vector", XSS_VECTORS)
+def test_markdown_never_lets_script_through(vector):
+    assert_harmless(render_markdown(vector))
+
+
+@pytest.mark.parametrize("vector", XSS_VECTORS)
+def test_sanitizer_on_raw_html_is_safe_and_idempotent(vector):
+    once = sanitize(vector)
+    assert_harmless(once)
+    assert sanitize(once) == once
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("**굵게** *기울임*", "<strong>굵게</strong> <em>기울임</em>"),
+        ("# 제목", "<h2>제목</h2>"),
+        ("- 하나\n- 둘", "<li>하나</li>"),
+        ("> 인용", "<blockquote>"),
+        ("`code`", "<code>code</code>"),
+        ("~~취소~~", "<s>취소</s>"),
+        ("첫 줄\n둘째 줄", "첫 줄<br>"),
+        ("[링크](/diary/)", '<a href="/diary/">링크</a>'),
+        ("[링크](https://example.com)", 'href="https://example.com" rel="nofollow noopener"'),
+        ("<https://example.com/글>", 'href="https://example.com/%EA%B8%80"'),
+        ("![사진](https://example.com/a.png)", '<img src="https://example.com/a.png" alt="사진">'),
+        ("| a | b |\n|---|---|\n| 1 | 2 |", "<td>1</td>"),
+        ("[메일](mailto:me@example.com)", 'href="mailto:me@example.com"'),
+    ],
+)
+def test_allowed_markdown_survives(source, expected):
+    assert expected in render_markdown(source)
+
+
+def test_remote_images_only_over_https():
+    assert "src=" not in render_markdown("![x](http://example.com/a.png)")
+    assert "src=" not in render_markdown("![x](//example.com/a.png)")
+    assert 'src="/static/a.png"' in render_markdown("![x](/static/a.png)")
+
+
+def test_raw_html_is_shown_as_text_not_markup():
+    assert "&lt;b&gt;굵게&lt;/b&gt;" in render_markdown("<b>굵게</b>")
+
+
+def test_template_syntax_in_a_post_stays_literal():
+    assert "{{ config }}" in render_markdown("{{ config }}")
+
+
+def test_text_after_a_less_than_sign_is_kept():
+    assert "a&lt;b 뒤의 글" in render_markdown("a<b 뒤의 글")
+
+
+@pytest.mark.parametrize(
+    "odd", ["", "   ", "\x00", "\ud800", "\u202eevil", "e\u0301\u0301\u0301", "<" * 10000,
+            "[" * 5000, "> " * 3000 + "x", "가" * 65000]
+)
+def test_rendering_never_raises_on_odd_input(odd):
+    render_markdown(clean_text(odd))
+    render_plain(clean_text(odd))
+
+
+def test_render_plain_keeps_lines_and_escapes():
+    html = str(render_plain("첫 줄 <b>\n둘째 줄\n\n새 문단"))
+    assert html == "<p>첫 줄 &lt;b&gt;<br>\n둘째 줄</p><p>새 문단</p>"
+
+
+def test_clean_text_normalises_at_the_boundary():
+    decomposed = "\u1106\u1169\u11b7\u1106\u116e\u1100\u1166"  # 몸무게 typed as jamo
+    assert clean_text(decomposed) == "몸무게"
+    assert clean_text("a\ud800b") == "a\ufffdb"
+    assert clean_text("a\x00b\x07c\r\nd") == "abc\nd"
+
+
+def test_plain_text_drops_markup():
+    assert plain_text("# 제목\n\n**굵게** [링크](https://x.example) `코드`") == "제목 굵게 링크 코드"
+
+
+def test_excerpt_counts_characters_for_hangul():
+    korean = "필라테스할때마다느끼는거지만" * 20
+    cut = excerpt(korean, 50)
+    assert len(cut) == 51 and cut.endswith("…")
+    assert excerpt("짧은 글", 50) == "짧은 글"
+
+
+def test_excerpt_prefers_a_space_near_the_end():
+    text = "가나다라 " * 40
+    cut = excerpt(text, 50)
+    assert cut.endswith("가나다라…")
+
+
+def test_reading_time_counts_hangul_characters_and_english_words():
+    assert reading_minutes("") == 1
+    assert reading_minutes("가" * 1000) == 2  # 500 characters a minute
+    assert reading_minutes("word " * 400) == 2  # 200 words a minute
+    assert reading_minutes("가" * 500 + " word" * 200) == 2
+
+
+def test_no_template_marks_text_safe():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "templates").rglob("*.html")
+        if "|safe" in path.read_text().replace(" ", "")
+        or "autoescapefalse" in path.read_text().replace(" ", "")
+    ]
+    assert offenders == []
+
+
+def test_markup_is_built_only_in_the_rendering_module():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "blog").rglob("*.py")
+        if path.name != "rendering.py" and "Markup(" in path.read_text()
+    ]
+    assert offenders == []
