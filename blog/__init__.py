@@ -53,8 +53,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if test_config:
         app.config.from_mapping(test_config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = (
-            "sqlite:///" + os.path.join(app.instance_path, "blog.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "blog.sqlite3"
         )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = generate_secret_key(app)

@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .extensions import db
 from .models import Owner, Post
@@ -13,6 +14,7 @@ MIN_PASSWORD_LENGTH = 8
 
 
 @click.command("set-owner")
+@with_appcontext
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from one line of stdin.")
 def set_owner(username: str, password_stdin: bool) -> None:
@@ -36,6 +38,7 @@ def set_owner(username: str, password_stdin: bool) -> None:
 
 
 @click.command("rerender")
+@with_appcontext
 def rerender() -> None:
     """Render every post's stored HTML again (after a change to the rendering rules)."""
     count = 0

@@ -27,8 +27,10 @@ def register(app) -> None:
             # with a fresh token, ready to be sent once more.
             return render_template(
                 "errors/resubmit.html",
-                reason=_l("This form expired (it was opened before your last login or logout). "
-                          "Your text is kept below: send it again."),
+                reason=_l(
+                    "This form expired (it was opened before your last login or logout). "
+                    "Your text is kept below: send it again."
+                ),
             ), 400
         return render_template("errors/error.html", code=400, message=MESSAGES[400]), 400
 

@@ -53,8 +53,9 @@ class TagListField(Field):
         if len(self.data or []) > MAX_TAGS:
             raise ValidationError(_l("Use at most %(count)d tags.", count=MAX_TAGS))
         if any(len(name) > MAX_TAG_LENGTH for name in self.data or []):
-            raise ValidationError(_l("A tag may have at most %(count)d characters.",
-                                     count=MAX_TAG_LENGTH))
+            raise ValidationError(
+                _l("A tag may have at most %(count)d characters.", count=MAX_TAG_LENGTH)
+            )
 
 
 VISIBILITY_CHOICES = [
@@ -68,8 +69,9 @@ class PostForm(FlaskForm):
     """What every editor has: tags, visibility, publication time, buttons, the loaded version."""
 
     tags = TagListField(_l("Tags"), description=_l("Separate tags with commas."))
-    visibility = RadioField(_l("Visibility"), choices=VISIBILITY_CHOICES,
-                            default=Visibility.PUBLIC.value)
+    visibility = RadioField(
+        _l("Visibility"), choices=VISIBILITY_CHOICES, default=Visibility.PUBLIC.value
+    )
     published_at = DateTimeLocalField(
         _l("Publication time"),
         format="%Y-%m-%dT%H:%M",
@@ -92,6 +94,7 @@ class PostForm(FlaskForm):
 
     def apply_common(self, post: Post) -> None:
         post.set_tags(self.tags.data)
-        post.set_publication(Visibility(self.visibility.data),
-                             from_site_time(self.published_at.data))
+        post.set_publication(
+            Visibility(self.visibility.data), from_site_time(self.published_at.data)
+        )
         post.touch()

@@ -126,7 +126,9 @@ class Post(db.Model):
     # Chosen once from the first title and kept, so a post's URL survives a retitle.
     slug: Mapped[str] = mapped_column(String(100), default="")
     visibility: Mapped[Visibility] = mapped_column(
-        db.Enum(Visibility, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
+        db.Enum(
+            Visibility, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]
+        ),
         default=Visibility.DRAFT,
     )
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -56,8 +56,13 @@ def editor_response(form, post: Post, template: str, **context):
         elif not is_new and form.is_stale_for(post):
             status = 409
             context["newer"] = post
-            flash(_("This post was saved elsewhere after you opened this page. Nothing was "
-                    "overwritten: compare with the newer text below, then save again."), "error")
+            flash(
+                _(
+                    "This post was saved elsewhere after you opened this page. Nothing was "
+                    "overwritten: compare with the newer text below, then save again."
+                ),
+                "error",
+            )
             form.version.data = str(post.version)
         else:
             form.apply_to(post)

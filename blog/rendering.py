@@ -15,9 +15,36 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 ALLOWED_TAGS = frozenset(
-    {"p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "a", "img", "blockquote", "pre", "code",
-     "em", "strong", "del", "s", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
-     "sup", "sub"}
+    {
+        "p",
+        "br",
+        "hr",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "a",
+        "img",
+        "blockquote",
+        "pre",
+        "code",
+        "em",
+        "strong",
+        "del",
+        "s",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "sup",
+        "sub",
+    }
 )
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 EXTERNAL_REL = "nofollow noopener"

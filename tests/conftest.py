@@ -73,8 +73,9 @@ class AuthActions:
         self._client = client
 
     def login(self, username=OWNER_NAME, password=OWNER_PASSWORD, **extra):
-        return self._client.post("/login", data={"username": username, "password": password,
-                                                 **extra})
+        return self._client.post(
+            "/login", data={"username": username, "password": password, **extra}
+        )
 
     def logout(self):
         return self._client.post("/logout")

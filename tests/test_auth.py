@@ -56,7 +56,9 @@ def test_login_starts_a_new_session(client, auth):
 
 def test_remember_cookie_is_httponly_and_lax(client, auth):
     response = auth.login(remember="y")
-    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token"))
+    cookie = next(
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token")
+    )
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
@@ -91,16 +93,22 @@ def test_safe_next(value, expected):
     assert safe_next_path(value) == expected
 
 
-@pytest.mark.parametrize("next_value", ["//evil.example", "/\t/evil.example", "https://evil.example"])
+@pytest.mark.parametrize(
+    "next_value", ["//evil.example", "/\t/evil.example", "https://evil.example"]
+)
 def test_login_ignores_unsafe_next(client, owner, auth, next_value):
-    response = client.post("/login", query_string={"next": next_value},
-                           data={"username": "owner", "password": OWNER_PASSWORD})
+    response = client.post(
+        "/login",
+        query_string={"next": next_value},
+        data={"username": "owner", "password": OWNER_PASSWORD},
+    )
     assert response.headers["Location"] == "/"
 
 
 def test_login_follows_safe_next(client, auth):
-    response = client.post("/login?next=/diary/new", data={"username": "owner",
-                                                           "password": OWNER_PASSWORD})
+    response = client.post(
+        "/login?next=/diary/new", data={"username": "owner", "password": OWNER_PASSWORD}
+    )
     assert response.headers["Location"] == "/diary/new"
 
 
@@ -139,12 +147,23 @@ def test_password_change_needs_the_current_password_and_ends_other_sessions(app,
     auth.login()
     other_device = app.test_client()
     AuthActions(other_device).login()
-    response = client.post("/account/password", data={
-        "current_password": "wrong", "new_password": "new password 1", "confirm": "new password 1"})
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": "wrong",
+            "new_password": "new password 1",
+            "confirm": "new password 1",
+        },
+    )
     assert response.status_code == 400
-    response = client.post("/account/password", data={
-        "current_password": OWNER_PASSWORD, "new_password": "new password 1",
-        "confirm": "new password 1"})
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": OWNER_PASSWORD,
+            "new_password": "new password 1",
+            "confirm": "new password 1",
+        },
+    )
     assert response.status_code == 303
     assert client.get("/diary/new").status_code == 200
     assert other_device.get("/diary/new").status_code == 302
@@ -156,8 +175,10 @@ def test_setup_link_creates_the_owner_once(app, client):
     with app.app_context():
         token = _read_or_create_token(app)
     assert client.get("/setup/wrong-token").status_code == 404
-    response = client.post(f"/setup/{token}", data={
-        "username": "나", "new_password": "long enough", "confirm": "long enough"})
+    response = client.post(
+        f"/setup/{token}",
+        data={"username": "나", "new_password": "long enough", "confirm": "long enough"},
+    )
     assert response.status_code == 303
     assert client.get("/diary/new").status_code == 200  # logged in
     assert client.get(f"/setup/{token}").status_code == 404  # used up

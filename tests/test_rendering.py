@@ -31,9 +31,9 @@ XSS_VECTORS = [
     "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "[x](vbscript:msgbox(1))",
     "![x](javascript:alert(1))",
-    '<svg><script>alert(1)</script></svg>',
-    "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+    "<svg><script>alert(1)</script></svg>",
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
     "<iframe src=https://evil.example></iframe>",
     "<style>body{background:url(javascript:alert(1))}</style>",
     '<div style="width: expression(alert(1))">x</div>',
@@ -42,8 +42,8 @@ XSS_VECTORS = [
     "<base href=https://evil.example/>",
     "<meta http-equiv=refresh content=0;url=javascript:alert(1)>",
     "<details open ontoggle=alert(1)>",
-    "<a href=\"https://ok.example\" onclick=\"alert(1)\">x</a>",
-    '<<script>script>alert(1)<</script>/script>',
+    '<a href="https://ok.example" onclick="alert(1)">x</a>',
+    "<<script>script>alert(1)<</script>/script>",
     "<!--<img src=x onerror=alert(1)>-->",
 ]
 
@@ -117,8 +117,19 @@ def test_text_after_a_less_than_sign_is_kept():
 
 
 @pytest.mark.parametrize(
-    "odd", ["", "   ", "\x00", "\ud800", "\u202eevil", "e\u0301\u0301\u0301", "<" * 10000,
-            "[" * 5000, "> " * 3000 + "x", "가" * 65000]
+    "odd",
+    [
+        "",
+        "   ",
+        "\x00",
+        "\ud800",
+        "\u202eevil",
+        "e\u0301\u0301\u0301",
+        "<" * 10000,
+        "[" * 5000,
+        "> " * 3000 + "x",
+        "가" * 65000,
+    ],
 )
 def test_rendering_never_raises_on_odd_input(odd):
     render_markdown(clean_text(odd))
@@ -138,7 +149,9 @@ def test_clean_text_normalises_at_the_boundary():
 
 
 def test_plain_text_drops_markup():
-    assert plain_text("# 제목\n\n**굵게** [링크](https://x.example) `코드`") == "제목 굵게 링크 코드"
+    assert (
+        plain_text("# 제목\n\n**굵게** [링크](https://x.example) `코드`") == "제목 굵게 링크 코드"
+    )
 
 
 def test_excerpt_counts_characters_for_hangul():

@@ -18,7 +18,10 @@ class NewPasswordMixin:
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), PASSWORD_LENGTH])
     confirm = PasswordField(
         _l("New password again"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The two passwords differ.")),
+        ],
     )
 
 

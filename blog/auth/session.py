@@ -24,6 +24,8 @@ def configure_login(login_manager) -> None:
         if request.method == "POST" and request.form:
             return render_template(
                 "errors/resubmit.html",
-                reason=_l("Your login has ended. Log in again in another tab, then send this again."),
+                reason=_l(
+                    "Your login has ended. Log in again in another tab, then send this again."
+                ),
             ), 401
         return redirect(url_for("auth.login", next=safe_next_path(request.full_path)))

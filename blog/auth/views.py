@@ -23,8 +23,13 @@ def login():
         wait = throttle.seconds_to_wait(keys)
         if wait:
             current_app.logger.warning("login throttled for %r", form.username.data)
-            flash(_("Too many failed attempts. Try again in %(minutes)d minutes.",
-                    minutes=max(1, round(wait / 60))), "error")
+            flash(
+                _(
+                    "Too many failed attempts. Try again in %(minutes)d minutes.",
+                    minutes=max(1, round(wait / 60)),
+                ),
+                "error",
+            )
             return render_template("auth/login.html", form=form), 429
         owner = db.session.scalar(db.select(Owner).where(Owner.username == form.username.data))
         if owner is None or not owner.check_password(form.password.data):

@@ -25,8 +25,9 @@ def post_route(rule: str, **options):
 @bp.get("/")
 def index():
     page = request.args.get("page", 1, type=int)
-    entries = db.paginate(visible_posts(DiaryEntry), page=page,
-                          per_page=current_app.config["POSTS_PER_PAGE"])
+    entries = db.paginate(
+        visible_posts(DiaryEntry), page=page, per_page=current_app.config["POSTS_PER_PAGE"]
+    )
     return render_template("diary/index.html", page=entries)
 
 

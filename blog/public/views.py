@@ -17,8 +17,9 @@ def _page_number() -> int:
 
 @bp.get("/")
 def index():
-    posts = db.paginate(visible_posts(), page=_page_number(),
-                        per_page=current_app.config["POSTS_PER_PAGE"])
+    posts = db.paginate(
+        visible_posts(), page=_page_number(), per_page=current_app.config["POSTS_PER_PAGE"]
+    )
     return render_template("public/home.html", page=posts)
 
 
@@ -27,8 +28,11 @@ def tag(tag: str):
     found = db.session.scalar(db.select(Tag).where(Tag.key == tag_key(tag)))
     if found is None:
         abort(404)
-    posts = db.paginate(visible_posts().where(Post.tags.contains(found)), page=_page_number(),
-                        per_page=current_app.config["POSTS_PER_PAGE"])
+    posts = db.paginate(
+        visible_posts().where(Post.tags.contains(found)),
+        page=_page_number(),
+        per_page=current_app.config["POSTS_PER_PAGE"],
+    )
     if not posts.total:
         abort(404)  # a tag whose posts are all hidden does not exist for this visitor
     return render_template("public/tag.html", tag=found, page=posts)
@@ -41,8 +45,14 @@ def language():
     back = safe_next_path(request.form.get("next")) or url_for("public.index")
     response = make_response(redirect(back, code=303))
     if chosen in current_app.config["LANGUAGES"]:
-        response.set_cookie("lang", chosen, max_age=LANGUAGE_COOKIE_AGE, samesite="Lax",
-                            httponly=True, secure=current_app.config["HTTPS"])
+        response.set_cookie(
+            "lang",
+            chosen,
+            max_age=LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["HTTPS"],
+        )
     return response
 
 

@@ -1,0 +1,43 @@
+"""Command-line tools: set-owner and rerender."""
+
+from blog.extensions import db
+from blog.models import DiaryEntry, Owner
+
+
+def test_set_owner_from_stdin_creates_then_resets(app, runner):
+    result = runner.invoke(args=["set-owner", "주인", "--password-stdin"], input="first pass 1\n")
+    assert result.exit_code == 0 and "created" in result.output
+    with app.app_context():
+        first = db.session.scalar(db.select(Owner))
+        token = first.session_token
+        assert first.check_password("first pass 1")
+    result = runner.invoke(args=["set-owner", "주인", "--password-stdin"], input="second pass 2\n")
+    assert "updated" in result.output
+    with app.app_context():
+        owners = db.session.scalars(db.select(Owner)).all()
+        assert len(owners) == 1
+        assert owners[0].check_password("second pass 2")
+        assert owners[0].session_token != token  # every session ended
+
+
+def test_set_owner_prompts_twice_hidden(app, runner):
+    result = runner.invoke(args=["set-owner", "owner"], input="long password\nlong password\n")
+    assert result.exit_code == 0
+    assert "long password" not in result.output  # hidden
+    assert "Repeat for confirmation" in result.output
+
+
+def test_set_owner_refuses_short_passwords(app, runner):
+    result = runner.invoke(args=["set-owner", "owner", "--password-stdin"], input="short\n")
+    assert result.exit_code != 0 and "8 to 128" in result.output
+
+
+def test_rerender_updates_stored_html(app, runner, make_entry):
+    entry_id = make_entry(body="**다시**")
+    with app.app_context():
+        db.session.get(DiaryEntry, entry_id).body_html = "stale"
+        db.session.commit()
+    result = runner.invoke(args=["rerender"])
+    assert "Rendered 1 posts." in result.output
+    with app.app_context():
+        assert db.session.get(DiaryEntry, entry_id).body_html == "<p><strong>다시</strong></p>\n"

@@ -1,0 +1,221 @@
+"""The diary section: writing, previewing, editing, deleting, and who sees what."""
+
+from datetime import timedelta
+from urllib.parse import unquote
+
+import pytest
+
+from blog.extensions import db
+from blog.models import DiaryEntry, Visibility, utcnow
+
+SAMPLE_BODY = (
+    "필라테스할때마다 느끼는거지만,\n살찌고 코어도 없는 돼지가 된것같다.\n"
+    "체중계 샀는데, 진짜 잘샀다.\n왜냐면 충격적인 몸무게를 보았기 때문에...\n식단도 해야지.."
+)
+
+
+def entry_form(**overrides):
+    data = {
+        "title": "",
+        "body": SAMPLE_BODY,
+        "tags": "필라테스, 식단",
+        "visibility": "public",
+        "published_at": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_owner_writes_an_entry_and_a_reader_reads_it(app, client, auth):
+    auth.login()
+    response = client.post("/diary/new", data=entry_form(title="필라테스 일기"))
+    assert response.status_code == 303
+    location = unquote(response.headers["Location"])
+    assert location.startswith("/diary/") and location.endswith("-필라테스-일기")
+    auth.logout()
+    page = client.get(location)
+    assert page.status_code == 200
+    assert "충격적인 몸무게를 보았기 때문에" in page.text
+    assert "<br>" in page.text  # the owner's line breaks are kept
+    assert 'href="/tags/%ED%95%84%EB%9D%BC%ED%85%8C%EC%8A%A4"' in page.text
+    assert "필라테스 일기" in client.get("/diary/").text
+    assert "필라테스 일기" in client.get("/").text
+
+
+def test_untitled_entry_is_shown_by_its_date_and_has_no_slug(app, client, auth):
+    auth.login()
+    when = "2026-03-01T21:30"
+    location = client.post("/diary/new", data=entry_form(published_at=when)).headers["Location"]
+    assert location.rstrip("0123456789") == "/diary/"
+    assert "2026년 3월 1일 일요일" in client.get(location).text
+
+
+def test_blank_publication_time_means_now(app, client, auth):
+    auth.login()
+    client.post("/diary/new", data=entry_form())
+    with app.app_context():
+        entry = db.session.scalar(db.select(DiaryEntry))
+        assert abs(entry.published_at - utcnow()) < timedelta(seconds=30)
+
+
+def test_publication_time_is_read_in_the_site_time_zone(app, client, auth):
+    auth.login()
+    client.post("/diary/new", data=entry_form(published_at="2026-01-02T09:00"))
+    with app.app_context():
+        entry = db.session.scalar(db.select(DiaryEntry))
+        assert entry.published_at.isoformat() == "2026-01-02T00:00:00+00:00"  # 09:00 KST
+
+
+def test_preview_renders_markdown_and_saves_nothing(app, client, auth):
+    auth.login()
+    response = client.post("/diary/new", data=entry_form(body="**굵게** 쓴 글", preview="y"))
+    assert response.status_code == 200
+    assert "<strong>굵게</strong>" in response.text
+    assert "**굵게** 쓴 글</textarea>" in response.text
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(DiaryEntry)) == 0
+
+
+def test_failed_save_keeps_everything_typed(client, auth):
+    auth.login()
+    response = client.post(
+        "/diary/new",
+        data=entry_form(title="긴 제목" * 100, body="지워지면 안 되는 글", tags="하나, 둘"),
+    )
+    assert response.status_code == 400
+    assert "지워지면 안 되는 글</textarea>" in response.text
+    assert 'value="하나, 둘"' in response.text
+    assert "저장하지 않았습니다" in response.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("body", ""),
+        ("body", "   \n  "),
+        ("visibility", "everyone"),
+        ("published_at", "어제"),
+        ("tags", ",".join(f"t{n}" for n in range(30))),
+        ("tags", "가" * 51),
+    ],
+)
+def test_bad_input_gets_a_400_with_a_message(client, auth, field, value):
+    auth.login()
+    response = client.post("/diary/new", data=entry_form(**{field: value}))
+    assert response.status_code == 400
+    assert 'class="field__errors"' in response.text
+
+
+def test_tags_are_split_deduplicated_and_unicode(app, client, auth):
+    auth.login()
+    client.post("/diary/new", data=entry_form(tags="#필라테스, 식단，필라테스 , Diet, diet"))
+    with app.app_context():
+        entry = db.session.scalar(db.select(DiaryEntry))
+        assert [tag.name for tag in entry.tags] == ["Diet", "식단", "필라테스"]
+
+
+def test_edit_keeps_the_url_when_the_title_changes(client, auth, make_entry):
+    auth.login()
+    entry_id = make_entry(title="처음 제목")
+    url = f"/diary/{entry_id}-처음-제목"
+    assert client.get(url).status_code == 200
+    form = client.get(f"{url}/edit").text
+    assert "처음 제목" in form
+    response = client.post(f"{url}/edit", data=entry_form(title="바뀐 제목", version="1"))
+    assert response.status_code == 303
+    assert unquote(response.headers["Location"]).endswith("처음-제목")
+    assert "바뀐 제목" in client.get(url).text
+
+
+def test_wrong_slug_redirects_to_the_canonical_url(client, make_entry):
+    entry_id = make_entry(title="제목")
+    response = client.get(f"/diary/{entry_id}-엉뚱한-주소")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(f"/diary/{entry_id}-%EC%A0%9C%EB%AA%A9")
+
+
+def test_stale_edit_answers_409_and_keeps_the_typed_text(app, client, auth, make_entry):
+    auth.login()
+    entry_id = make_entry(title="원래", body="원래 본문")
+    first = client.post(
+        f"/diary/{entry_id}/edit", data=entry_form(body="다른 탭의 저장", version="1")
+    )
+    assert first.status_code == 303
+    stale = client.post(f"/diary/{entry_id}/edit", data=entry_form(body="내가 쓴 글", version="1"))
+    assert stale.status_code == 409
+    assert "내가 쓴 글</textarea>" in stale.text
+    assert "다른 탭의 저장" in stale.text  # the newer saved text, to compare
+    with app.app_context():
+        assert db.session.get(DiaryEntry, entry_id).body == "다른 탭의 저장"
+
+
+def test_delete_asks_first_and_needs_a_post(app, client, auth, make_entry):
+    auth.login()
+    entry_id = make_entry(title="지울 글")
+    confirm = client.get(f"/diary/{entry_id}/delete")
+    assert confirm.status_code == 200 and "삭제할까요" in confirm.text
+    assert client.post(f"/diary/{entry_id}/delete").status_code == 303
+    assert client.get(f"/diary/{entry_id}").status_code == 404
+
+
+def hidden_entries(make_entry):
+    return {
+        "draft": make_entry(title="초안", visibility=Visibility.DRAFT),
+        "private": make_entry(
+            title="비밀", visibility=Visibility.PRIVATE, published_at=utcnow() - timedelta(days=1)
+        ),
+        "scheduled": make_entry(title="예약", published_at=utcnow() + timedelta(days=1)),
+    }
+
+
+@pytest.mark.parametrize("state", ["draft", "private", "scheduled"])
+def test_hidden_entries_are_404_to_the_public_everywhere(client, make_entry, state):
+    entry_id = hidden_entries(make_entry)[state]
+    make_entry(title="공개 글", tags=["태그"])
+    assert client.get(f"/diary/{entry_id}").status_code == 404
+    assert client.get(f"/diary/{entry_id}/edit").status_code == 302  # to the login page
+    titles = {"draft": "초안", "private": "비밀", "scheduled": "예약"}
+    for path in ("/", "/diary/", "/tags/태그"):
+        assert titles[state] not in client.get(path).text
+
+
+def test_hidden_tag_pages_are_404(client, make_entry):
+    make_entry(title="초안", visibility=Visibility.DRAFT, tags=["숨은태그"])
+    assert client.get("/tags/숨은태그").status_code == 404
+
+
+def test_owner_sees_hidden_entries_marked(client, auth, make_entry):
+    ids = hidden_entries(make_entry)
+    auth.login()
+    listing = client.get("/diary/").text
+    for badge in ("임시 저장", "비공개", "예약:"):
+        assert badge in listing
+    for entry_id in ids.values():
+        assert client.get(f"/diary/{entry_id}", follow_redirects=True).status_code == 200
+
+
+def test_scheduled_entry_appears_when_its_time_comes(app, client, make_entry):
+    entry_id = make_entry(title="곧 공개", published_at=utcnow() + timedelta(days=1))
+    assert client.get(f"/diary/{entry_id}").status_code == 404
+    with app.app_context():
+        db.session.get(DiaryEntry, entry_id).published_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert client.get(f"/diary/{entry_id}", follow_redirects=True).status_code == 200
+
+
+def test_list_is_paginated_newest_first(client, make_entry):
+    for day in range(12):
+        make_entry(title=f"글 {day:02d}", published_at=utcnow() - timedelta(days=day))
+    first = client.get("/diary/").text
+    assert first.index("글 00") < first.index("글 01")
+    assert "글 11" not in first and 'rel="next"' in first
+    second = client.get("/diary/?page=2").text
+    assert "글 11" in second and 'rel="prev"' in second
+    assert client.get("/diary/?page=9").status_code == 404
+
+
+def test_edit_and_new_need_the_owner(client, make_entry):
+    entry_id = make_entry()
+    assert client.get("/diary/new").status_code == 302
+    assert client.post(f"/diary/{entry_id}/delete").status_code == 302
+    assert client.get(f"/diary/{entry_id}").status_code == 200
