@@ -33,5 +33,5 @@ test: $(INSTALLED)
 translations: $(INSTALLED)
 	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs '.* __pycache__ node_modules' \
 		--no-location -o /tmp/blog-messages.pot .
-	$(BIN)/pybabel update -i /tmp/blog-messages.pot -d blog/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i /tmp/blog-messages.pot -d blog/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d blog/translations

@@ -105,12 +105,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
+    from .commentary import bp as commentary_bp
     from .diary import bp as diary_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(diary_bp, url_prefix="/diary")
+    app.register_blueprint(commentary_bp, url_prefix="/commentary")
 
 
 CONTENT_SECURITY_POLICY = "; ".join(

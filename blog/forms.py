@@ -89,6 +89,11 @@ class PostForm(FlaskForm):
         self.published_at.data = to_site_time(post.published_at)
         self.version.data = str(post.version)
 
+    def edit_structure(self, formdata) -> bool:
+        """Sections with lists (commentary blocks) rearrange them here; True means 'done,
+        show the form again without saving'."""
+        return False
+
     def is_stale_for(self, post: Post) -> bool:
         return self.version.data != str(post.version)
 

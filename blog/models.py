@@ -4,11 +4,24 @@ import enum
 import re
 import secrets
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, DateTime, ForeignKey, String, Table, Text, TypeDecorator, and_, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    and_,
+    func,
+    select,
+    true,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import rendering
@@ -222,3 +235,103 @@ class DiaryEntry(Post):
     """A diary entry is a post and nothing more: Markdown text, a date, an optional title."""
 
     __mapper_args__ = {"polymorphic_identity": "diary"}
+
+
+class Block(db.Model):
+    """One quote from the article, with the owner's translation and opinion."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commentary_id: Mapped[int] = mapped_column(
+        ForeignKey("commentary.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    quote: Mapped[str] = mapped_column(Text)
+    translation: Mapped[str] = mapped_column(Text, default="")
+    opinion: Mapped[str] = mapped_column(Text, default="")
+    opinion_html: Mapped[str] = mapped_column(Text, default="")
+
+    def set_text(self, quote: str, translation: str, opinion: str) -> None:
+        self.quote = quote
+        self.translation = translation
+        self.opinion = opinion
+        self.opinion_html = rendering.render_markdown(opinion) if opinion.strip() else ""
+
+
+class Commentary(Post):
+    """A commentary on an English article: the article, ordered blocks, a summary.
+
+    The shared `title` is the article's headline and the shared `body` is the summary.
+    """
+
+    id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), primary_key=True)
+    outlet: Mapped[str] = mapped_column(String(200), default="")
+    source_url: Mapped[str] = mapped_column(String(2000), default="")
+    author: Mapped[str] = mapped_column(String(200), default="")
+    published_on: Mapped[date | None] = mapped_column(Date)
+    lead: Mapped[str] = mapped_column(Text, default="")
+    closing: Mapped[str] = mapped_column(Text, default="")
+    closing_html: Mapped[str] = mapped_column(Text, default="")
+
+    blocks: Mapped[list[Block]] = relationship(
+        order_by=Block.position, cascade="all, delete-orphan", passive_deletes=True
+    )
+    # Counted in SQL, so lists show "N quotes" without loading any block.
+    quote_count: Mapped[int] = column_property(
+        select(func.count(Block.id)).where(Block.commentary_id == id).scalar_subquery()
+    )
+
+    # "inline": a query for posts of both sections loads these columns in the same query.
+    __mapper_args__ = {"polymorphic_identity": "commentary", "polymorphic_load": "inline"}
+
+    @property
+    def headline(self) -> str:
+        return self.title
+
+    def replace_blocks(self, items: list[dict]) -> None:
+        """Make the blocks exactly `items`, in order. Blocks keep their row when the item
+        names its id (so moving a quote keeps what points at it); blank items are dropped."""
+        existing = {block.id: block for block in self.blocks}
+        blocks = []
+        for item in items:
+            quote, translation, opinion = (
+                item.get(key, "") or "" for key in ("quote", "translation", "opinion")
+            )
+            if not (quote.strip() or translation.strip() or opinion.strip()):
+                continue
+            block = existing.pop(_as_int(item.get("block_id")), None) or Block()
+            block.set_text(quote, translation, opinion)
+            block.position = len(blocks)
+            blocks.append(block)
+        self.blocks = blocks
+
+    def set_closing(self, closing: str) -> None:
+        self.closing = closing
+        self.closing_html = rendering.render_markdown(closing) if closing.strip() else ""
+
+    def refresh_summary_fields(self) -> None:
+        """The excerpt comes from the summary; the reading time counts every part."""
+        summary = rendering.plain_text(self.body)
+        if not summary and self.blocks:
+            summary = self.blocks[0].translation or self.blocks[0].quote
+        self.excerpt = rendering.excerpt(summary)
+        self.reading_minutes = rendering.reading_minutes(self.plain_text())
+
+    def plain_text(self) -> str:
+        parts = [self.title, self.lead]
+        for block in self.blocks:
+            parts += [block.quote, block.translation, rendering.plain_text(block.opinion)]
+        parts += [rendering.plain_text(self.body), rendering.plain_text(self.closing)]
+        return "\n".join(part for part in parts if part)
+
+    def rerender(self) -> None:
+        for block in self.blocks:
+            block.set_text(block.quote, block.translation, block.opinion)
+        self.set_closing(self.closing)
+        super().rerender()
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,6 +1,6 @@
 """Looking up posts as a given visitor may see them, and their URLs."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,7 +8,7 @@ from .extensions import db
 from .models import Post
 
 # Each section's blueprint, by post kind; the commentary section adds itself here.
-SECTION_ENDPOINTS = {"diary": "diary"}
+SECTION_ENDPOINTS = {"diary": "diary", "commentary": "commentary"}
 
 
 def owner_signed_in() -> bool:
@@ -47,6 +47,8 @@ def editor_response(form, post: Post, template: str, **context):
     is_new = post.id is None
     status = 200
     if form.is_submitted():
+        if form.edit_structure(request.form):
+            return render_template(template, form=form, post=post, **context), status
         valid = form.validate()
         if form.preview.data:
             context["preview"] = True
@@ -74,3 +76,32 @@ def editor_response(form, post: Post, template: str, **context):
     elif not is_new:
         form.load(post)
     return render_template(template, form=form, post=post, **context), status
+
+
+def delete_response(post: Post, index_endpoint: str):
+    """Ask first (GET), delete on POST, then go back to the section's list."""
+    if request.method == "POST":
+        db.session.delete(post)
+        db.session.commit()
+        flash(_("The post was deleted."), "success")
+        return redirect(url_for(index_endpoint), code=303)
+    return render_template("confirm_delete.html", post=post)
+
+
+def post_route(bp, rule: str, **options):
+    """Register a view under a post's URL with and without its slug (`/12`, `/12-제목`)."""
+
+    def decorator(view):
+        bp.add_url_rule(f"/<int:post_id>{rule}", view_func=view, defaults={"slug": ""}, **options)
+        bp.add_url_rule(f"/<int:post_id>-<slug>{rule}", view_func=view, **options)
+        return view
+
+    return decorator
+
+
+def paginate_visible(model):
+    return db.paginate(
+        visible_posts(model),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["POSTS_PER_PAGE"],
+    )

@@ -1,0 +1,212 @@
+"""The commentary editor: the article, an ordered list of blocks, the summary.
+
+The block list is edited without JavaScript by submit buttons (`add_block`,
+`insert_block=N`, `remove_block=N`, `move_up=N`, `move_down=N`, N counted from 0 like the
+`blocks-N-…` field names) that re-show the form with the change and save nothing.
+"""
+
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..forms import PostForm
+from ..models import Commentary
+from ..rendering import clean_text
+
+MAX_BLOCKS = 100
+MAX_TEXT = 20_000
+BLOCK_TEXT_FIELDS = ("quote", "translation", "opinion")
+
+
+def _stripped(value: str | None) -> str:
+    return clean_text(value).strip()
+
+
+def web_address(form, field) -> None:
+    if field.data:
+        parts = urlsplit(field.data)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValidationError(_l("Give a web address starting with http:// or https://."))
+
+
+class BlockForm(Form):
+    """One block. A plain Form: the page's one CSRF token covers every block."""
+
+    block_id = HiddenField()
+    quote = TextAreaField(
+        _l("Quote (English)"), filters=[_stripped], validators=[Length(max=MAX_TEXT)]
+    )
+    translation = TextAreaField(
+        _l("Translation"), filters=[_stripped], validators=[Length(max=MAX_TEXT)]
+    )
+    opinion = TextAreaField(
+        _l("My opinion"),
+        filters=[_stripped],
+        validators=[Length(max=MAX_TEXT)],
+        description=_l("Markdown works here."),
+    )
+
+    def validate_quote(self, field) -> None:
+        if not field.data and (self.translation.data or self.opinion.data):
+            raise ValidationError(_l("This block needs the English quote it is about."))
+
+
+class CommentaryForm(PostForm):
+    headline = StringField(
+        _l("Headline"),
+        filters=[_stripped],
+        validators=[DataRequired(_l("Give the article's headline.")), Length(max=300)],
+    )
+    outlet = StringField(_l("Outlet"), filters=[_stripped], validators=[Length(max=200)])
+    url = StringField(
+        _l("Article address (URL)"),
+        filters=[_stripped],
+        validators=[Length(max=2000), web_address],
+    )
+    author = StringField(_l("Author"), filters=[_stripped], validators=[Length(max=200)])
+    published_on = DateField(_l("Article date"), validators=[Optional()])
+    lead = TextAreaField(
+        _l("Lead (optional)"),
+        filters=[_stripped],
+        validators=[Length(max=MAX_TEXT)],
+        description=_l("The article's opening paragraph, as pasted."),
+    )
+    blocks = FieldList(FormField(BlockForm), min_entries=1, max_entries=MAX_BLOCKS)
+    summary = TextAreaField(
+        _l("Summary"),
+        filters=[_stripped],
+        validators=[Length(max=MAX_TEXT)],
+        description=_l("The article in your own words. Markdown works here."),
+    )
+    closing = TextAreaField(
+        _l("Closing opinion (optional)"), filters=[_stripped], validators=[Length(max=MAX_TEXT)]
+    )
+    add_block = SubmitField(_l("Add a block"))
+
+    # The block to focus after a block button (the new, moved or next block).
+    focus_block: int | None = None
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        # FieldList quietly drops entries past max_entries; count them to say so instead.
+        formdata = self.meta.wrap_formdata(self, formdata)
+        self.posted_block_count = len(
+            {key.split("-")[1] for key in (formdata or ()) if _is_block_key(key)}
+        )
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+
+    def validate_blocks(self, field) -> None:
+        if self.posted_block_count > MAX_BLOCKS:
+            raise ValidationError(
+                _l("A commentary can have at most %(count)d blocks.", count=MAX_BLOCKS)
+            )
+
+    def edit_structure(self, formdata) -> bool:
+        """Apply a block button (add, insert, remove, move) if one was pressed.
+
+        Returns True when one was: the form is then shown again, and nothing is saved.
+        """
+        blocks = self.blocks
+        count = len(blocks)
+        if "add_block" in formdata:
+            return self._insert_block(count)
+        action, index = _pressed_block_button(formdata)
+        if action is None or not 0 <= index < count:
+            return action is not None
+        if action == "insert_block":
+            return self._insert_block(index + 1)
+        if action == "remove_block":
+            blocks.pop_entry(index)
+            self.focus_block = min(index, len(blocks) - 1) if len(blocks) else None
+        elif action == "move_up" and index > 0:
+            _swap(blocks[index - 1], blocks[index])
+            self.focus_block = index - 1
+        elif action == "move_down" and index < count - 1:
+            _swap(blocks[index], blocks[index + 1])
+            self.focus_block = index + 1
+        return True
+
+    def _insert_block(self, index: int) -> bool:
+        if len(self.blocks) >= MAX_BLOCKS:
+            self.blocks.errors = [
+                _l("A commentary can have at most %(count)d blocks.", count=MAX_BLOCKS)
+            ]
+            return True
+        self.blocks.insert_entry(index)
+        self.focus_block = index
+        return True
+
+    @staticmethod
+    def blank_block() -> BlockForm:
+        """An empty block named `blocks-__index__-…`, for the editor script to copy."""
+        return BlockForm(prefix="blocks-__index__-")
+
+    def load(self, commentary: Commentary) -> None:
+        super().load(commentary)
+        self.headline.data = commentary.title
+        self.outlet.data = commentary.outlet
+        self.url.data = commentary.source_url
+        self.author.data = commentary.author
+        self.published_on.data = commentary.published_on
+        self.lead.data = commentary.lead
+        self.summary.data = commentary.body
+        self.closing.data = commentary.closing
+        while len(self.blocks):
+            self.blocks.pop_entry()
+        for block in commentary.blocks:
+            self.blocks.append_entry(
+                {
+                    "block_id": str(block.id),
+                    "quote": block.quote,
+                    "translation": block.translation,
+                    "opinion": block.opinion,
+                }
+            )
+        if not commentary.blocks:
+            self.blocks.append_entry()
+
+    def apply_to(self, commentary: Commentary) -> None:
+        commentary.set_title(self.headline.data)
+        commentary.outlet = self.outlet.data
+        commentary.source_url = self.url.data
+        commentary.author = self.author.data
+        commentary.published_on = self.published_on.data
+        commentary.lead = self.lead.data
+        commentary.replace_blocks(self.blocks.data)
+        commentary.set_closing(self.closing.data)
+        commentary.set_body(self.summary.data)
+        self.apply_common(commentary)
+
+
+BLOCK_BUTTONS = ("insert_block", "remove_block", "move_up", "move_down")
+
+
+def _is_block_key(key: str) -> bool:
+    parts = key.split("-")
+    return len(parts) == 3 and parts[0] == "blocks" and parts[1].isdigit()
+
+
+def _pressed_block_button(formdata) -> tuple[str | None, int]:
+    for name in BLOCK_BUTTONS:
+        value = formdata.get(name)
+        if value is not None:
+            return name, int(value) if value.isdigit() else -1
+    return None, -1
+
+
+def _swap(first, second) -> None:
+    """Exchange what two blocks hold (their ids too, so each text keeps its row)."""
+    for name in ("block_id", *BLOCK_TEXT_FIELDS):
+        a, b = first.form[name], second.form[name]
+        a.data, b.data = b.data, a.data

@@ -1,0 +1,56 @@
+"""Commentary views: the same shape as the diary's, with the block editor."""
+
+from flask import redirect, render_template, request
+from flask_login import login_required
+
+from ..models import Commentary
+from ..posts import (
+    delete_response,
+    editor_response,
+    get_visible_or_404,
+    paginate_visible,
+    post_route,
+    post_url,
+)
+from ..structured_data import commentary_article
+from . import bp
+from .forms import CommentaryForm
+
+
+@bp.get("/")
+def index():
+    return render_template("commentary/index.html", page=paginate_visible(Commentary))
+
+
+@post_route(bp, "")
+def detail(post_id: int, slug: str):
+    commentary = get_visible_or_404(Commentary, post_id)
+    if slug != commentary.slug:
+        return redirect(post_url(commentary), code=301)
+    # Study mode: translations start folded, for a reader to reveal one at a time.
+    study = request.args.get("study") == "1"
+    return render_template(
+        "commentary/detail.html",
+        post=commentary,
+        study=study,
+        structured_data=commentary_article(commentary),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    return editor_response(CommentaryForm(), Commentary(), "commentary/edit.html")
+
+
+@post_route(bp, "/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int, slug: str):
+    commentary = get_visible_or_404(Commentary, post_id)
+    return editor_response(CommentaryForm(), commentary, "commentary/edit.html")
+
+
+@post_route(bp, "/delete", methods=["GET", "POST"])
+@login_required
+def delete(post_id: int, slug: str):
+    return delete_response(get_visible_or_404(Commentary, post_id), "commentary.index")

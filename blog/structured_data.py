@@ -1,0 +1,35 @@
+"""schema.org descriptions of posts, for the page's application/ld+json block."""
+
+from .models import Commentary
+from .posts import post_url
+
+
+def commentary_article(commentary: Commentary) -> dict:
+    """An Article about a news article, citing it, with each quote as a Quotation."""
+    source = {"@type": "NewsArticle", "headline": commentary.title}
+    if commentary.source_url:
+        source["url"] = commentary.source_url
+    if commentary.outlet:
+        source["publisher"] = {"@type": "Organization", "name": commentary.outlet}
+    if commentary.author:
+        source["author"] = {"@type": "Person", "name": commentary.author}
+    if commentary.published_on:
+        source["datePublished"] = commentary.published_on.isoformat()
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": commentary.title[:110],
+        "inLanguage": "ko",
+        "url": post_url(commentary, _external=True),
+        "description": commentary.excerpt,
+        "dateModified": commentary.updated_at.isoformat(),
+        "citation": source,
+        "hasPart": [
+            {"@type": "Quotation", "text": block.quote, "inLanguage": "en", "isBasedOn": source}
+            for block in commentary.blocks
+        ],
+        "keywords": [tag.name for tag in commentary.tags],
+    }
+    if commentary.published_at:
+        data["datePublished"] = commentary.published_at.isoformat()
+    return data
