@@ -147,6 +147,11 @@ class CommentaryForm(PostForm):
         self.focus_block = index
         return True
 
+    @property
+    def block_list_errors(self) -> list:
+        """Errors about the list as a whole (each block's own errors show at that block)."""
+        return [error for error in self.blocks.errors if not isinstance(error, dict)]
+
     @staticmethod
     def blank_block() -> BlockForm:
         """An empty block named `blocks-__index__-…`, for the editor script to copy."""

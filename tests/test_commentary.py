@@ -1,0 +1,341 @@
+"""The commentary section: the block editor, saving, the page, study mode, visibility."""
+
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from blog.extensions import db
+from blog.models import Block, Commentary, Post, Visibility, utcnow
+
+SAMPLE = json.loads(
+    (Path(__file__).parent / "data/plain-text-posts.expected.json").read_text(encoding="utf-8")
+)["posts"][1]
+
+
+def commentary_form(blocks=(), **overrides):
+    data = {
+        "headline": "Microsoft, Meta CEOs defend hefty AI spending",
+        "outlet": "Reuters",
+        "url": "https://www.reuters.com/technology/ai-spending",
+        "author": "",
+        "published_on": "2025-01-30",
+        "lead": "",
+        "summary": "기사를 요약하자면 **투자**가 계속된다.",
+        "closing": "",
+        "tags": "AI, 영어공부",
+        "visibility": "public",
+        "published_at": "",
+    }
+    for index, block in enumerate(blocks):
+        for key, value in block.items():
+            data[f"blocks-{index}-{key}"] = value
+    data.update(overrides)
+    return data
+
+
+def sample_form():
+    return commentary_form(
+        blocks=SAMPLE["blocks"],
+        headline=SAMPLE["article"]["headline"],
+        lead=SAMPLE["lead"],
+        summary=SAMPLE["summary"],
+    )
+
+
+def block_textareas(html: str) -> list[tuple[int, str, str]]:
+    """(index, field, text) of every block textarea in the order the page shows them."""
+    return [
+        (int(index), field, text)
+        for index, field, text in re.findall(
+            r'<textarea[^>]*name="blocks-(\d+)-(\w+)"[^>]*>\s*(.*?)</textarea>', html, re.S
+        )
+    ]
+
+
+def quotes_in(html: str) -> list[str]:
+    return [text for _, field, text in block_textareas(html) if field == "quote"]
+
+
+@pytest.fixture
+def owner_client(client, auth):
+    auth.login()
+    return client
+
+
+def test_sample_post_entered_through_the_form_renders_in_order(app, owner_client, client):
+    response = owner_client.post("/commentary/new", data=sample_form())
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).text
+    for number, block in enumerate(SAMPLE["blocks"], start=1):
+        assert f'id="block-{number}"' in page
+        assert block["quote"].replace("'", "&#39;") in page
+    assert 'id="block-5"' not in page
+    positions = [page.index(f'id="block-{n}"') for n in range(1, 5)]
+    assert positions == sorted(positions)
+    assert (
+        page.index('id="block-4"')
+        < page.index('id="summary-title"')
+        < page.rindex("기사를 요약하자면")
+    )
+    with app.app_context():
+        commentary = db.session.scalar(db.select(Commentary))
+        assert [b.quote for b in commentary.blocks] == [b["quote"] for b in SAMPLE["blocks"]]
+        assert commentary.blocks[3].translation == "" and commentary.blocks[3].opinion == ""
+
+
+def test_page_marks_languages_and_quotes(owner_client, client):
+    location = owner_client.post("/commentary/new", data=sample_form()).headers["Location"]
+    page = client.get(location).text
+    assert '<blockquote class="quote" lang="en" cite="https://www.reuters.com/' in page
+    assert page.count('class="translation__text" lang="ko"') == 3
+    assert page.count('<div class="prose" lang="ko">') >= 4  # three opinions and the summary
+    assert 'href="#block-3"' in page
+    assert '<h1 class="post__title" lang="en">Microsoft, Meta CEOs defend' in page
+    assert 'rel="nofollow noopener noreferrer"' in page and "기사 원문 보기" in page
+
+
+def test_page_has_structured_data_and_open_graph(owner_client, client):
+    location = owner_client.post("/commentary/new", data=sample_form()).headers["Location"]
+    page = client.get(location).text
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    data = json.loads(raw)
+    assert data["@type"] == "Article"
+    assert data["citation"]["url"] == "https://www.reuters.com/technology/ai-spending"
+    assert [part["@type"] for part in data["hasPart"]] == ["Quotation"] * 4
+    assert '<meta property="og:title" content="Microsoft, Meta CEOs' in page
+    assert '<meta property="og:description" content="기사를 요약하자면' in page
+
+
+def test_structured_data_cannot_break_out_of_its_script(owner_client, client):
+    form = commentary_form(blocks=[{"quote": "</script><script>alert(1)</script>"}])
+    location = owner_client.post("/commentary/new", data=form).headers["Location"]
+    page = client.get(location).text
+    assert "</script><script>alert(1)" not in page
+
+
+def test_study_mode_folds_translations_without_javascript(owner_client, client):
+    location = owner_client.post("/commentary/new", data=sample_form()).headers["Location"]
+    normal = client.get(location).text
+    assert normal.count('<details class="translation" open>') == 3
+    study = client.get(location, query_string={"study": "1"}).text
+    assert study.count('<details class="translation">') == 3
+    assert "번역 모두 보기" in study
+
+
+@pytest.mark.parametrize(
+    ("button", "expected"),
+    [
+        ({"add_block": "블록 추가"}, ["A", "B", "C", ""]),
+        ({"insert_block": "0"}, ["A", "", "B", "C"]),
+        ({"remove_block": "1"}, ["A", "C"]),
+        ({"move_up": "2"}, ["A", "C", "B"]),
+        ({"move_down": "0"}, ["B", "A", "C"]),
+        ({"move_up": "0"}, ["A", "B", "C"]),
+        ({"move_down": "2"}, ["A", "B", "C"]),
+        ({"remove_block": "7"}, ["A", "B", "C"]),
+    ],
+)
+def test_block_buttons_rearrange_without_saving(app, owner_client, button, expected):
+    blocks = [{"quote": q, "translation": f"{q} 번역", "opinion": f"{q} 생각"} for q in "ABC"]
+    response = owner_client.post("/commentary/new", data=commentary_form(blocks, **button))
+    assert response.status_code == 200
+    assert quotes_in(response.text) == expected
+    # each quote keeps its own translation and opinion through the move
+    for index, field, text in block_textareas(response.text):
+        if field == "translation" and expected[index]:
+            assert text == f"{expected[index]} 번역"
+    assert "Microsoft, Meta CEOs defend hefty AI spending" in response.text  # nothing lost
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
+
+
+def test_block_with_translation_but_no_quote_is_an_error_at_that_block(app, owner_client):
+    blocks = [{"quote": "Fine."}, {"quote": "", "translation": "인용문 없는 번역"}]
+    response = owner_client.post("/commentary/new", data=commentary_form(blocks))
+    assert response.status_code == 400
+    html = response.text
+    error_at = html.index("영어 인용문이 필요합니다")
+    assert html.index('id="edit-block-1"') < error_at
+    assert "인용문 없는 번역</textarea>" in html
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("headline", "", "기사 제목을 넣어 주세요"),
+        ("url", "javascript:alert(1)", "https://로 시작하는 주소"),
+        ("url", "ftp://example.com/a", "https://로 시작하는 주소"),
+        ("url", "https://", "https://로 시작하는 주소"),
+        ("published_on", "어제", 'class="field__errors"'),
+    ],
+)
+def test_article_fields_are_validated_and_text_kept(owner_client, field, value, message):
+    blocks = [{"quote": "Keep me.", "opinion": "지우면 안 되는 생각"}]
+    response = owner_client.post("/commentary/new", data=commentary_form(blocks, **{field: value}))
+    assert response.status_code == 400
+    assert message in response.text
+    assert "지우면 안 되는 생각</textarea>" in response.text
+
+
+def test_too_many_blocks_get_a_clear_error(owner_client):
+    blocks = [{"quote": f"Quote {n}."} for n in range(101)]
+    response = owner_client.post("/commentary/new", data=commentary_form(blocks))
+    assert response.status_code == 400
+    assert "블록을 100개까지" in response.text
+
+
+def test_adding_past_the_limit_says_so(owner_client):
+    blocks = [{"quote": f"Quote {n}."} for n in range(100)]
+    response = owner_client.post("/commentary/new", data=commentary_form(blocks, add_block="y"))
+    assert response.status_code == 200
+    assert "블록을 100개까지" in response.text
+    assert len(quotes_in(response.text)) == 100
+
+
+def test_blank_blocks_are_dropped_on_save(app, owner_client):
+    blocks = [{"quote": "One."}, {"quote": "", "translation": "", "opinion": ""}, {"quote": "Two."}]
+    owner_client.post("/commentary/new", data=commentary_form(blocks))
+    with app.app_context():
+        commentary = db.session.scalar(db.select(Commentary))
+        assert [(b.position, b.quote) for b in commentary.blocks] == [(0, "One."), (1, "Two.")]
+
+
+def test_saving_rebuilds_blocks_in_posted_order_and_keeps_their_rows(app, owner_client):
+    blocks = [{"quote": q} for q in ("First.", "Second.", "Third.")]
+    location = owner_client.post("/commentary/new", data=commentary_form(blocks)).headers[
+        "Location"
+    ]
+    edit_page = owner_client.get(f"{location}/edit").text
+    ids = re.findall(r'name="blocks-\d-block_id"[^>]*value="(\d+)"', edit_page)
+    assert len(ids) == 3
+    reordered = [
+        {"block_id": ids[2], "quote": "Third."},
+        {"block_id": ids[0], "quote": "First, edited."},
+        {"quote": "New."},
+    ]
+    response = owner_client.post(f"{location}/edit", data=commentary_form(reordered, version="1"))
+    assert response.status_code == 303
+    with app.app_context():
+        commentary = db.session.scalar(db.select(Commentary))
+        assert [b.quote for b in commentary.blocks] == ["Third.", "First, edited.", "New."]
+        assert [str(b.id) for b in commentary.blocks[:2]] == [ids[2], ids[0]]
+        assert db.session.scalar(db.select(db.func.count()).select_from(Block)) == 3
+
+
+def test_preview_uses_the_page_block_markup_and_saves_nothing(app, owner_client):
+    blocks = [{"quote": "Preview me.", "translation": "미리 보기", "opinion": "**굵은** 생각"}]
+    response = owner_client.post("/commentary/new", data=commentary_form(blocks, preview="y"))
+    assert response.status_code == 200
+    assert 'id="block-1"' in response.text and 'lang="en"' in response.text
+    assert "<strong>굵은</strong> 생각" in response.text
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
+
+
+def test_stale_edit_answers_409(app, owner_client):
+    location = owner_client.post(
+        "/commentary/new", data=commentary_form([{"quote": "Q."}])
+    ).headers["Location"]
+    owner_client.post(
+        f"{location}/edit", data=commentary_form([{"quote": "Other tab."}], version="1")
+    )
+    stale = owner_client.post(
+        f"{location}/edit", data=commentary_form([{"quote": "Mine."}], version="1")
+    )
+    assert stale.status_code == 409
+    assert "Mine.</textarea>" in stale.text and "Other tab." in stale.text
+
+
+def test_opinions_are_sanitised_markdown_quotes_are_plain_text(owner_client, client):
+    blocks = [{"quote": "<b>not bold</b>\nsecond line", "opinion": "<script>x</script> *기울임*"}]
+    location = owner_client.post("/commentary/new", data=commentary_form(blocks)).headers[
+        "Location"
+    ]
+    page = client.get(location).text
+    assert "&lt;b&gt;not bold&lt;/b&gt;<br>\nsecond line" in page
+    assert "<script>x</script>" not in page and "<em>기울임</em>" in page
+
+
+def test_list_shows_outlet_quote_count_and_summary_excerpt(owner_client, client):
+    owner_client.post("/commentary/new", data=sample_form())
+    listing = client.get("/commentary/").text
+    assert "Reuters" in listing and "인용 4개" in listing
+    assert "기사를 요약하자면 DeepSeek이" in listing
+    home = client.get("/").text
+    assert "기사 해설" in home and "Microsoft, Meta CEOs" in home
+
+
+def test_home_shows_both_sections_with_a_constant_number_of_queries(
+    app, owner_client, client, make_entry
+):
+    for _ in range(3):
+        owner_client.post("/commentary/new", data=sample_form())
+        make_entry(title="일기", tags=["일상"])
+    owner_client.post("/logout")
+    statements = []
+
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+        def count(*args):
+            statements.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            page = client.get("/").text
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    assert page.count('class="card"') == 6
+    assert len(statements) <= 4, statements
+
+
+@pytest.mark.parametrize("state", ["draft", "private", "scheduled"])
+def test_hidden_commentaries_are_404_to_the_public(app, owner_client, client, state):
+    visibility = {"draft": "draft", "private": "private", "scheduled": "public"}[state]
+    future = (utcnow() + timedelta(days=2)).astimezone().strftime("%Y-%m-%dT%H:%M")
+    form = commentary_form(
+        [{"quote": "Hidden."}],
+        headline="Hidden headline",
+        visibility=visibility,
+        published_at=future if state == "scheduled" else "",
+        tags="숨김",
+    )
+    location = owner_client.post("/commentary/new", data=form).headers["Location"]
+    assert owner_client.get(location).status_code == 200
+    owner_client.post("/logout")
+    assert client.get(location).status_code == 404
+    for path in ("/", "/commentary/"):
+        assert "Hidden headline" not in client.get(path).text
+    assert client.get("/tags/숨김").status_code == 404
+    with app.app_context():
+        commentary = db.session.scalar(db.select(Commentary))
+        assert commentary.state == state
+
+
+def test_delete_asks_then_removes_blocks_too(app, owner_client):
+    location = owner_client.post("/commentary/new", data=sample_form()).headers["Location"]
+    assert "삭제할까요" in owner_client.get(f"{location}/delete").text
+    assert owner_client.post(f"{location}/delete").status_code == 303
+    assert owner_client.get(location).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Block)) == 0
+
+
+def test_editor_needs_the_owner(client, owner):
+    assert client.get("/commentary/new").status_code == 302
+
+
+def test_editor_renders_block_buttons_and_template(owner_client):
+    page = owner_client.get("/commentary/new").text
+    assert 'name="blocks-0-quote"' in page
+    assert 'name="add_block"' in page
+    assert 'name="remove_block" value="0"' in page
+    assert 'name="blocks-__index__-quote"' in page  # inside the <template> for the script
+    assert Visibility.PUBLIC.value in page
