@@ -320,7 +320,7 @@ class Commentary(Post):
         parts = [self.title, self.lead]
         for block in self.blocks:
             parts += [block.quote, block.translation, rendering.plain_text(block.opinion)]
-        parts += [rendering.plain_text(self.body), rendering.plain_text(self.closing)]
+        parts += [rendering.plain_text(self.body or ""), rendering.plain_text(self.closing or "")]
         return "\n".join(part for part in parts if part)
 
     def rerender(self) -> None:

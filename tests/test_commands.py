@@ -1,7 +1,7 @@
 """Command-line tools: set-owner and rerender."""
 
 from blog.extensions import db
-from blog.models import DiaryEntry, Owner
+from blog.models import Commentary, DiaryEntry, Owner
 
 
 def test_set_owner_from_stdin_creates_then_resets(app, runner):
@@ -41,3 +41,22 @@ def test_rerender_updates_stored_html(app, runner, make_entry):
     assert "Rendered 1 posts." in result.output
     with app.app_context():
         assert db.session.get(DiaryEntry, entry_id).body_html == "<p><strong>다시</strong></p>\n"
+
+
+def test_rerender_covers_commentary_blocks_and_closing(app, runner):
+    with app.app_context():
+        commentary = Commentary()
+        commentary.set_title("Headline")
+        commentary.replace_blocks([{"quote": "Q", "opinion": "*생각*"}])
+        commentary.set_closing("**끝**")
+        commentary.set_body("")
+        db.session.add(commentary)
+        db.session.commit()
+        commentary.blocks[0].opinion_html = "stale"
+        commentary.closing_html = "stale"
+        db.session.commit()
+    runner.invoke(args=["rerender"])
+    with app.app_context():
+        commentary = db.session.scalar(db.select(Commentary))
+        assert commentary.blocks[0].opinion_html == "<p><em>생각</em></p>\n"
+        assert commentary.closing_html == "<p><strong>끝</strong></p>\n"

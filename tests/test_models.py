@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from blog.extensions import db
-from blog.models import DiaryEntry, Post, Tag, Visibility, slugify, utcnow
+from blog.models import Block, Commentary, DiaryEntry, Post, Tag, Visibility, slugify, utcnow
+
+from .conftest import make_app
 
 
 @pytest.mark.parametrize(
@@ -64,3 +66,44 @@ def test_saving_bumps_the_version(app, make_entry):
         assert entry.version == 1
         entry.touch()
         assert entry.version == 2
+
+
+def test_replace_blocks_orders_reuses_and_drops(app):
+    with app.app_context():
+        commentary = Commentary()
+        commentary.replace_blocks([{"quote": "A"}, {"quote": "B"}, {"quote": "C"}])
+        commentary.set_title("Headline")
+        db.session.add(commentary)
+        db.session.commit()
+        a, b, c = commentary.blocks
+        commentary.replace_blocks(
+            [
+                {"block_id": str(c.id), "quote": "C"},
+                {"quote": " "},
+                {"block_id": a.id, "quote": "A2"},
+            ]
+        )
+        db.session.commit()
+        assert [(x.position, x.quote) for x in commentary.blocks] == [(0, "C"), (1, "A2")]
+        assert [x.id for x in commentary.blocks] == [c.id, a.id]
+        assert db.session.get(Block, b.id) is None  # removed from the list: deleted
+
+
+def test_commentary_excerpt_and_reading_time(app):
+    with app.app_context():
+        commentary = Commentary()
+        commentary.replace_blocks([{"quote": "word " * 400, "translation": "가" * 490}])
+        commentary.set_body("요약 **문장**")
+        assert commentary.excerpt == "요약 문장"
+        assert commentary.reading_minutes == 3  # 400 words and about 500 Hangul characters
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(tmp_path):
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'pragma.sqlite3'}")
+    with app.app_context():
+        with db.engine.connect() as connection:
+            pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+            assert pragma("journal_mode") == "wal"
+            assert pragma("foreign_keys") == 1
+            assert pragma("busy_timeout") == 5000
+        db.engine.dispose()
