@@ -104,6 +104,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .commentary import bp as commentary_bp
     from .diary import bp as diary_bp
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(diary_bp, url_prefix="/diary")
     app.register_blueprint(commentary_bp, url_prefix="/commentary")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
 
 
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -36,3 +36,10 @@ BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
 
 SITE_NAME = "일기와 기사 해설"
 POSTS_PER_PAGE = 10
+
+# Comments: a form sent sooner than this after it was shown is a bot's (at most 3 s: a person
+# who waits 3 s is never refused); at most COMMENT_RATE_LIMIT comments per address per window.
+COMMENT_MIN_SECONDS = 3
+COMMENT_RATE_LIMIT = 5
+COMMENT_RATE_WINDOW_SECONDS = 600
+COMMENT_MAX_LENGTH = 3000

@@ -1,4 +1,4 @@
-"""Form fields and the form base shared by every section's editor."""
+"""Forms shared by the sections: the editor base with its fields, and the comment form."""
 
 import re
 from datetime import datetime
@@ -7,12 +7,24 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, Field, HiddenField, RadioField, SelectChoice, SubmitField
-from wtforms.validators import Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
+from .comments import clean_display_name, form_token, imitates_owner
 from .models import UTC, Post, Visibility, tag_key
-from .rendering import clean_text
+from .rendering import clean_text, find_links
 
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
@@ -103,3 +115,63 @@ class PostForm(FlaskForm):
             Visibility(self.visibility.data), from_site_time(self.published_at.data)
         )
         post.touch()
+
+
+MAX_NAME_LENGTH = 40
+
+
+def _display_name(value: str | None) -> str:
+    return clean_display_name(clean_text(value))
+
+
+def _comment_text(value: str | None) -> str:
+    return clean_text(value).strip()
+
+
+class CommentForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        filters=[_display_name],
+        validators=[
+            DataRequired(_l("Give a name to show with your comment.")),
+            Length(max=MAX_NAME_LENGTH),
+        ],
+    )
+    body = TextAreaField(
+        _l("Comment"),
+        filters=[_comment_text],
+        validators=[DataRequired(_l("Write your comment first."))],
+        description=_l("Plain text. Links become links; HTML is shown as text."),
+    )
+    block = SelectField(_l("About"), choices=[], validate_choice=False)
+    secret = BooleanField(_l("Secret comment (only the owner will see it)"))
+    # Spam traps: a field people never see, and when the form was shown (signed).
+    website = StringField(_l("Leave this field empty"))
+    started = HiddenField()
+
+    def __init__(self, post: Post, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.block.choices = [("", _l("The whole post"))] + [
+            (str(block.id), _l("Quote %(number)s", number=block.position + 1))
+            for block in getattr(post, "blocks", [])
+        ]
+        if not self.is_submitted():
+            self.started.data = form_token(post.id)
+
+    def validate_name(self, field) -> None:
+        if imitates_owner(field.data):
+            raise ValidationError(_l("This name is kept for the owner. Choose another."))
+
+    def validate_body(self, field) -> None:
+        limit = current_app.config["COMMENT_MAX_LENGTH"]
+        if len(field.data) > limit:
+            raise ValidationError(_l("Use at most %(count)d characters.", count=limit))
+        # A clear refusal for people; a link-stuffed comment is then stored as spam anyway.
+        if len(find_links(field.data)) > 10:
+            raise ValidationError(_l("Too many links in one comment."))
+
+    def chosen_block(self, post: Post):
+        for block in getattr(post, "blocks", []):
+            if self.block.data == str(block.id):
+                return block
+        return None

@@ -154,8 +154,17 @@ class Post(db.Model):
     excerpt: Mapped[str] = mapped_column(String(400), default="")
     reading_minutes: Mapped[int] = mapped_column(default=1)
 
+    # The owner can switch comments off per post; existing comments stay.
+    comments_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+
     tags: Mapped[list[Tag]] = relationship(
         secondary=post_tag, order_by=Tag.name, lazy="selectin", backref="posts"
+    )
+    comments: Mapped[list["Comment"]] = relationship(
+        back_populates="post",
+        order_by="Comment.created_at",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
     __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "post"}
@@ -335,3 +344,62 @@ def _as_int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+class CommentStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    SPAM = "spam"
+
+
+class Comment(db.Model):
+    """A reader's comment (or the owner's reply), shown only once the owner approves it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    # The quote this comment answers, if any; a removed block leaves the comment on the post.
+    block_id: Mapped[int | None] = mapped_column(ForeignKey("block.id", ondelete="SET NULL"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(50))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    status: Mapped[CommentStatus] = mapped_column(
+        db.Enum(
+            CommentStatus,
+            native_enum=False,
+            length=10,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=CommentStatus.PENDING,
+        index=True,
+    )
+    secret: Mapped[bool] = mapped_column(default=False)
+    by_owner: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # A keyed hash of the sender's address with a daily salt, for the rate limit and the
+    # block list; emptied after 30 days.
+    address_hash: Mapped[str | None] = mapped_column(String(80), index=True)
+
+    post: Mapped[Post] = relationship(back_populates="comments")
+    block: Mapped[Block | None] = relationship()
+    replies: Mapped[list["Comment"]] = relationship(
+        order_by="Comment.created_at", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def set_body(self, body: str) -> None:
+        self.body = body
+        self.body_html = rendering.render_comment(body)
+
+    @classmethod
+    def public(cls):
+        """The SQL condition for 'a visitor may see this comment'."""
+        return and_(cls.status == CommentStatus.APPROVED, cls.secret.is_(False))
+
+
+class Setting(db.Model):
+    """The owner's site settings, one row per key (block lists, comment rules)."""
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")

@@ -3,9 +3,12 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
+from .comments import Outcome, comments_open, receive
 from .extensions import db
-from .models import Post
+from .forms import CommentForm
+from .models import Comment, CommentStatus, Post
 
 # Each section's blueprint, by post kind; the commentary section adds itself here.
 SECTION_ENDPOINTS = {"diary": "diary", "commentary": "commentary"}
@@ -105,3 +108,62 @@ def paginate_visible(model):
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["POSTS_PER_PAGE"],
     )
+
+
+def visible_comments(post: Post) -> list[Comment]:
+    """Top-level comments with their replies, oldest first: approved and not secret for
+    visitors; everything but spam for the owner."""
+    query = (
+        db.select(Comment)
+        .where(Comment.post_id == post.id, Comment.parent_id.is_(None))
+        .options(selectinload(Comment.replies), selectinload(Comment.block))
+        .order_by(Comment.created_at, Comment.id)
+    )
+    if owner_signed_in():
+        query = query.where(Comment.status != CommentStatus.SPAM)
+    else:
+        query = query.where(Comment.public())
+    return list(db.session.scalars(query))
+
+
+def post_page(post: Post, template: str, comment_form=None, status: int = 200, **context):
+    """A post's page with its comments and, where comments are open, the comment form."""
+    if comment_form is None and not owner_signed_in():
+        comment_form = CommentForm(post, block=request.args.get("comment_on", ""))
+    return render_template(
+        template,
+        post=post,
+        comments=visible_comments(post),
+        comment_form=comment_form,
+        comments_open=comments_open(post),
+        **context,
+    ), status
+
+
+def comment_response(post: Post, render_page):
+    """A reader sends a comment: held for approval, or re-shown with a clear message."""
+    if not comments_open(post):
+        abort(403)
+    form = CommentForm(post)
+    if not form.validate():
+        flash(_("Your comment was not sent: please fix the marked fields."), "error")
+        return render_page(post, form, 400)
+    if receive(post, form, request.remote_addr) is Outcome.RATE_LIMITED:
+        flash(
+            _(
+                "You sent several comments just now. Please wait a few minutes; your text "
+                "is kept below."
+            ),
+            "error",
+        )
+        return render_page(post, form, 429)
+    db.session.commit()
+    flash(_("Thank you! Your comment will appear once the owner approves it."), "success")
+    return redirect(post_url(post, _anchor="comments"), code=303)
+
+
+def canonical_redirect(post: Post):
+    """A post reached by its id with another (or no) slug: a permanent redirect to its URL,
+    keeping the query (study mode, the quote to comment on)."""
+    query = {key: value for key, value in request.args.items() if key not in ("post_id", "slug")}
+    return redirect(post_url(post, **query), code=301)

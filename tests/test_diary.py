@@ -219,3 +219,10 @@ def test_edit_and_new_need_the_owner(client, make_entry):
     assert client.get("/diary/new").status_code == 302
     assert client.post(f"/diary/{entry_id}/delete").status_code == 302
     assert client.get(f"/diary/{entry_id}").status_code == 200
+
+
+def test_redirect_to_the_canonical_url_keeps_the_query_and_ignores_odd_keys(client, make_entry):
+    entry_id = make_entry(title="제목")
+    response = client.get(f"/diary/{entry_id}?comment_on=3&slug=x&post_id=9")
+    assert response.status_code == 301
+    assert unquote(response.headers["Location"]) == f"/diary/{entry_id}-제목?comment_on=3"

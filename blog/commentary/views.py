@@ -1,20 +1,34 @@
 """Commentary views: the same shape as the diary's, with the block editor."""
 
-from flask import redirect, render_template, request
+from flask import render_template, request
 from flask_login import login_required
 
 from ..models import Commentary
 from ..posts import (
+    canonical_redirect,
+    comment_response,
     delete_response,
     editor_response,
     get_visible_or_404,
     paginate_visible,
+    post_page,
     post_route,
-    post_url,
 )
 from ..structured_data import commentary_article
 from . import bp
 from .forms import CommentaryForm
+
+
+def render_commentary(commentary: Commentary, comment_form=None, status: int = 200):
+    return post_page(
+        commentary,
+        "commentary/detail.html",
+        comment_form,
+        status,
+        # Study mode: translations start folded, for a reader to reveal one at a time.
+        study=request.args.get("study") == "1",
+        structured_data=commentary_article(commentary),
+    )
 
 
 @bp.get("/")
@@ -26,15 +40,13 @@ def index():
 def detail(post_id: int, slug: str):
     commentary = get_visible_or_404(Commentary, post_id)
     if slug != commentary.slug:
-        return redirect(post_url(commentary), code=301)
-    # Study mode: translations start folded, for a reader to reveal one at a time.
-    study = request.args.get("study") == "1"
-    return render_template(
-        "commentary/detail.html",
-        post=commentary,
-        study=study,
-        structured_data=commentary_article(commentary),
-    )
+        return canonical_redirect(commentary)
+    return render_commentary(commentary)
+
+
+@post_route(bp, "/comments", methods=["POST"])
+def comment(post_id: int, slug: str):
+    return comment_response(get_visible_or_404(Commentary, post_id), render_commentary)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,19 +1,25 @@
 """Diary views: thin, each loads, validates, calls one function and commits once."""
 
-from flask import redirect, render_template
+from flask import render_template
 from flask_login import login_required
 
 from ..models import DiaryEntry
 from ..posts import (
+    canonical_redirect,
+    comment_response,
     delete_response,
     editor_response,
     get_visible_or_404,
     paginate_visible,
+    post_page,
     post_route,
-    post_url,
 )
 from . import bp
 from .forms import DiaryForm
+
+
+def render_entry(entry: DiaryEntry, comment_form=None, status: int = 200):
+    return post_page(entry, "diary/detail.html", comment_form, status)
 
 
 @bp.get("/")
@@ -25,8 +31,13 @@ def index():
 def detail(post_id: int, slug: str):
     entry = get_visible_or_404(DiaryEntry, post_id)
     if slug != entry.slug:
-        return redirect(post_url(entry), code=301)
-    return render_template("diary/detail.html", post=entry)
+        return canonical_redirect(entry)
+    return render_entry(entry)
+
+
+@post_route(bp, "/comments", methods=["POST"])
+def comment(post_id: int, slug: str):
+    return comment_response(get_visible_or_404(DiaryEntry, post_id), render_entry)
 
 
 @bp.route("/new", methods=["GET", "POST"])

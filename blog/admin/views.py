@@ -1,0 +1,155 @@
+"""The owner's desk views: posts, the comment queue, replies and settings."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from .. import comments as comment_rules
+from ..extensions import db
+from ..models import Comment, Commentary, CommentStatus, DiaryEntry, Post, Visibility, utcnow
+from ..settings import get_settings, save_settings
+from . import bp
+from .forms import ReplyForm, SettingsForm
+
+SECTIONS = {"diary": DiaryEntry, "commentary": Commentary}
+STATES = ("draft", "scheduled", "private", "public")
+
+
+@bp.before_request
+@login_required
+def owner_only():
+    """Every page here is the owner's."""
+
+
+def _state_condition(state: str):
+    now = utcnow()
+    if state == "scheduled":
+        return (Post.visibility == Visibility.PUBLIC) & (Post.published_at > now)
+    if state == "public":
+        return Post.published(now)
+    return Post.visibility == Visibility(state)
+
+
+@bp.get("/")
+def index():
+    section, state = request.args.get("section", ""), request.args.get("state", "")
+    query = db.select(Post).order_by(Post.published_at.desc().nulls_first(), Post.id.desc())
+    if section in SECTIONS:
+        query = query.where(Post.kind == section)
+    if state in STATES:
+        query = query.where(_state_condition(state))
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=30)
+    pending = dict(
+        db.session.execute(
+            db.select(Comment.post_id, db.func.count())
+            .where(
+                Comment.status == CommentStatus.PENDING,
+                Comment.post_id.in_([post.id for post in page.items]),
+            )
+            .group_by(Comment.post_id)
+        ).all()
+    )
+    return render_template(
+        "admin/index.html",
+        page=page,
+        pending=pending,
+        section=section,
+        state=state,
+        sections=SECTIONS,
+        states=STATES,
+    )
+
+
+POST_ACTIONS = {
+    "publish": lambda post: post.set_publication(Visibility.PUBLIC, utcnow()),
+    "private": lambda post: post.set_publication(Visibility.PRIVATE, post.published_at),
+    "comments-off": lambda post: setattr(post, "comments_enabled", False),
+    "comments-on": lambda post: setattr(post, "comments_enabled", True),
+}
+
+
+@bp.post("/posts/<int:post_id>/<action>")
+def post_action(post_id: int, action: str):
+    post = db.get_or_404(Post, post_id)
+    if action not in POST_ACTIONS:
+        abort(404)
+    POST_ACTIONS[action](post)
+    post.touch()
+    db.session.commit()
+    flash(_("Done."), "success")
+    back = request.form.get("back", "")
+    return redirect(back if back.startswith("/admin/") else url_for("admin.index"), code=303)
+
+
+@bp.route("/comments", methods=["GET", "POST"])
+def comments():
+    status = request.args.get("status", CommentStatus.PENDING.value)
+    if status not in {s.value for s in CommentStatus}:
+        abort(404)
+    if request.method == "POST":
+        action, ids = _chosen_moderation()
+        if action not in comment_rules.MODERATION_ACTIONS or not ids:
+            flash(_("Choose comments and an action."), "error")
+        else:
+            count = comment_rules.moderate(ids, action)
+            db.session.commit()
+            flash(_("%(count)d comments changed.", count=count), "success")
+        return redirect(url_for("admin.comments", status=status), code=303)
+    query = (
+        db.select(Comment)
+        .where(Comment.status == CommentStatus(status), Comment.by_owner.is_(False))
+        .options(selectinload(Comment.post), selectinload(Comment.block))
+        .order_by(Comment.created_at.desc())
+    )
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50)
+    counts = dict(
+        db.session.execute(
+            db.select(Comment.status, db.func.count())
+            .where(Comment.by_owner.is_(False))
+            .group_by(Comment.status)
+        ).all()
+    )
+    return render_template("admin/comments.html", page=page, status=status, counts=counts)
+
+
+def _chosen_moderation() -> tuple[str, list[int]]:
+    """The bulk form (`action` + checked `ids`) or a row's own button (`one=action:id`)."""
+    if "one" in request.form:
+        action, _, comment_id = request.form["one"].partition(":")
+        return action, [int(comment_id)] if comment_id.isdigit() else []
+    ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
+    return request.form.get("action", ""), ids
+
+
+@bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
+def reply(comment_id: int):
+    comment = db.get_or_404(Comment, comment_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        comment_rules.owner_reply(comment, current_user.username, form.body.data)
+        db.session.commit()
+        flash(_("Your reply is published with the comment."), "success")
+        return redirect(url_for("admin.comments", status="approved"), code=303)
+    return render_template("admin/reply.html", comment=comment, form=form), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    form = SettingsForm(data=get_settings())
+    if form.validate_on_submit():
+        save_settings({name: str(form[name].data) for name in get_settings()})
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("admin.settings"), code=303)
+    return render_template("admin/settings.html", form=form), 400 if form.errors else 200
+
+
+@bp.app_context_processor
+def owner_counts():
+    """The pending-comment count in the owner's navigation (no query for visitors)."""
+    if current_user.is_authenticated:
+        return {"pending_comments": comment_rules.pending_count()}
+    return {}

@@ -1,0 +1,233 @@
+"""Receiving readers' comments: spam defences with no third-party service.
+
+A comment passes, in order: the honeypot field (bots fill it; dropped), the form timer
+(sent sooner than COMMENT_MIN_SECONDS after the form was loaded; stored as spam), the rate
+limit per address (a clear message to a human), then the owner's block lists and the link
+count (stored as spam). Everything else waits for the owner's approval. Bots get the same
+"waiting for approval" answer as people, so they learn nothing.
+"""
+
+import enum
+import hashlib
+import hmac
+import unicodedata
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+from itsdangerous import BadSignature, Signer
+
+from .extensions import db
+from .models import Comment, CommentStatus, Owner, Post, utcnow
+from .rendering import find_links
+from .settings import get_settings, save_settings, setting_lines
+
+ADDRESS_RETENTION = timedelta(days=30)
+
+# Characters that hide or reorder text: bidi controls, zero-width marks, Hangul fillers.
+INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200c\u200d\u200e\u200f"
+        "\u2060\ufeff\u00ad\u3164\u115f\u1160\uffa0\u034f",
+    )
+)
+RESERVED_NAMES = {"owner", "admin", "administrator", "주인", "관리자", "운영자", "블로그주인"}
+
+
+class Outcome(enum.Enum):
+    HELD = "held"  # stored (pending or spam) or dropped: the sender is told it awaits approval
+    RATE_LIMITED = "rate_limited"
+
+
+def clean_display_name(name: str) -> str:
+    """Without invisible and reordering characters, spaces folded."""
+    return " ".join(name.translate(INVISIBLE).split())
+
+
+def _skeleton(name: str) -> str:
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return "".join(character for character in folded if character.isalnum())
+
+
+def imitates_owner(name: str) -> bool:
+    skeleton = _skeleton(name)
+    owner_names = db.session.scalars(db.select(Owner.username)).all()
+    protected = RESERVED_NAMES | {_skeleton(n) for n in owner_names}
+    protected.add(_skeleton(current_app.config["SITE_NAME"]))
+    return skeleton in protected
+
+
+# --- the form timer ---------------------------------------------------------------------
+
+
+def _signer() -> Signer:
+    return Signer(current_app.config["SECRET_KEY"], salt="comment-form")
+
+
+def form_token(post_id: int, issued: datetime | None = None) -> str:
+    """A signed note of when the comment form for this post was shown."""
+    moment = int((issued or utcnow()).timestamp())
+    return _signer().sign(f"{post_id}:{moment}").decode()
+
+
+def seconds_since_form_shown(token: str, post_id: int, now: datetime) -> float | None:
+    """None when the token is missing, forged or for another post."""
+    try:
+        value = _signer().unsign(token or "").decode()
+        token_post, moment = value.split(":")
+    except (BadSignature, ValueError):
+        return None
+    if token_post != str(post_id):
+        return None
+    return now.timestamp() - int(moment)
+
+
+# --- addresses, hashed with a daily salt ----------------------------------------------------
+
+
+def _daily_salt(day: date) -> bytes:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"comment-address:{day.isoformat()}".encode(), hashlib.sha256).digest()
+
+
+def address_hash(address: str, day: date) -> str:
+    """`YYYYMMDD:hash`: the day is kept so a blocked entry can be checked against its salt."""
+    digest = hmac.new(_daily_salt(day), address.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{day:%Y%m%d}:{digest}"
+
+
+def _address_is_blocked(address: str, blocked: list[str], now: datetime) -> bool:
+    for entry in blocked:
+        day_text, _, _ = entry.partition(":")
+        try:
+            day = datetime.strptime(day_text, "%Y%m%d").date()
+        except ValueError:
+            continue
+        if now.date() - day <= ADDRESS_RETENTION and address_hash(address, day) == entry:
+            return True
+    return False
+
+
+def forget_old_addresses(now: datetime) -> None:
+    db.session.execute(
+        db.update(Comment)
+        .where(Comment.created_at < now - ADDRESS_RETENTION, Comment.address_hash.is_not(None))
+        .values(address_hash=None)
+    )
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+def comments_open(post: Post, now: datetime | None = None) -> bool:
+    """Readers may comment on a published post unless the owner closed it, by hand or by age."""
+    now = now or utcnow()
+    if not post.comments_enabled or not post.is_published:
+        return False
+    days = int(get_settings()["comments_close_after_days"] or 0)
+    return not days or post.published_at + timedelta(days=days) > now
+
+
+def _looks_like_spam(body: str, name: str, address: str, now: datetime) -> bool:
+    settings = get_settings()
+    text = unicodedata.normalize("NFKC", f"{name}\n{body}").casefold()
+    # Substring matching: Korean words carry particles (`광고를`), so word boundaries fail.
+    if any(word.casefold() in text for word in setting_lines(settings["blocked_words"])):
+        return True
+    links = find_links(body)
+    if len(links) > int(settings["comment_max_links"] or 0):
+        return True
+    blocked_hosts = [
+        host.casefold().lstrip(".") for host in setting_lines(settings["blocked_hosts"])
+    ]
+    for link in links:
+        host = (urlsplit(link if "://" in link else "http://" + link).hostname or "").casefold()
+        if any(host == blocked or host.endswith("." + blocked) for blocked in blocked_hosts):
+            return True
+    return _address_is_blocked(address, setting_lines(settings["blocked_addresses"]), now)
+
+
+def _recent_from(hashed: str, now: datetime) -> int:
+    window = timedelta(seconds=current_app.config["COMMENT_RATE_WINDOW_SECONDS"])
+    return db.session.scalar(
+        db.select(db.func.count())
+        .select_from(Comment)
+        .where(Comment.address_hash == hashed, Comment.created_at > now - window)
+    )
+
+
+def receive(post: Post, form, address: str, now: datetime | None = None) -> Outcome:
+    """Judge and store a reader's comment. The caller commits."""
+    now = now or utcnow()
+    if form.website.data:
+        return Outcome.HELD  # the honeypot: dropped
+    hashed = address_hash(address or "", now.date())
+    if _recent_from(hashed, now) >= current_app.config["COMMENT_RATE_LIMIT"]:
+        return Outcome.RATE_LIMITED
+    forget_old_addresses(now)
+    elapsed = seconds_since_form_shown(form.started.data, post.id, now)
+    too_fast = elapsed is None or elapsed < current_app.config["COMMENT_MIN_SECONDS"]
+    spam = too_fast or _looks_like_spam(form.body.data, form.name.data, address or "", now)
+    comment = Comment(
+        post=post,
+        block=form.chosen_block(post),
+        name=form.name.data,
+        secret=form.secret.data,
+        status=CommentStatus.SPAM if spam else CommentStatus.PENDING,
+        address_hash=hashed,
+        created_at=now,
+    )
+    comment.set_body(form.body.data)
+    db.session.add(comment)
+    return Outcome.HELD
+
+
+def owner_reply(parent: Comment, owner_name: str, body: str) -> Comment:
+    """The owner's answer to a comment. Answering shows the comment too; a secret comment's
+    answer is secret as well."""
+    parent.status = CommentStatus.APPROVED
+    reply = Comment(
+        post_id=parent.post_id,
+        name=owner_name,
+        secret=parent.secret,
+        by_owner=True,
+        status=CommentStatus.APPROVED,
+    )
+    reply.set_body(body)
+    parent.replies.append(reply)
+    return reply
+
+
+MODERATION_ACTIONS = ("approve", "spam", "delete", "block")
+
+
+def moderate(comment_ids: list[int], action: str) -> int:
+    """Approve, mark as spam, delete, or block the senders' addresses (and mark as spam).
+
+    Returns how many comments were changed. The caller commits.
+    """
+    comments = db.session.scalars(db.select(Comment).where(Comment.id.in_(comment_ids))).all()
+    if action == "delete":
+        for comment in comments:
+            db.session.delete(comment)
+        return len(comments)
+    if action == "block":
+        settings = get_settings()
+        blocked = setting_lines(settings["blocked_addresses"])
+        blocked += [
+            c.address_hash for c in comments if c.address_hash and c.address_hash not in blocked
+        ]
+        save_settings({"blocked_addresses": "\n".join(blocked)})
+    status = CommentStatus.APPROVED if action == "approve" else CommentStatus.SPAM
+    for comment in comments:
+        comment.status = status
+    return len(comments)
+
+
+def pending_count() -> int:
+    return db.session.scalar(
+        db.select(db.func.count())
+        .select_from(Comment)
+        .where(Comment.status == CommentStatus.PENDING)
+    )

@@ -1,0 +1,191 @@
+"""The owner's desk: posts with their states, the moderation queue, replies, settings."""
+
+from datetime import timedelta
+
+import pytest
+
+from blog.extensions import db
+from blog.models import Comment, CommentStatus, Post, Setting, Visibility, utcnow
+
+
+@pytest.fixture
+def comments(app, make_entry):
+    """Three pending comments on one public entry; returns (post id, comment ids)."""
+    post_id = make_entry(title="댓글 많은 글")
+    with app.app_context():
+        ids = []
+        for number in range(3):
+            comment = Comment(
+                post_id=post_id,
+                name=f"독자{number}",
+                address_hash=f"20261129:{number:032d}",
+                created_at=utcnow() - timedelta(minutes=10 - number),
+            )
+            comment.set_body(f"댓글 {number}")
+            db.session.add(comment)
+            db.session.flush()
+            ids.append(comment.id)
+        db.session.commit()
+    return post_id, ids
+
+
+def statuses(app):
+    with app.app_context():
+        return {c.id: c.status.value for c in db.session.scalars(db.select(Comment))}
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/comments", "/admin/settings"])
+def test_desk_is_owner_only(client, owner, path):
+    response = client.get(path)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_moderation_actions_need_the_owner(app, client, comments):
+    _, ids = comments
+    response = client.post("/admin/comments", data={"ids": ids, "action": "approve"})
+    assert response.status_code == 401  # the resubmit page, nothing changed
+    assert set(statuses(app).values()) == {"pending"}
+
+
+def test_desk_lists_every_post_with_its_state(client, auth, make_entry, comments):
+    make_entry(title="초안 글", visibility=Visibility.DRAFT)
+    make_entry(title="예약 글", published_at=utcnow() + timedelta(days=3))
+    make_entry(title="비공개 글", visibility=Visibility.PRIVATE, published_at=utcnow())
+    auth.login()
+    page = client.get("/admin/").text
+    for title in ("초안 글", "예약 글", "비공개 글", "댓글 많은 글"):
+        assert title in page
+    assert "예약:" in page and "승인 대기 댓글 3개" in page
+    only_drafts = client.get("/admin/?state=draft").text
+    assert "초안 글" in only_drafts and "예약 글" not in only_drafts
+    scheduled = client.get("/admin/?state=scheduled&section=diary").text
+    assert "예약 글" in scheduled and "초안 글" not in scheduled
+    assert "댓글 많은 글" not in client.get("/admin/?section=commentary").text
+
+
+def test_publish_now_and_make_private(app, client, auth, make_entry):
+    post_id = make_entry(title="초안", visibility=Visibility.DRAFT)
+    auth.login()
+    assert client.post(f"/admin/posts/{post_id}/publish").status_code == 303
+    client.post("/logout")
+    assert client.get(f"/diary/{post_id}", follow_redirects=True).status_code == 200
+    auth.login()
+    client.post(f"/admin/posts/{post_id}/private")
+    client.post("/logout")
+    assert client.get(f"/diary/{post_id}", follow_redirects=True).status_code == 404
+
+
+def test_post_actions_are_post_only(client, auth, make_entry):
+    post_id = make_entry()
+    auth.login()
+    assert client.get(f"/admin/posts/{post_id}/publish").status_code == 405
+    assert client.post(f"/admin/posts/{post_id}/explode").status_code == 404
+
+
+def test_comments_switch_per_post(app, client, auth, make_entry):
+    post_id = make_entry()
+    auth.login()
+    client.post(f"/admin/posts/{post_id}/comments-off")
+    with app.app_context():
+        assert db.session.get(Post, post_id).comments_enabled is False
+    client.post(f"/admin/posts/{post_id}/comments-on")
+    with app.app_context():
+        assert db.session.get(Post, post_id).comments_enabled is True
+
+
+def test_queue_tabs_and_counts(client, auth, comments):
+    auth.login()
+    page = client.get("/admin/comments").text
+    assert page.count('name="ids"') == 3
+    assert "댓글 많은 글" in page
+    assert 'aria-current="page">승인 대기 <span class="count">3</span>' in page
+    assert client.get("/admin/comments?status=spam").text.count('name="ids"') == 0
+    assert client.get("/admin/comments?status=nonsense").status_code == 404
+
+
+@pytest.mark.parametrize(("action", "expected"), [("approve", "approved"), ("spam", "spam")])
+def test_bulk_actions(app, client, auth, comments, action, expected):
+    _, ids = comments
+    auth.login()
+    response = client.post("/admin/comments", data={"ids": ids[:2], "action": action})
+    assert response.status_code == 303
+    assert statuses(app) == {ids[0]: expected, ids[1]: expected, ids[2]: "pending"}
+
+
+def test_bulk_delete_and_row_shortcut(app, client, auth, comments):
+    _, ids = comments
+    auth.login()
+    client.post("/admin/comments", data={"ids": ids[:2], "action": "delete"})
+    assert statuses(app) == {ids[2]: "pending"}
+    client.post("/admin/comments", data={"one": f"approve:{ids[2]}", "ids": ids[:1]})
+    assert statuses(app) == {ids[2]: "approved"}
+
+
+def test_block_sender_marks_spam_and_remembers_the_hash(app, client, auth, comments):
+    _, ids = comments
+    auth.login()
+    client.post("/admin/comments", data={"ids": [ids[0]], "action": "block"})
+    assert statuses(app)[ids[0]] == "spam"
+    with app.app_context():
+        assert db.session.get(Setting, "blocked_addresses").value == f"20261129:{0:032d}"
+
+
+def test_bad_bulk_request_is_a_message_not_an_error(client, auth, comments):
+    auth.login()
+    response = client.post("/admin/comments", data={"action": "approve"}, follow_redirects=True)
+    assert "댓글을 고르고" in response.text
+
+
+def test_pending_count_in_the_owner_navigation(client, auth, comments):
+    auth.login()
+    assert 'title="승인을 기다리는 댓글">3</span>' in client.get("/").text
+
+
+def test_owner_reply_approves_and_is_marked(app, client, auth, comments):
+    post_id, ids = comments
+    auth.login()
+    response = client.post(f"/admin/comments/{ids[0]}/reply", data={"body": "고맙습니다!"})
+    assert response.status_code == 303
+    client.post("/logout")
+    page = client.get(f"/diary/{post_id}", follow_redirects=True).text
+    assert "댓글 0" in page and "고맙습니다!" in page
+    assert 'class="comment comment--owner"' in page
+    assert "댓글 1" not in page  # still pending
+
+
+def test_reply_to_a_secret_comment_stays_secret(app, client, auth, comments):
+    post_id, ids = comments
+    with app.app_context():
+        db.session.get(Comment, ids[0]).secret = True
+        db.session.commit()
+    auth.login()
+    client.post(f"/admin/comments/{ids[0]}/reply", data={"body": "비밀 답장"})
+    client.post("/logout")
+    assert "비밀 답장" not in client.get(f"/diary/{post_id}", follow_redirects=True).text
+
+
+def test_settings_are_saved_and_validated(app, client, auth):
+    auth.login()
+    data = {
+        "blocked_words": "광고\n도박",
+        "blocked_hosts": "spam.example",
+        "blocked_addresses": "",
+        "comment_max_links": "3",
+        "comments_close_after_days": "90",
+    }
+    assert client.post("/admin/settings", data=data).status_code == 303
+    with app.app_context():
+        assert db.session.get(Setting, "blocked_words").value == "광고\n도박"
+    bad = client.post("/admin/settings", data={**data, "comment_max_links": "-1"})
+    assert bad.status_code == 400 and "광고\n도박</textarea>" in bad.text
+
+
+def test_moderation_never_leaks_pending_or_spam(app, client, comments):
+    post_id, ids = comments
+    with app.app_context():
+        db.session.get(Comment, ids[1]).status = CommentStatus.SPAM
+        db.session.get(Comment, ids[2]).status = CommentStatus.APPROVED
+        db.session.commit()
+    page = client.get(f"/diary/{post_id}", follow_redirects=True).text
+    assert "댓글 2" in page and "댓글 0" not in page and "댓글 1" not in page
+    assert '<span class="comments__count">1</span>' in page

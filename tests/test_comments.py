@@ -1,0 +1,287 @@
+"""Readers' comments: sending, holding, spam defences, and what the public sees."""
+
+from datetime import timedelta
+
+import pytest
+
+from blog.comments import address_hash, form_token
+from blog.extensions import db
+from blog.models import Comment, Commentary, CommentStatus, Visibility, utcnow
+from blog.settings import save_settings
+
+
+@pytest.fixture
+def entry_id(make_entry):
+    return make_entry(title="댓글 받을 글")
+
+
+def comment_data(app, post_id, seconds_ago=10, **overrides):
+    with app.app_context():
+        started = form_token(post_id, issued=utcnow() - timedelta(seconds=seconds_ago))
+    data = {"name": "독자", "body": "좋은 글 고맙습니다.", "website": "", "started": started}
+    data.update(overrides)
+    return data
+
+
+def send(client, app, post_id, **overrides):
+    return client.post(f"/diary/{post_id}/comments", data=comment_data(app, post_id, **overrides))
+
+
+def stored(app):
+    with app.app_context():
+        return [(c.name, c.body, c.status.value) for c in db.session.scalars(db.select(Comment))]
+
+
+def approve_all(app):
+    with app.app_context():
+        for comment in db.session.scalars(db.select(Comment)):
+            comment.status = CommentStatus.APPROVED
+        db.session.commit()
+
+
+def test_comment_is_held_until_approved(app, client, entry_id):
+    response = send(client, app, entry_id)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("#comments")
+    page = client.get(response.headers["Location"], follow_redirects=True).text
+    assert "주인이 승인한 뒤에 보입니다" in page
+    assert "좋은 글 고맙습니다" not in page
+    assert stored(app) == [("독자", "좋은 글 고맙습니다.", "pending")]
+    approve_all(app)
+    assert "좋은 글 고맙습니다" in client.get(f"/diary/{entry_id}", follow_redirects=True).text
+
+
+def test_line_breaks_kept_links_linked_html_shown_as_text(app, client, entry_id):
+    body = "<b>굵게?</b>\n둘째 줄 https://example.com/글에서 ![img](https://x.example/a.png)"
+    send(client, app, entry_id, body=body)
+    approve_all(app)
+    page = client.get(f"/diary/{entry_id}", follow_redirects=True).text
+    assert "&lt;b&gt;굵게?&lt;/b&gt;<br>" in page
+    assert (
+        '<a href="https://example.com/" rel="nofollow ugc noopener">https://example.com/</a>글에서'
+        in page
+    )
+    assert "<img" not in page.split('id="comments"')[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "link"),
+    [
+        ("https://example.com/a?b=1&c=2를 보세요", 'href="https://example.com/a?b=1&amp;c=2"'),
+        ("www.example.com에서 봤어요", 'href="http://www.example.com"'),
+        ("(https://example.com/x).", 'href="https://example.com/x"'),
+    ],
+)
+def test_links_end_before_korean_and_punctuation(app, client, entry_id, text, link):
+    send(client, app, entry_id, body=text)
+    approve_all(app)
+    assert link in client.get(f"/diary/{entry_id}", follow_redirects=True).text
+
+
+def test_javascript_links_are_never_made(app, client, entry_id):
+    send(client, app, entry_id, body="javascript:alert(1) <a href=javascript:alert(1)>x</a>")
+    approve_all(app)
+    section = client.get(f"/diary/{entry_id}", follow_redirects=True).text.split('id="comments"')[1]
+    assert '<a href="javascript' not in section and "&lt;a href=javascript" in section
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"body": ""}, "댓글 내용을 먼저 써 주세요"),
+        ({"body": "가" * 3001}, "3000자까지"),
+        ({"body": " ".join(f"https://e{n}.example" for n in range(11))}, "링크가 너무 많습니다"),
+        ({"name": ""}, "표시할 이름"),
+        ({"name": "\u202e\u200b\u3164"}, "표시할 이름"),
+        ({"name": "가" * 41}, 'class="field__errors"'),
+        ({"name": "Owner"}, "주인만 쓸 수 있는 이름"),
+        ({"name": "주 인"}, "주인만 쓸 수 있는 이름"),
+        ({"name": "ｏｗｎｅｒ"}, "주인만 쓸 수 있는 이름"),
+    ],
+)
+def test_bad_comments_get_a_clear_message_and_keep_the_text(
+    app, client, owner, entry_id, overrides, message
+):
+    data = {"body": "지우면 안 되는 댓글", **overrides}
+    response = send(client, app, entry_id, **data)
+    assert response.status_code == 400
+    assert message in response.text
+    if data["body"] == "지우면 안 되는 댓글":
+        assert "지우면 안 되는 댓글</textarea>" in response.text
+    assert stored(app) == []
+
+
+def test_display_name_loses_invisible_characters(app, client, entry_id):
+    send(client, app, entry_id, name="\u202e독\u200b자\u2066")
+    assert stored(app)[0][0] == "독자"
+
+
+def test_honeypot_is_answered_like_success_but_dropped(app, client, entry_id):
+    response = send(client, app, entry_id, website="http://spam.example")
+    assert response.status_code == 303
+    assert stored(app) == []
+
+
+@pytest.mark.parametrize("seconds_ago", [0, 2])
+def test_too_fast_is_answered_like_success_but_stored_as_spam(app, client, entry_id, seconds_ago):
+    response = send(client, app, entry_id, seconds_ago=seconds_ago)
+    assert response.status_code == 303
+    assert stored(app)[0][2] == "spam"
+
+
+def test_a_person_who_waits_three_seconds_is_never_refused(app, client, entry_id):
+    send(client, app, entry_id, seconds_ago=3)
+    assert stored(app)[0][2] == "pending"
+
+
+@pytest.mark.parametrize("started", ["", "forged", "1:99999"])
+def test_missing_or_forged_timer_is_spam(app, client, entry_id, started):
+    send(client, app, entry_id, started=started)
+    assert stored(app)[0][2] == "spam"
+
+
+def test_timer_from_another_post_is_spam(app, client, entry_id, make_entry):
+    other = make_entry(title="다른 글")
+    with app.app_context():
+        foreign = form_token(other, issued=utcnow() - timedelta(seconds=30))
+    send(client, app, entry_id, started=foreign)
+    assert stored(app)[0][2] == "spam"
+
+
+@pytest.mark.parametrize("app_config", [{"COMMENT_RATE_LIMIT": 2}])
+def test_rate_limit_per_address_keeps_the_text(app, client, entry_id):
+    for _ in range(2):
+        assert send(client, app, entry_id).status_code == 303
+    response = send(client, app, entry_id, body="세 번째 댓글")
+    assert response.status_code == 429
+    assert "세 번째 댓글</textarea>" in response.text
+    other_address = client.post(
+        f"/diary/{entry_id}/comments",
+        data=comment_data(app, entry_id),
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
+    assert other_address.status_code == 303
+
+
+def test_address_is_stored_hashed_and_dropped_after_30_days(app, client, entry_id):
+    send(client, app, entry_id)
+    with app.app_context():
+        comment = db.session.scalar(db.select(Comment))
+        assert comment.address_hash == address_hash("127.0.0.1", utcnow().date())
+        assert "127.0.0.1" not in comment.address_hash
+        comment.created_at = utcnow() - timedelta(days=31)
+        db.session.commit()
+    send(client, app, entry_id)
+    with app.app_context():
+        old, new = db.session.scalars(db.select(Comment).order_by(Comment.id)).all()
+        assert old.address_hash is None and new.address_hash is not None
+
+
+def test_daily_salt_changes_the_hash(app):
+    with app.app_context():
+        today = utcnow().date()
+        assert address_hash("1.2.3.4", today) != address_hash("1.2.3.4", today - timedelta(1))
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "body"),
+    [
+        ("blocked_words", "광고", "최고의 광고를 보세요"),  # a particle attached
+        ("blocked_words", "CASINO", "best casino here"),
+        ("blocked_hosts", "spam.example", "보세요 https://www.spam.example/x"),
+        ("comment_max_links", "1", "https://a.example https://b.example"),
+    ],
+)
+def test_block_lists_and_link_count_send_to_spam(app, client, entry_id, setting, value, body):
+    with app.app_context():
+        save_settings({setting: value})
+        db.session.commit()
+    assert send(client, app, entry_id, body=body).status_code == 303
+    assert stored(app)[0][2] == "spam"
+
+
+def test_blocked_address_goes_to_spam(app, client, entry_id):
+    with app.app_context():
+        save_settings({"blocked_addresses": address_hash("127.0.0.1", utcnow().date())})
+        db.session.commit()
+    send(client, app, entry_id)
+    assert stored(app)[0][2] == "spam"
+
+
+def test_secret_comments_are_never_public(app, client, entry_id, auth):
+    send(client, app, entry_id, body="주인만 보세요", secret="y")
+    approve_all(app)
+    assert "주인만 보세요" not in client.get(f"/diary/{entry_id}", follow_redirects=True).text
+    auth.login()
+    owner_page = client.get(f"/diary/{entry_id}", follow_redirects=True).text
+    assert "주인만 보세요" in owner_page and "비밀" in owner_page
+
+
+def test_comment_on_a_block_shows_which_quote(app, client, auth):
+    with app.app_context():
+        commentary = Commentary()
+        commentary.set_title("Headline")
+        commentary.replace_blocks([{"quote": "First."}, {"quote": "Second."}])
+        commentary.set_body("요약")
+        commentary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=1))
+        commentary.touch()
+        db.session.add(commentary)
+        db.session.commit()
+        post_id, second_block = commentary.id, commentary.blocks[1].id
+    page = client.get(f"/commentary/{post_id}", follow_redirects=True).text
+    assert f"comment_on={second_block}#comment-form" in page
+    preselected = client.get(
+        f"/commentary/{post_id}?comment_on={second_block}", follow_redirects=True
+    )
+    assert f'<option selected value="{second_block}">' in preselected.text
+    data = comment_data(app, post_id, block=str(second_block), body="두 번째 인용에 대해")
+    assert client.post(f"/commentary/{post_id}/comments", data=data).status_code == 303
+    approve_all(app)
+    page = client.get(f"/commentary/{post_id}", follow_redirects=True).text
+    assert 'href="#block-2">인용 2에 대한 댓글' in page
+
+
+def test_comments_switched_off_hide_the_form_and_refuse(app, client, entry_id):
+    with app.app_context():
+        from blog.models import Post
+
+        db.session.get(Post, entry_id).comments_enabled = False
+        db.session.commit()
+    page = client.get(f"/diary/{entry_id}", follow_redirects=True).text
+    assert 'id="comment-form"' not in page and "댓글은 닫혀 있습니다" in page
+    assert send(client, app, entry_id).status_code == 403
+
+
+def test_comments_close_after_n_days(app, client, make_entry):
+    old = make_entry(title="오래된 글", published_at=utcnow() - timedelta(days=40))
+    with app.app_context():
+        save_settings({"comments_close_after_days": "30"})
+        db.session.commit()
+    assert send(client, app, old).status_code == 403
+
+
+@pytest.mark.parametrize("state", ["draft", "private", "scheduled"])
+def test_no_comments_on_hidden_posts(app, client, make_entry, state):
+    hidden = {
+        "draft": dict(visibility=Visibility.DRAFT),
+        "private": dict(visibility=Visibility.PRIVATE, published_at=utcnow()),
+        "scheduled": dict(published_at=utcnow() + timedelta(days=1)),
+    }[state]
+    post_id = make_entry(**hidden)
+    assert send(client, app, post_id).status_code == 404
+    assert stored(app) == []
+
+
+def test_deleting_a_post_deletes_its_comments(app, client, auth, entry_id):
+    send(client, app, entry_id)
+    auth.login()
+    client.post(f"/diary/{entry_id}/delete")
+    assert stored(app) == []
+
+
+def test_comment_form_needs_a_csrf_token(app, client, entry_id):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = send(client, app, entry_id, body="토큰 없이 보낸 댓글")
+    assert response.status_code == 400
+    assert "토큰 없이 보낸 댓글</textarea>" in response.text
+    assert stored(app) == []
