@@ -72,9 +72,11 @@ def test_owner_pages_are_not_stored_by_caches(client, auth):
     assert client.get("/").headers["Cache-Control"] == "no-store"
 
 
-def test_readers_get_no_session_cookie(client, make_entry):
-    entry_id = make_entry(title="글")
-    for path in ("/", "/diary/", f"/diary/{entry_id}-글"):
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_lists_give_readers_no_session_cookie(client, make_entry):
+    make_entry(title="글", tags=["태그"])
+    # Only a page with a form (a post's comment form) needs a session for its CSRF token.
+    for path in ("/", "/diary/", "/commentary/", "/tags/태그"):
         response = client.get(path)
         assert response.status_code == 200
         assert not response.headers.getlist("Set-Cookie"), path
