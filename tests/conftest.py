@@ -37,15 +37,23 @@ def app_config():
     return {}
 
 
+def empty_database() -> None:
+    """No tables at all, even after an interrupted run against a shared PostgreSQL database."""
+    db.session.remove()
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
 @pytest.fixture
 def app(tmp_path, app_config):
     app = make_app(tmp_path, **app_config)
     with app.app_context():
+        empty_database()
         db.create_all()
     yield app
     with app.app_context():
-        db.session.remove()
-        db.drop_all()
+        empty_database()
         db.engine.dispose()
 
 

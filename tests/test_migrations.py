@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from blog.extensions import db
-from blog.models import DiaryEntry
+from blog.models import Commentary, DiaryEntry
 
 
 def test_upgrade_from_empty_matches_the_models(app):
@@ -38,4 +38,34 @@ def test_commentary_migration_keeps_the_diary(app):
         upgrade()
         entry = db.session.get(DiaryEntry, 7)
         assert (entry.title, entry.body, entry.state) == ("필라테스", "몸무게를 쟀다", "public")
+        db.session.remove()
+
+
+def test_every_upgrade_keeps_commentaries_blocks_and_tags(app):
+    """SQLite rebuilds a table to alter it; with foreign keys on, dropping the old `post`
+    table would cascade into commentaries and blocks. Nothing may be lost."""
+    with app.app_context():
+        db.drop_all()
+        upgrade(revision="b3185e15db59")  # commentary tables, before comments
+        statements = [
+            "INSERT INTO post (id, kind, title, slug, visibility, published_at, created_at,"
+            " updated_at, version, body, body_html, excerpt, reading_minutes) VALUES"
+            " (3, 'commentary', 'Headline', 'headline', 'public', '2025-01-30 12:00:00',"
+            " '2025-01-30 12:00:00', '2025-01-30 12:00:00', 1, '요약', '<p>요약</p>', '요약', 1)",
+            "INSERT INTO commentary (id, outlet, source_url, author, lead, closing,"
+            " closing_html) VALUES (3, 'Reuters', 'https://example.com/a', '', '', '', '')",
+            "INSERT INTO block (id, commentary_id, position, quote, translation, opinion,"
+            " opinion_html) VALUES (1, 3, 0, 'A quote.', '인용', '', '')",
+            "INSERT INTO tag (id, name, key) VALUES (1, '영어', '영어')",
+            "INSERT INTO post_tag (post_id, tag_id) VALUES (3, 1)",
+        ]
+        for statement in statements:
+            db.session.execute(db.text(statement))
+        db.session.commit()
+        upgrade()
+        commentary = db.session.get(Commentary, 3)
+        assert commentary is not None and commentary.outlet == "Reuters"
+        assert [block.quote for block in commentary.blocks] == ["A quote."]
+        assert [tag.name for tag in commentary.tags] == ["영어"]
+        assert commentary.comments_enabled is True
         db.session.remove()
