@@ -158,7 +158,7 @@ def comment_response(post: Post, render_page):
         )
         return render_page(post, form, 429)
     db.session.commit()
-    flash(_("Thank you! Your comment will appear once the owner approves it."), "success")
+    flash(_("Thank you! Your comment will appear once the owner approves it."), "comment-sent")
     return redirect(post_url(post, _anchor="comments"), code=303)
 
 

@@ -44,7 +44,8 @@ def test_comment_is_held_until_approved(app, client, entry_id):
     assert response.status_code == 303
     assert response.headers["Location"].endswith("#comments")
     page = client.get(response.headers["Location"], follow_redirects=True).text
-    assert "주인이 승인한 뒤에 보입니다" in page
+    sent = page.index("고맙습니다! 댓글은 주인이 승인한 뒤에 보입니다")
+    assert page.index('id="comments"') < sent  # where the sender lands
     assert "좋은 글 고맙습니다" not in page
     assert stored(app) == [("독자", "좋은 글 고맙습니다.", "pending")]
     approve_all(app)
