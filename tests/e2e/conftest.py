@@ -1,0 +1,112 @@
+"""Browser tests: Debian's Chromium drives the real app, served from a thread with CSRF on."""
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from blog.extensions import db
+from blog.models import Owner
+from tests.conftest import OWNER_NAME, OWNER_PASSWORD, OWNER_PASSWORD_HASH, make_app
+
+CHROMIUM = "/usr/bin/chromium"
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. "
+            "Install it with `apt-get install chromium` (never `playwright install`).",
+            pytrace=False,
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Browse as the site's readers do: a Korean browser in Korea's time zone."""
+    return {**browser_context_args, "locale": "ko-KR", "timezone_id": "Asia/Seoul"}
+
+
+def build_live_app(folder: Path):
+    """The app with CSRF on (browser tests submit real forms), its tables and the owner."""
+    app = make_app(folder, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        db.create_all()
+        db.session.add(Owner(username=OWNER_NAME, password_hash=OWNER_PASSWORD_HASH))
+        db.session.commit()
+    return app
+
+
+def drop_live_app(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+class Serving:
+    """Serve `app` on a free port of 127.0.0.1 from a daemon thread."""
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        # A short poll interval makes shutdown quick (the default waits up to half a second).
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        return self.url
+
+    def __exit__(self, *exc_info) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    """The served app, for tests that look into the database directly."""
+    app = build_live_app(tmp_path)
+    yield app
+    drop_live_app(app)
+
+
+@pytest.fixture
+def live_server(live_app) -> Iterator[str]:
+    """The base URL of the app served on 127.0.0.1 (SQLite file, or TEST_DATABASE_URL)."""
+    with Serving(live_app) as url:
+        yield url
+
+
+def log_in(page, username: str = OWNER_NAME, password: str = OWNER_PASSWORD) -> None:
+    """Log in through the real /login form, as the owner would, and wait for the home page."""
+    page.goto("/login")
+    page.get_by_label("이름", exact=True).fill(username)
+    page.get_by_label("비밀번호", exact=True).fill(password)
+    page.get_by_role("button", name="로그인", exact=True).click()
+    page.wait_for_url(lambda url: not url.rstrip("/").endswith("/login"))
+    # The owner's header only exists for a signed-in owner.
+    page.get_by_role("button", name="로그아웃", exact=True).wait_for()
