@@ -92,11 +92,14 @@ def sanitize(html: str) -> str:
     return cleaner.clean(html)
 
 
-def _shift_headings(state) -> None:
-    """A page has one h1 (the post's title), so Markdown headings start at h2."""
+def _rank_headings(state) -> None:
+    """A page has one h1 (the post's title): the highest heading the text uses becomes h2,
+    the next level h3, and so on without gaps, so `##` under the title is h2, not h3."""
+    levels = sorted({int(t.tag[1]) for t in state.tokens if t.type == "heading_open"})
+    rank = {level: f"h{min(index + 2, 6)}" for index, level in enumerate(levels)}
     for token in state.tokens:
         if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+            token.tag = rank[int(token.tag[1])]
 
 
 def _markdown() -> MarkdownIt:
@@ -104,7 +107,7 @@ def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
         ["table", "strikethrough"]
     )
-    md.core.ruler.push("shift_headings", _shift_headings)
+    md.core.ruler.push("rank_headings", _rank_headings)
     return md
 
 

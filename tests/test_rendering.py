@@ -98,6 +98,18 @@ def test_allowed_markdown_survives(source, expected):
     assert expected in render_markdown(source)
 
 
+@pytest.mark.parametrize(
+    ("source", "tags"),
+    [
+        ("# A\n## B", ["h2", "h3"]),
+        ("## A\n### B\n## C", ["h2", "h3", "h2"]),
+        ("### A\n###### B", ["h2", "h3"]),
+    ],
+)
+def test_headings_start_at_h2_without_gaps(source, tags):
+    assert [element.tag for element in elements(render_markdown(source))] == tags
+
+
 def test_remote_images_only_over_https():
     assert "src=" not in render_markdown("![x](http://example.com/a.png)")
     assert "src=" not in render_markdown("![x](//example.com/a.png)")
