@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from . import search
 from .extensions import db
 from .models import Owner, Post
 from .setup_link import use_up
@@ -49,6 +50,15 @@ def rerender() -> None:
     click.echo(f"Rendered {count} posts.")
 
 
+@click.command("reindex")
+@with_appcontext
+def reindex() -> None:
+    """Rebuild the full-text search index from the posts."""
+    count = search.reindex()
+    db.session.commit()
+    click.echo(f"Indexed {count} posts.")
+
+
 def register(app: Flask) -> None:
-    for command in (set_owner, rerender):
+    for command in (set_owner, rerender, reindex):
         app.cli.add_command(command)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from . import search
 from .comments import Outcome, comments_open, receive
 from .extensions import db
 from .forms import CommentForm
@@ -71,8 +72,9 @@ def editor_response(form, post: Post, template: str, **context):
             form.version.data = str(post.version)
         else:
             form.apply_to(post)
-            if is_new:
-                db.session.add(post)
+            db.session.add(post)
+            db.session.flush()  # the post has its id and blocks before the index is updated
+            search.index_post(post)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(post_url(post), code=303)
@@ -84,6 +86,7 @@ def editor_response(form, post: Post, template: str, **context):
 def delete_response(post: Post, index_endpoint: str):
     """Ask first (GET), delete on POST, then go back to the section's list."""
     if request.method == "POST":
+        search.remove_post(post.id)
         db.session.delete(post)
         db.session.commit()
         flash(_("The post was deleted."), "success")

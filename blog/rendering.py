@@ -197,6 +197,31 @@ def render_comment(text: str) -> Markup:
     )
 
 
+def highlight(text: str, words: list[str], width: int = 70) -> Markup:
+    """A piece of `text` around the first of `words`, with every hit marked.
+
+    Measured in characters, so a Korean snippet is as long to read as an English one.
+    """
+    text = " ".join(text.split())
+    pattern = re.compile("|".join(re.escape(word) for word in words if word), re.IGNORECASE)
+    first = pattern.search(text) if words else None
+    start = max(0, (first.start() if first else 0) - width // 2)
+    end = min(len(text), start + width * 2)
+    piece = text[start:end]
+    html = ["…" if start else ""]
+    position = 0
+    for match in pattern.finditer(piece) if words else ():
+        html += [
+            escape(piece[position : match.start()]),
+            Markup("<mark>"),
+            escape(match.group()),
+            Markup("</mark>"),
+        ]
+        position = match.end()
+    html += [escape(piece[position:]), "…" if end < len(text) else ""]
+    return Markup("").join(html)
+
+
 def stored_html(value: str | None) -> Markup:
     """HTML that this module produced at save time (the *_html columns), for templates."""
     return Markup(value or "")
@@ -255,3 +280,4 @@ def register(app) -> None:
     app.jinja_env.filters["stored_html"] = stored_html
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["plain"] = render_plain
+    app.jinja_env.filters["highlight"] = highlight

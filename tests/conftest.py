@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from werkzeug.security import generate_password_hash
 
-from blog import create_app
+from blog import create_app, search
 from blog.extensions import db
 from blog.models import DiaryEntry, Owner, Visibility, utcnow
 
@@ -40,6 +40,8 @@ def app_config():
 def empty_database() -> None:
     """No tables at all, even after an interrupted run against a shared PostgreSQL database."""
     db.session.remove()
+    with db.engine.begin() as connection:
+        search.drop_index(connection)
     db.drop_all()
     with db.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
@@ -51,6 +53,8 @@ def app(tmp_path, app_config):
     with app.app_context():
         empty_database()
         db.create_all()
+        with db.engine.begin() as connection:
+            search.create_index(connection)
     yield app
     with app.app_context():
         empty_database()
@@ -109,6 +113,8 @@ def make_entry(app):
             entry.set_publication(visibility, published_at)
             entry.touch()
             db.session.add(entry)
+            db.session.flush()
+            search.index_post(entry)
             db.session.commit()
             return entry.id
 

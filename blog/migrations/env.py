@@ -68,6 +68,12 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """The search index belongs to blog/search.py (FTS5 on SQLite, tsvector on PostgreSQL),
+    not to the models: autogenerate must neither drop nor re-create it."""
+    return not (type_ == "table" and name and name.startswith("search_index"))
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -104,6 +110,7 @@ def run_migrations_online():
             connection=connection,
             target_metadata=get_metadata(),
             render_item=render_item,
+            include_name=include_name,
             **conf_args,
         )
 

@@ -1,0 +1,199 @@
+"""Search: Korean with particles and two-syllable words, English, parts, visibility, odd input.
+
+The same tests run on SQLite (FTS5) and on PostgreSQL (tsvector) when TEST_DATABASE_URL is set.
+"""
+
+from datetime import timedelta
+
+import pytest
+
+from blog import search
+from blog.extensions import db
+from blog.models import Commentary, Visibility, utcnow
+
+DIARY = (
+    "필라테스할때마다 느끼는거지만,\n살찌고 코어도 없는 돼지가 된것같다.\n"
+    "체중계 샀는데, 진짜 잘샀다.\n왜냐면 충격적인 몸무게를 보았기 때문에...\n식단도 해야지.."
+)
+
+
+@pytest.fixture
+def commentary_id(app):
+    with app.app_context():
+        commentary = Commentary()
+        commentary.set_title("Microsoft, Meta CEOs defend hefty AI spending")
+        commentary.replace_blocks(
+            [
+                {
+                    "quote": "For AI right now, there's too much capital expenditure, "
+                    "not enough consumption.",
+                    "translation": "현재 AI 산업에서는 자본 지출이 너무 많고, "
+                    "실제 소비는 충분하지 않다.",
+                    "opinion": "투자금액이 작년에 엄청났던거 모두 맞다.",
+                },
+            ]
+        )
+        commentary.set_body("기사를 요약하자면 DeepSeek이 적은 비용으로 AI 모델을 개발했다.")
+        commentary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=2))
+        commentary.touch()
+        db.session.add(commentary)
+        db.session.flush()
+        search.index_post(commentary)
+        db.session.commit()
+        return commentary.id
+
+
+@pytest.fixture
+def diary_id(make_entry):
+    return make_entry(title="필라테스 일기", body=DIARY, tags=["운동"])
+
+
+def found(client, query, **params):
+    response = client.get("/search", query_string={"q": query, **params})
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("몸무게", "필라테스 일기"),  # inside 몸무게를
+        ("식단", "필라테스 일기"),  # two syllables, inside 식단도
+        ("체중계", "필라테스 일기"),
+        ("필라테스", "필라테스 일기"),
+        ("운동", "필라테스 일기"),  # a tag
+        ("capital expenditure", "Microsoft, Meta CEOs"),
+        ('"capital expenditure"', "Microsoft, Meta CEOs"),
+        ("spend", "Microsoft, Meta CEOs"),  # a prefix of spending
+        ("CONSUMPTION", "Microsoft, Meta CEOs"),
+        ("지출", "Microsoft, Meta CEOs"),  # in a translation
+        ("투자금액", "Microsoft, Meta CEOs"),  # in an opinion
+        ("요약하자면", "Microsoft, Meta CEOs"),  # in the summary
+    ],
+)
+def test_finds_korean_stems_and_english_words(client, diary_id, commentary_id, query, expected):
+    assert expected in found(client, query)
+
+
+@pytest.mark.parametrize("query", ['"expenditure capital"', "몸무게 capital", "없는말"])
+def test_all_words_must_match(client, diary_id, commentary_id, query):
+    assert "0개의 글을 찾았습니다" in found(client, query)
+
+
+@pytest.mark.parametrize(
+    ("query", "part"),
+    [("지출", "번역 1"), ("투자금액", "내 생각 1"), ("capital", "인용 1"), ("몸무게", "본문")],
+)
+def test_results_say_which_part_matched(client, diary_id, commentary_id, query, part):
+    assert part in found(client, query)
+
+
+def test_snippet_is_highlighted_and_escaped(client, make_entry):
+    make_entry(title="제목", body="앞의 글 <script>alert(1)</script> 그리고 몸무게를 쟀다")
+    page = found(client, "몸무게")
+    assert "<mark>몸무게</mark>를 쟀다" in page
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+
+
+def test_title_hits_rank_first_then_recency(client, make_entry):
+    old_title = make_entry(
+        title="식단 기록", body="내용", published_at=utcnow() - timedelta(days=30)
+    )
+    make_entry(title="새 글", body="오늘 식단은 샐러드", published_at=utcnow() - timedelta(days=1))
+    make_entry(title="어제 글", body="식단 실패", published_at=utcnow() - timedelta(days=2))
+    page = found(client, "식단")
+    assert page.index("식단 기록") < page.index("새 글") < page.index("어제 글")
+    assert old_title
+
+
+@pytest.mark.parametrize("state", ["draft", "private", "scheduled"])
+def test_hidden_posts_are_never_found_by_the_public(client, auth, make_entry, state):
+    hidden = {
+        "draft": dict(visibility=Visibility.DRAFT),
+        "private": dict(visibility=Visibility.PRIVATE, published_at=utcnow()),
+        "scheduled": dict(published_at=utcnow() + timedelta(days=1)),
+    }[state]
+    make_entry(title="숨은 글", body="비밀스러운 다이어트 기록", **hidden)
+    assert "숨은 글" not in found(client, "다이어트")
+    auth.login()
+    owner_page = found(client, "다이어트")
+    assert "숨은 글" in owner_page and 'class="badge' in owner_page
+
+
+def test_edits_and_deletes_update_the_index(client, auth, make_entry):
+    entry_id = make_entry(title="처음", body="사과를 먹었다")
+    auth.login()
+    client.post(
+        f"/diary/{entry_id}/edit",
+        data={
+            "title": "처음",
+            "body": "바나나를 먹었다",
+            "tags": "",
+            "visibility": "public",
+            "published_at": "",
+            "version": "1",
+        },
+    )
+    assert "처음" not in found(client, "사과")
+    assert "처음" in found(client, "바나나")
+    client.post(f"/diary/{entry_id}/delete")
+    assert "0개의 글을 찾았습니다" in found(client, "바나나")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "*",
+        "NEAR(",
+        "OR",
+        "AND NOT",
+        "'; DROP TABLE post; --",
+        "\\",
+        "몸무게*",
+        "a:b",
+        "(((",
+        "^",
+        "-",
+        "\x00",
+    ],
+)
+def test_odd_queries_never_fail(client, diary_id, query):
+    response = client.get("/search", query_string={"q": query})
+    assert response.status_code in (200, 400)
+
+
+def test_invalid_utf8_in_the_query_never_fails(client, diary_id):
+    assert client.get("/search?q=%ED%A0%80%FF%E6%B2").status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("가", "두 글자"), ("a", "두 글자"), ("가" * 1000, "너무 깁니다"), ("! ? .", "검색할 낱말")],
+)
+def test_bad_queries_get_a_clear_400(client, query, message):
+    response = client.get("/search", query_string={"q": query})
+    assert response.status_code == 400 and message in response.text
+
+
+def test_empty_query_shows_the_form(client):
+    response = client.get("/search")
+    assert response.status_code == 200 and 'type="search"' in response.text
+
+
+def test_results_are_paginated(client, make_entry):
+    for number in range(12):
+        make_entry(title=f"운동 {number:02d}", body="오늘도 운동")
+    first = found(client, "운동")
+    assert "12개의 글을 찾았습니다" in first and 'rel="next"' in first
+    second = found(client, "운동", page=2)
+    assert second.count('class="search-result"') == 2 and 'rel="prev"' in second
+
+
+def test_reindex_command_rebuilds_the_index(app, runner, diary_id):
+    with app.app_context():
+        db.session.execute(db.text("DELETE FROM search_index"))
+        db.session.commit()
+    assert "Indexed 1 posts." in runner.invoke(args=["reindex"]).output
+    with app.test_client() as client:
+        assert "필라테스 일기" in found(client, "몸무게")
