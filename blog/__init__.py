@@ -59,7 +59,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = generate_secret_key(app)
     if app.config["HTTPS"]:
-        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+        app.config.update(
+            SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https"
+        )
     if app.config["PROXY_FIX_X_FOR"]:
         count = int(app.config["PROXY_FIX_X_FOR"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -155,7 +157,9 @@ def _owner_signed_in() -> bool:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from .posts import post_url
+    from .posts import canonical_url, post_url
 
     rendering.register(app)
-    app.jinja_env.globals.update(post_url=post_url, get_locale=get_locale)
+    app.jinja_env.globals.update(
+        post_url=post_url, get_locale=get_locale, canonical_url=canonical_url
+    )

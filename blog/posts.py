@@ -3,13 +3,13 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, with_polymorphic
 
 from . import search
 from .comments import Outcome, comments_open, receive
 from .extensions import db
 from .forms import CommentForm
-from .models import Comment, CommentStatus, Post
+from .models import Comment, Commentary, CommentStatus, Post
 
 # Each section's blueprint, by post kind; the commentary section adds itself here.
 SECTION_ENDPOINTS = {"diary": "diary", "commentary": "commentary"}
@@ -133,9 +133,12 @@ def post_page(post: Post, template: str, comment_form=None, status: int = 200, *
     """A post's page with its comments and, where comments are open, the comment form."""
     if comment_form is None and not owner_signed_in():
         comment_form = CommentForm(post, block=request.args.get("comment_on", ""))
+    newer, older = neighbours(post)
     return render_template(
         template,
         post=post,
+        newer=newer,
+        older=older,
         comments=visible_comments(post),
         comment_form=comment_form,
         comments_open=comments_open(post),
@@ -170,3 +173,52 @@ def canonical_redirect(post: Post):
     keeping the query (study mode, the quote to comment on)."""
     query = {key: value for key, value in request.args.items() if key not in ("post_id", "slug")}
     return redirect(post_url(post, **query), code=301)
+
+
+def published_posts(model=Post, limit: int | None = None, tag=None):
+    """Public, published posts newest first, whoever asks: what feeds and the sitemap show.
+    Commentary blocks are loaded with them (one more query, not one per post)."""
+    if model is Post:
+        entity = with_polymorphic(Post, [Commentary])
+        query = db.select(entity).options(selectinload(entity.Commentary.blocks))
+    else:
+        entity = model
+        query = db.select(model)
+        if model is Commentary:
+            query = query.options(selectinload(Commentary.blocks))
+    query = query.where(entity.published()).order_by(entity.published_at.desc(), entity.id.desc())
+    if tag is not None:
+        query = query.where(entity.tags.contains(tag))
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def neighbours(post: Post) -> tuple[Post | None, Post | None]:
+    """The section's next newer and next older post this visitor may see."""
+    model = type(post)
+    visible = model.visible_to(owner_signed_in())
+    if post.published_at is None:
+        return None, None
+    newer = db.session.scalar(
+        db.select(model)
+        .where(visible, model.published_at > post.published_at)
+        .order_by(model.published_at.asc())
+        .limit(1)
+    )
+    older = db.session.scalar(
+        db.select(model)
+        .where(visible, model.published_at < post.published_at)
+        .order_by(model.published_at.desc())
+        .limit(1)
+    )
+    return newer, older
+
+
+def canonical_url() -> str:
+    """This page's address without its query, except the page number of a list."""
+    if request.endpoint is None or request.url_rule is None:
+        return request.base_url
+    values = dict(request.view_args or {})
+    page = request.args.get("page", 1, type=int)
+    if page > 1:
+        values["page"] = page
+    return url_for(request.endpoint, _external=True, **values)

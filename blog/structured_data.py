@@ -1,6 +1,6 @@
 """schema.org descriptions of posts, for the page's application/ld+json block."""
 
-from .models import Commentary
+from .models import Commentary, DiaryEntry
 from .posts import post_url
 
 
@@ -32,4 +32,21 @@ def commentary_article(commentary: Commentary) -> dict:
     }
     if commentary.published_at:
         data["datePublished"] = commentary.published_at.isoformat()
+    return data
+
+
+def diary_posting(entry: DiaryEntry) -> dict:
+    """A BlogPosting for a diary entry."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": (entry.title or entry.excerpt)[:110],
+        "inLanguage": "ko",
+        "url": post_url(entry, _external=True),
+        "description": entry.excerpt,
+        "dateModified": entry.updated_at.isoformat(),
+        "keywords": [tag.name for tag in entry.tags],
+    }
+    if entry.published_at:
+        data["datePublished"] = entry.published_at.isoformat()
     return data

@@ -1,8 +1,10 @@
 """Commentary views: the same shape as the diary's, with the block editor."""
 
-from flask import render_template, request
+from flask import render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from ..feeds import FEED_LENGTH, atom_response
 from ..models import Commentary
 from ..posts import (
     canonical_redirect,
@@ -13,6 +15,7 @@ from ..posts import (
     paginate_visible,
     post_page,
     post_route,
+    published_posts,
 )
 from ..structured_data import commentary_article
 from . import bp
@@ -28,6 +31,16 @@ def render_commentary(commentary: Commentary, comment_form=None, status: int = 2
         # Study mode: translations start folded, for a reader to reveal one at a time.
         study=request.args.get("study") == "1",
         structured_data=commentary_article(commentary),
+    )
+
+
+@bp.get("/feed.xml")
+def feed():
+    return atom_response(
+        _l("Commentary"),
+        published_posts(Commentary, limit=FEED_LENGTH),
+        "commentary.feed",
+        url_for("commentary.index", _external=True),
     )
 
 

@@ -1,8 +1,10 @@
 """Diary views: thin, each loads, validates, calls one function and commits once."""
 
-from flask import render_template
+from flask import render_template, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from ..feeds import FEED_LENGTH, atom_response
 from ..models import DiaryEntry
 from ..posts import (
     canonical_redirect,
@@ -13,13 +15,27 @@ from ..posts import (
     paginate_visible,
     post_page,
     post_route,
+    published_posts,
 )
+from ..structured_data import diary_posting
 from . import bp
 from .forms import DiaryForm
 
 
 def render_entry(entry: DiaryEntry, comment_form=None, status: int = 200):
-    return post_page(entry, "diary/detail.html", comment_form, status)
+    return post_page(
+        entry, "diary/detail.html", comment_form, status, structured_data=diary_posting(entry)
+    )
+
+
+@bp.get("/feed.xml")
+def feed():
+    return atom_response(
+        _l("Diary"),
+        published_posts(DiaryEntry, limit=FEED_LENGTH),
+        "diary.feed",
+        url_for("diary.index", _external=True),
+    )
 
 
 @bp.get("/")

@@ -1,43 +1,111 @@
-"""The home page, posts by tag, and the visitor's language choice."""
+"""Pages for everyone: home, search, tags, archive, feeds, sitemap, the language choice."""
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from collections import Counter
+from datetime import date, datetime
+
+from babel.dates import format_skeleton
+from flask import (
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import search
 from ..auth.safe_next import safe_next_path
 from ..extensions import csrf, db
-from ..models import Post, Tag, tag_key
-from ..posts import owner_signed_in, visible_posts
+from ..feeds import FEED_LENGTH, atom_response
+from ..forms import from_site_time, to_site_time
+from ..models import Post, Tag, post_tag, tag_key
+from ..posts import owner_signed_in, published_posts, visible_posts
 from . import bp
 
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+SITEMAP_LIMIT = 45_000  # a sitemap file may list at most 50,000 addresses
 
 
 def _page_number() -> int:
     return request.args.get("page", 1, type=int)
 
 
+def _paginate(query):
+    return db.paginate(query, page=_page_number(), per_page=current_app.config["POSTS_PER_PAGE"])
+
+
 @bp.get("/")
 def index():
-    posts = db.paginate(
-        visible_posts(), page=_page_number(), per_page=current_app.config["POSTS_PER_PAGE"]
-    )
-    return render_template("public/home.html", page=posts)
+    return render_template("public/home.html", page=_paginate(visible_posts()))
+
+
+def _tag_or_404(name: str) -> Tag:
+    found = db.session.scalar(db.select(Tag).where(Tag.key == tag_key(name)))
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/tags/")
+def tags():
+    """Every tag with the number of posts this visitor may see under it."""
+    rows = db.session.execute(
+        db.select(Tag, db.func.count(Post.id))
+        .join(post_tag, post_tag.c.tag_id == Tag.id)
+        .join(Post, Post.id == post_tag.c.post_id)
+        .where(Post.visible_to(owner_signed_in()))
+        .group_by(Tag.id)
+        .order_by(db.func.count(Post.id).desc(), Tag.name)
+    ).all()
+    return render_template("public/tags.html", tags=rows)
 
 
 @bp.get("/tags/<tag>")
 def tag(tag: str):
-    found = db.session.scalar(db.select(Tag).where(Tag.key == tag_key(tag)))
-    if found is None:
-        abort(404)
-    posts = db.paginate(
-        visible_posts().where(Post.tags.contains(found)),
-        page=_page_number(),
-        per_page=current_app.config["POSTS_PER_PAGE"],
-    )
+    found = _tag_or_404(tag)
+    posts = _paginate(visible_posts().where(Post.tags.contains(found)))
     if not posts.total:
         abort(404)  # a tag whose posts are all hidden does not exist for this visitor
     return render_template("public/tag.html", tag=found, page=posts)
+
+
+@bp.get("/archive/")
+def archive():
+    """Months that have posts, by year, in the site's time zone."""
+    dates = db.session.scalars(
+        db.select(Post.published_at).where(
+            Post.visible_to(owner_signed_in()), Post.published_at.is_not(None)
+        )
+    )
+    months = Counter((local.year, local.month) for local in map(to_site_time, dates))
+    years = sorted({year for year, _ in months}, reverse=True)
+    locale = get_locale()
+    return render_template(
+        "public/archive.html",
+        months=months,
+        years=years,
+        year_names={year: format_skeleton("y", date(year, 1, 1), locale=locale) for year in years},
+        month_names=[format_skeleton("MMM", date(2000, m, 1), locale=locale) for m in range(1, 13)],
+    )
+
+
+@bp.get("/archive/<int:year>/<int:month>")
+def archive_month(year: int, month: int):
+    if not (1970 <= year <= 9999 and 1 <= month <= 12):
+        abort(404)
+    start = from_site_time(datetime(year, month, 1))
+    end = from_site_time(datetime(year + month // 12, month % 12 + 1, 1))
+    posts = _paginate(visible_posts().where(Post.published_at >= start, Post.published_at < end))
+    if not posts.total:
+        abort(404)
+    heading = format_skeleton("yMMMM", date(year, month, 1), locale=get_locale())
+    return render_template(
+        "public/archive_month.html", year=year, month=month, heading=heading, page=posts
+    )
 
 
 QUERY_PROBLEMS = {
@@ -64,6 +132,52 @@ def search_page():
     return render_template(
         "public/search.html", query=raw, results=results, problem=problem, words=words
     ), status
+
+
+@bp.get("/feed.xml")
+def feed():
+    return atom_response(
+        _l("All posts"),
+        published_posts(limit=FEED_LENGTH),
+        "public.feed",
+        url_for("public.index", _external=True),
+    )
+
+
+@bp.get("/tags/<tag>/feed.xml")
+def tag_feed(tag: str):
+    found = _tag_or_404(tag)
+    return atom_response(
+        f"#{found.name}",
+        published_posts(limit=FEED_LENGTH, tag=found),
+        "public.tag_feed",
+        url_for("public.tag", tag=found.name, _external=True),
+        tag=found.name,
+    )
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    posts = db.session.execute(
+        db.select(Post.id, Post.kind, Post.slug, Post.updated_at, Post.published_at)
+        .where(Post.published())
+        .order_by(Post.published_at.desc())
+        .limit(SITEMAP_LIMIT)
+    ).all()
+    body = render_template("sitemap.xml", posts=posts)
+    return Response(body, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots():
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /login",
+        "Disallow: /search",
+        f"Sitemap: {url_for('public.sitemap', _external=True)}",
+    ]
+    return Response("\n".join(lines) + "\n", mimetype="text/plain")
 
 
 @bp.post("/language")

@@ -1,0 +1,52 @@
+"""Atom feeds of public posts, built with feedgen; entry content is the sanitised HTML."""
+
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+from flask import Response, current_app, render_template, url_for
+from flask_babel import format_date
+
+from .models import Commentary, Post
+from .posts import post_url
+
+FEED_LENGTH = 20
+EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def entry_content(post: Post) -> str:
+    """The whole post as the page shows it: stored sanitised HTML, blocks in order."""
+    if isinstance(post, Commentary):
+        return render_template("feeds/commentary.html", post=post)
+    return post.body_html
+
+
+def atom_response(
+    title: str, posts: list[Post], self_endpoint: str, page_url: str, **endpoint_values
+) -> Response:
+    feed = FeedGenerator()
+    self_url = url_for(self_endpoint, _external=True, **endpoint_values)
+    feed.id(self_url)
+    feed.title(f"{title} · {current_app.config['SITE_NAME']}")
+    feed.link(href=page_url, rel="alternate")
+    feed.link(href=self_url, rel="self")
+    feed.language("ko")
+    feed.author({"name": current_app.config["SITE_NAME"]})
+    # An empty feed still needs an updated time; a list's newest change is its own.
+    feed.updated(max((post.updated_at for post in posts), default=EMPTY_FEED_UPDATED))
+    for post in reversed(posts):  # feedgen prepends: add oldest first, newest ends on top
+        entry = feed.add_entry()
+        # The id never changes: the post's numbered address, without the title part.
+        entry.id(url_for(f"{post.kind}.detail", post_id=post.id, slug="", _external=True))
+        entry.title(post.title or _untitled(post))
+        entry.link(href=post_url(post, _external=True), rel="alternate")
+        entry.published(post.published_at)
+        entry.updated(max(post.updated_at, post.published_at))
+        entry.summary(post.excerpt)
+        entry.content(entry_content(post), type="html")
+        for tag in post.tags:
+            entry.category(term=tag.name)
+    return Response(feed.atom_str(pretty=False), mimetype="application/atom+xml")
+
+
+def _untitled(post: Post) -> str:
+    return format_date(post.published_at, "full")

@@ -1,0 +1,204 @@
+"""Discovery: feeds, sitemap, robots, tag index, archive, previous/next links, page meta."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from blog import search
+from blog.extensions import db
+from blog.models import Commentary, Visibility, utcnow
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def commentary_id(app):
+    with app.app_context():
+        commentary = Commentary()
+        commentary.set_title("AI spending")
+        commentary.source_url = "https://example.com/news"
+        commentary.outlet = "Reuters"
+        commentary.replace_blocks(
+            [{"quote": "First quote.", "translation": "첫 번역"}, {"quote": "Second quote."}]
+        )
+        commentary.set_body("요약 <script>alert(1)</script>")
+        commentary.set_tags(["영어 공부"])
+        commentary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=1))
+        commentary.touch()
+        db.session.add(commentary)
+        db.session.flush()
+        search.index_post(commentary)
+        db.session.commit()
+        return commentary.id
+
+
+@pytest.fixture
+def hidden(make_entry):
+    return [
+        make_entry(title="초안 글", visibility=Visibility.DRAFT, tags=["영어 공부"]),
+        make_entry(title="비공개 글", visibility=Visibility.PRIVATE, published_at=utcnow()),
+        make_entry(title="예약 글", published_at=utcnow() + timedelta(days=1), tags=["영어 공부"]),
+    ]
+
+
+def atom(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.mimetype == "application/atom+xml"
+    return ET.fromstring(response.data)
+
+
+def entry_titles(feed):
+    return [entry.find(f"{ATOM}title").text for entry in feed.findall(f"{ATOM}entry")]
+
+
+def test_site_feed_has_only_public_posts_newest_first(client, make_entry, commentary_id, hidden):
+    make_entry(title="어제 일기", published_at=utcnow() - timedelta(days=1))
+    feed = atom(client, "/feed.xml")
+    assert entry_titles(feed) == ["AI spending", "어제 일기"]
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "http://localhost/feed.xml"
+
+
+def test_section_and_tag_feeds(client, make_entry, commentary_id, hidden):
+    make_entry(title="일기", tags=["영어 공부"])
+    assert entry_titles(atom(client, "/diary/feed.xml")) == ["일기"]
+    assert entry_titles(atom(client, "/commentary/feed.xml")) == ["AI spending"]
+    assert entry_titles(atom(client, "/tags/영어 공부/feed.xml")) == ["일기", "AI spending"]
+    assert client.get("/tags/없는태그/feed.xml").status_code == 404
+
+
+def test_feed_entry_is_stable_full_and_sanitised(app, client, commentary_id):
+    entry = atom(client, "/commentary/feed.xml").find(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}id").text == f"http://localhost/commentary/{commentary_id}"
+    content = entry.find(f"{ATOM}content").text
+    assert content.index("First quote.") < content.index("Second quote.")
+    assert 'id="block-1"' in content and "첫 번역" in content
+    assert "<script>" not in content and "&lt;script&gt;" in content
+    published = datetime.fromisoformat(entry.find(f"{ATOM}published").text)
+    with app.app_context():
+        assert published == db.session.get(Commentary, commentary_id).published_at
+    assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == ["영어 공부"]
+
+
+def test_scheduled_post_enters_the_feed_when_its_time_comes(app, client, make_entry):
+    post_id = make_entry(title="예약 글", published_at=utcnow() + timedelta(hours=1))
+    assert entry_titles(atom(client, "/feed.xml")) == []
+    with app.app_context():
+        from blog.models import Post
+
+        db.session.get(Post, post_id).published_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert entry_titles(atom(client, "/feed.xml")) == ["예약 글"]
+
+
+def test_empty_feed_is_valid(client):
+    feed = atom(client, "/feed.xml")
+    assert feed.find(f"{ATOM}updated").text and entry_titles(feed) == []
+
+
+def test_pages_announce_their_feeds(client, make_entry, commentary_id):
+    home = client.get("/").text
+    assert 'rel="alternate" type="application/atom+xml"' in home and 'href="/feed.xml"' in home
+    assert 'href="/diary/feed.xml"' in client.get("/diary/").text
+    assert (
+        'href="/commentary/feed.xml"'
+        in client.get(f"/commentary/{commentary_id}", follow_redirects=True).text
+    )
+
+
+def test_sitemap_lists_public_posts_and_list_pages(client, make_entry, commentary_id, hidden):
+    entry_id = make_entry(title="공개 일기")
+    response = client.get("/sitemap.xml")
+    assert response.mimetype == "application/xml"
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    urls = {u.find(f"{ns}loc").text: u.find(f"{ns}lastmod") for u in ET.fromstring(response.data)}
+    assert "http://localhost/" in urls and "http://localhost/commentary/" in urls
+    assert f"http://localhost/diary/{entry_id}-%EA%B3%B5%EA%B0%9C-%EC%9D%BC%EA%B8%B0" in urls
+    assert f"http://localhost/commentary/{commentary_id}-ai-spending" in urls
+    assert len([u for u in urls if "/diary/" in u and u != "http://localhost/diary/"]) == 1
+    assert all(lastmod is not None and lastmod.text for lastmod in urls.values())
+
+
+def test_robots_points_to_the_sitemap(client):
+    robots = client.get("/robots.txt")
+    assert robots.mimetype == "text/plain"
+    assert "Sitemap: http://localhost/sitemap.xml" in robots.text
+    assert "Disallow: /admin/" in robots.text
+
+
+def test_tag_index_counts_only_what_the_visitor_may_see(client, auth, make_entry, hidden):
+    make_entry(title="공개", tags=["영어 공부", "일상"])
+    page = client.get("/tags/").text
+    assert '#영어 공부 <span class="tag__count">1</span>' in page
+    auth.login()
+    assert '#영어 공부 <span class="tag__count">3</span>' in client.get("/tags/").text
+
+
+def test_archive_groups_by_month_in_the_site_time_zone(client, make_entry, hidden):
+    # 2026-03-31 20:00 UTC is 2026-04-01 05:00 in Seoul: an April post.
+    make_entry(title="사월 첫날", published_at=datetime(2026, 3, 31, 20, 0, tzinfo=UTC))
+    make_entry(title="삼월", published_at=datetime(2026, 3, 10, 3, 0, tzinfo=UTC))
+    index = client.get("/archive/").text
+    assert "2026년" in index
+    assert 'href="/archive/2026/4">4월 <span class="month__count">1개</span>' in index
+    april = client.get("/archive/2026/4").text
+    assert "사월 첫날" in april and "삼월" not in april and "2026년 4월" in april
+    assert client.get("/archive/2026/5").status_code == 404
+    assert client.get("/archive/2026/13").status_code == 404
+
+
+def test_previous_and_next_links_stay_in_the_section_and_skip_hidden(client, make_entry, hidden):
+    older = make_entry(title="그제", published_at=utcnow() - timedelta(days=2))
+    middle = make_entry(title="어제", published_at=utcnow() - timedelta(days=1))
+    newer = make_entry(title="오늘", published_at=utcnow() - timedelta(hours=1))
+    page = client.get(f"/diary/{middle}", follow_redirects=True).text
+    assert re.search(rf'rel="prev"[^>]*href="/diary/{older}-', page)
+    assert re.search(rf'rel="next"[^>]*href="/diary/{newer}-', page)
+    latest = client.get(f"/diary/{newer}", follow_redirects=True).text
+    assert 'rel="next"' not in latest  # the scheduled post is not a neighbour yet
+
+
+def test_post_page_meta(client, make_entry, commentary_id):
+    entry_id = make_entry(title="몸무게 기록", body="오늘 " * 100)
+    page = client.get(f"/diary/{entry_id}", follow_redirects=True).text
+    canonical = f"http://localhost/diary/{entry_id}-%EB%AA%B8%EB%AC%B4%EA%B2%8C-%EA%B8%B0%EB%A1%9D"
+    assert f'<link rel="canonical" href="{canonical}">' in page
+    assert '<meta property="og:title" content="몸무게 기록">' in page
+    assert '<meta property="og:type" content="article">' in page
+    assert '<meta name="twitter:card" content="summary">' in page
+    description = re.search(r'<meta name="description" content="([^"]*)"', page).group(1)
+    assert description.startswith("오늘 오늘") and len(description) <= 121
+    data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert data["@type"] == "BlogPosting" and data["headline"] == "몸무게 기록"
+    commentary = client.get(f"/commentary/{commentary_id}", follow_redirects=True).text
+    data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', commentary, re.S).group(1))
+    assert data["@type"] == "Article"
+
+
+def test_titles_are_unique_across_pages(client, make_entry, commentary_id):
+    for number in range(11):
+        make_entry(title=f"글 {number}")
+    paths = [
+        "/",
+        "/?page=2",
+        "/diary/",
+        "/diary/?page=2",
+        "/commentary/",
+        "/tags/",
+        "/archive/",
+        "/search",
+        "/login",
+        f"/commentary/{commentary_id}-ai-spending",
+    ]
+    titles = [re.search(r"<title>(.*?)</title>", client.get(p).text, re.S).group(1) for p in paths]
+    assert len(set(titles)) == len(titles), titles
+
+
+def test_list_canonical_keeps_only_the_page_number(client, make_entry):
+    for number in range(11):
+        make_entry(title=f"글 {number}")
+    page = client.get("/diary/?page=2&utm_source=x").text
+    assert '<link rel="canonical" href="http://localhost/diary/?page=2">' in page
