@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import commands, errors, rendering, setup_link
+from . import commands, errors, rendering, search, setup_link
 from .extensions import babel, csrf, db, login_manager, migrate
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -87,6 +87,18 @@ def _configure_sqlite(dbapi_connection, connection_record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+@event.listens_for(db.metadata, "after_create")
+def _create_search_index(target, connection, **kw):
+    # The search index is not a model (FTS5 or tsvector, see search.py); creating and
+    # dropping all tables (tests, a fresh database) includes it all the same.
+    search.create_index(connection)
+
+
+@event.listens_for(db.metadata, "before_drop")
+def _drop_search_index(target, connection, **kw):
+    search.drop_index(connection)
 
 
 def select_locale() -> str:

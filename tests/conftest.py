@@ -40,8 +40,6 @@ def app_config():
 def empty_database() -> None:
     """No tables at all, even after an interrupted run against a shared PostgreSQL database."""
     db.session.remove()
-    with db.engine.begin() as connection:
-        search.drop_index(connection)
     db.drop_all()
     with db.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
@@ -53,8 +51,6 @@ def app(tmp_path, app_config):
     with app.app_context():
         empty_database()
         db.create_all()
-        with db.engine.begin() as connection:
-            search.create_index(connection)
     yield app
     with app.app_context():
         empty_database()
