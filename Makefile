@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-stamp
+NODE_TOOLS := node_modules/.installed-stamp
 
 .PHONY: run test lint translations
 
@@ -13,6 +14,11 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# Lighthouse for the browser tests (npm registry; the site itself needs no Node).
+$(NODE_TOOLS): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
 # Starts the site on SQLite in instance/ (schema upgraded, secret key generated on first run).
 run: $(INSTALLED)
 	$(BIN)/flask --app app db upgrade
@@ -20,7 +26,7 @@ run: $(INSTALLED)
 
 # Lint, then the whole suite on SQLite; then again on PostgreSQL when TEST_POSTGRES_URL is set
 # (.ci/run starts a throwaway server and sets it).
-test: $(INSTALLED)
+test: $(INSTALLED) $(NODE_TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

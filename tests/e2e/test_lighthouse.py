@@ -1,0 +1,86 @@
+"""Lighthouse (offline, on Debian's Chromium): SEO and best practices score 100."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from blog import search
+from blog.extensions import db
+from blog.models import Commentary, DiaryEntry, Visibility, utcnow
+
+from .conftest import Serving
+
+LIGHTHOUSE = Path(__file__).resolve().parents[2] / "node_modules/.bin/lighthouse"
+
+
+@pytest.fixture
+def site(live_app):
+    """A home page with both sections and one commentary to audit."""
+    with live_app.app_context():
+        entry = DiaryEntry()
+        entry.set_title("필라테스 일기")
+        entry.set_body("필라테스할때마다 느끼는거지만, 코어가 없다.\n\n식단도 해야지..")
+        commentary = Commentary()
+        commentary.set_title("Microsoft, Meta CEOs defend hefty AI spending")
+        commentary.outlet = "Reuters"
+        commentary.source_url = "https://www.reuters.com/technology/"
+        commentary.replace_blocks(
+            [
+                {
+                    "quote": "For AI right now, there's too much capital expenditure.",
+                    "translation": "현재 AI에는 자본 지출이 너무 많다.",
+                    "opinion": "맞는 말이다.",
+                }
+            ]
+        )
+        commentary.set_body("기사를 요약하자면 투자가 계속된다.")
+        for post in (entry, commentary):
+            post.set_tags(["영어공부"])
+            post.set_publication(Visibility.PUBLIC, utcnow())
+            post.touch()
+            db.session.add(post)
+        db.session.flush()
+        search.index_posts([entry, commentary])
+        db.session.commit()
+        commentary_path = f"/commentary/{commentary.id}-{commentary.slug}"
+    with Serving(live_app) as url:
+        yield url, commentary_path
+
+
+def lighthouse_scores(url: str) -> tuple[dict[str, float], list[str]]:
+    assert LIGHTHOUSE.exists(), "run `npm install` (make test does) to get Lighthouse"
+    result = subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--only-categories=seo,best-practices",
+            "--output=json",
+            "--output-path=stdout",
+            "--quiet",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+        env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
+    )
+    report = json.loads(result.stdout)
+    failing = [
+        audit_id
+        for audit_id, audit in report["audits"].items()
+        if audit.get("score") is not None
+        and audit["score"] < 1
+        and audit.get("scoreDisplayMode") == "binary"
+    ]
+    return {name: category["score"] for name, category in report["categories"].items()}, failing
+
+
+@pytest.mark.parametrize("page", ["home", "commentary"])
+def test_seo_and_best_practices_are_100(site, page):
+    url, commentary_path = site
+    scores, failing = lighthouse_scores(url + ("/" if page == "home" else commentary_path))
+    assert scores == {"seo": 1, "best-practices": 1}, failing
