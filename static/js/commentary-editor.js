@@ -36,7 +36,8 @@
         if (button.name === "move_down") button.disabled = index === all.length - 1;
       });
       var title = block.querySelector("[data-block-title]");
-      title.textContent = title.textContent.replace(/\d*\s*$/, String(index + 1));
+      // A copied block's title ends without a number ("인용 "): keep one space before it.
+      title.textContent = title.textContent.replace(/\s*\d*\s*$/, " " + (index + 1));
     });
   }
 
@@ -49,7 +50,8 @@
   }
 
   form.addEventListener("click", function (event) {
-    var button = event.target.closest("button[name]");
+    // "Add a block" is an <input type="submit">, the block buttons are <button>s.
+    var button = event.target.closest("button[name], input[type='submit'][name]");
     if (!button || ACTIONS.indexOf(button.name) === -1) return;
     var all = blocks();
     var index = parseInt(button.value, 10);

@@ -23,6 +23,8 @@
   var hidden = remembered() || new URLSearchParams(location.search).get("study") === "1";
   apply(hidden);
   button.hidden = false;
+  // The button replaces the page's link to the same mode: two controls with one label confuse.
+  document.querySelectorAll("[data-study-link]").forEach(function (link) { link.hidden = true; });
   button.addEventListener("click", function () {
     hidden = !hidden;
     remember(hidden);
