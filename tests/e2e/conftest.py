@@ -48,9 +48,9 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "ko-KR", "timezone_id": "Asia/Seoul"}
 
 
-def build_live_app(folder: Path):
+def build_live_app(folder: Path, **config):
     """The app with CSRF on (browser tests submit real forms), its tables and the owner."""
-    app = make_app(folder, WTF_CSRF_ENABLED=True)
+    app = make_app(folder, WTF_CSRF_ENABLED=True, **config)
     with app.app_context():
         db.create_all()
         db.session.add(Owner(username=OWNER_NAME, password_hash=OWNER_PASSWORD_HASH))
