@@ -154,11 +154,19 @@ class Post(db.Model):
     excerpt: Mapped[str] = mapped_column(String(400), default="")
     reading_minutes: Mapped[int] = mapped_column(default=1)
 
+    # Set when the owner deletes the post: it waits in the trash, restorable, for 30 days.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The owner can switch comments off per post; existing comments stay.
     comments_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     tags: Mapped[list[Tag]] = relationship(
         secondary=post_tag, order_by=Tag.name, lazy="selectin", backref="posts"
+    )
+    revisions: Mapped[list["Revision"]] = relationship(
+        back_populates="post",
+        order_by="Revision.version.desc()",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
     comments: Mapped[list["Comment"]] = relationship(
         back_populates="post",
@@ -175,11 +183,13 @@ class Post(db.Model):
         return and_(
             cls.visibility == Visibility.PUBLIC,
             cls.published_at <= (now or utcnow()),
+            cls.deleted_at.is_(None),
         )
 
     @classmethod
     def visible_to(cls, owner_signed_in: bool):
-        return true() if owner_signed_in else cls.published()
+        """Everything but the trash for the owner; published posts for everyone else."""
+        return cls.deleted_at.is_(None) if owner_signed_in else cls.published()
 
     @property
     def state(self) -> str:
@@ -190,7 +200,7 @@ class Post(db.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.state == Visibility.PUBLIC.value
+        return self.deleted_at is None and self.state == Visibility.PUBLIC.value
 
     @property
     def shown_date(self) -> datetime:
@@ -231,6 +241,34 @@ class Post(db.Model):
         """Record a save: a new version number, so older edit forms are seen to be stale."""
         self.version = self.version + 1 if self.id else 1
         self.updated_at = utcnow()
+
+    def keep_revision(self) -> "Revision":
+        """Keep the post as it is now (after a save) among its revisions."""
+        revision = Revision(version=self.version, data=self.snapshot(), created_at=utcnow())
+        self.revisions.append(revision)
+        return revision
+
+    def snapshot(self) -> dict:
+        """Everything the owner wrote and chose, as plain data: what a revision keeps."""
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "body": self.body,
+            "tags": [tag.name for tag in self.tags],
+            "visibility": self.visibility.value,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+        }
+
+    def restore(self, snapshot: dict) -> None:
+        """Make the post what `snapshot` describes (the URL stays as it is)."""
+        self.title = snapshot["title"]
+        self.set_body(snapshot["body"])
+        self.set_tags(snapshot["tags"])
+        published_at = snapshot["published_at"]
+        self.set_publication(
+            Visibility(snapshot["visibility"]),
+            datetime.fromisoformat(published_at) if published_at else None,
+        )
 
     def set_tags(self, names: list[str]) -> None:
         keys = [tag_key(name) for name in names]
@@ -313,6 +351,33 @@ class Commentary(Post):
             blocks.append(block)
         self.blocks = blocks
 
+    def snapshot(self) -> dict:
+        return {
+            **super().snapshot(),
+            "outlet": self.outlet,
+            "source_url": self.source_url,
+            "author": self.author,
+            "published_on": self.published_on.isoformat() if self.published_on else None,
+            "lead": self.lead,
+            "closing": self.closing,
+            "blocks": [
+                {"quote": b.quote, "translation": b.translation, "opinion": b.opinion}
+                for b in self.blocks
+            ],
+        }
+
+    def restore(self, snapshot: dict) -> None:
+        self.outlet = snapshot["outlet"]
+        self.source_url = snapshot["source_url"]
+        self.author = snapshot["author"]
+        published_on = snapshot["published_on"]
+        self.published_on = date.fromisoformat(published_on) if published_on else None
+        self.lead = snapshot["lead"]
+        self.set_closing(snapshot["closing"])
+        # Blocks before the summary: the excerpt and reading time are derived from all parts.
+        self.replace_blocks(snapshot["blocks"])
+        super().restore(snapshot)
+
     def set_closing(self, closing: str) -> None:
         self.closing = closing
         self.closing_html = rendering.render_markdown(closing) if closing.strip() else ""
@@ -344,6 +409,18 @@ def _as_int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+class Revision(db.Model):
+    """A post as it was saved: every save keeps one, so any earlier text can come back."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    data: Mapped[dict] = mapped_column(db.JSON)
+
+    post: Mapped[Post] = relationship(back_populates="revisions")
 
 
 class CommentStatus(enum.StrEnum):

@@ -1,4 +1,7 @@
-"""Looking up posts as a given visitor may see them, and their URLs."""
+"""Looking up posts as a given visitor may see them, their URLs, and the shared save,
+delete and comment flows of the sections."""
+
+from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,7 +12,7 @@ from . import search
 from .comments import Outcome, comments_open, receive
 from .extensions import db
 from .forms import CommentForm
-from .models import Comment, Commentary, CommentStatus, Post
+from .models import Comment, Commentary, CommentStatus, Post, utcnow
 
 # Each section's blueprint, by post kind; the commentary section adds itself here.
 SECTION_ENDPOINTS = {"diary": "diary", "commentary": "commentary"}
@@ -31,7 +34,7 @@ def visible_posts(model=Post):
 def get_visible_or_404(model, post_id: int):
     """The post if it exists and this visitor may see it; 404 otherwise, never 403."""
     post = db.session.get(model, post_id)
-    if post is None or not (owner_signed_in() or post.is_published):
+    if post is None or post.deleted_at or not (owner_signed_in() or post.is_published):
         abort(404)
     return post
 
@@ -74,6 +77,7 @@ def editor_response(form, post: Post, template: str, **context):
             form.apply_to(post)
             db.session.add(post)
             db.session.flush()  # the post has its id and blocks before the index is updated
+            post.keep_revision()
             search.index_post(post)
             db.session.commit()
             flash(_("Saved."), "success")
@@ -83,15 +87,45 @@ def editor_response(form, post: Post, template: str, **context):
     return render_template(template, form=form, post=post, **context), status
 
 
+TRASH_DAYS = 30
+
+
 def delete_response(post: Post, index_endpoint: str):
-    """Ask first (GET), delete on POST, then go back to the section's list."""
+    """Ask first (GET); on POST move the post to the trash, then go back to the list."""
     if request.method == "POST":
-        search.remove_post(post.id)
-        db.session.delete(post)
+        move_to_trash(post)
         db.session.commit()
-        flash(_("The post was deleted."), "success")
+        flash(
+            _(
+                "The post is in the trash. You can restore it there for %(days)d days.",
+                days=TRASH_DAYS,
+            ),
+            "success",
+        )
         return redirect(url_for(index_endpoint), code=303)
-    return render_template("confirm_delete.html", post=post)
+    return render_template("confirm_delete.html", post=post, trash_days=TRASH_DAYS)
+
+
+def move_to_trash(post: Post) -> None:
+    post.deleted_at = utcnow()
+    search.remove_post(post.id)
+    empty_old_trash()
+
+
+def restore_from_trash(post: Post) -> None:
+    post.deleted_at = None
+    search.index_post(post)
+
+
+def empty_old_trash() -> int:
+    """Delete for good what has been in the trash longer than TRASH_DAYS (no job runner:
+    this runs whenever something is trashed or the trash is looked at)."""
+    expired = db.session.scalars(
+        db.select(Post).where(Post.deleted_at < utcnow() - timedelta(days=TRASH_DAYS))
+    ).all()
+    for post in expired:
+        db.session.delete(post)
+    return len(expired)
 
 
 def post_route(bp, rule: str, **options):

@@ -319,11 +319,15 @@ def test_hidden_commentaries_are_404_to_the_public(app, owner_client, client, st
         assert commentary.state == state
 
 
-def test_delete_asks_then_removes_blocks_too(app, owner_client):
+def test_delete_asks_then_trashes_and_delete_for_good_removes_blocks(app, owner_client):
     location = owner_client.post("/commentary/new", data=sample_form()).headers["Location"]
     assert "삭제할까요" in owner_client.get(f"{location}/delete").text
     assert owner_client.post(f"{location}/delete").status_code == 303
     assert owner_client.get(location).status_code == 404
+    with app.app_context():
+        post_id = db.session.scalar(db.select(Commentary.id))
+        assert db.session.scalar(db.select(db.func.count()).select_from(Block)) == 4  # in trash
+    owner_client.post(f"/admin/trash/{post_id}/delete")
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Block)) == 0
 

@@ -273,10 +273,12 @@ def test_no_comments_on_hidden_posts(app, client, make_entry, state):
     assert stored(app) == []
 
 
-def test_deleting_a_post_deletes_its_comments(app, client, auth, entry_id):
+def test_deleting_a_post_for_good_deletes_its_comments(app, client, auth, entry_id):
     send(client, app, entry_id)
     auth.login()
     client.post(f"/diary/{entry_id}/delete")
+    assert len(stored(app)) == 1  # in the trash, the post keeps its comments
+    client.post(f"/admin/trash/{entry_id}/delete")
     assert stored(app) == []
 
 

@@ -1,4 +1,4 @@
-"""The owner's desk views: posts, the comment queue, replies and settings."""
+"""The owner's desk views: posts, trash, revisions, the comment queue, replies, settings."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -6,8 +6,20 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from .. import comments as comment_rules
+from .. import revisions as revision_rules
+from .. import search
 from ..extensions import db
-from ..models import Comment, Commentary, CommentStatus, DiaryEntry, Post, Visibility, utcnow
+from ..models import (
+    Comment,
+    Commentary,
+    CommentStatus,
+    DiaryEntry,
+    Post,
+    Revision,
+    Visibility,
+    utcnow,
+)
+from ..posts import TRASH_DAYS, empty_old_trash, post_url, restore_from_trash
 from ..settings import get_settings, save_settings
 from . import bp
 from .forms import ReplyForm, SettingsForm
@@ -34,7 +46,11 @@ def _state_condition(state: str):
 @bp.get("/")
 def index():
     section, state = request.args.get("section", ""), request.args.get("state", "")
-    query = db.select(Post).order_by(Post.published_at.desc().nulls_first(), Post.id.desc())
+    query = (
+        db.select(Post)
+        .where(Post.deleted_at.is_(None))
+        .order_by(Post.published_at.desc().nulls_first(), Post.id.desc())
+    )
     if section in SECTIONS:
         query = query.where(Post.kind == section)
     if state in STATES:
@@ -80,6 +96,77 @@ def post_action(post_id: int, action: str):
     flash(_("Done."), "success")
     back = request.form.get("back", "")
     return redirect(back if back.startswith("/admin/") else url_for("admin.index"), code=303)
+
+
+@bp.get("/trash")
+def trash():
+    emptied = empty_old_trash()
+    if emptied:
+        db.session.commit()
+    posts = db.session.scalars(
+        db.select(Post).where(Post.deleted_at.is_not(None)).order_by(Post.deleted_at.desc())
+    ).all()
+    return render_template("admin/trash.html", posts=posts, trash_days=TRASH_DAYS)
+
+
+@bp.post("/trash/<int:post_id>/restore")
+def restore(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    restore_from_trash(post)
+    db.session.commit()
+    flash(_("The post is back where it was."), "success")
+    return redirect(url_for("admin.trash"), code=303)
+
+
+@bp.post("/trash/<int:post_id>/delete")
+def delete_forever(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    if post.deleted_at is None:
+        abort(404)  # only what is in the trash can be deleted for good
+    db.session.delete(post)
+    db.session.commit()
+    flash(_("The post is deleted for good."), "success")
+    return redirect(url_for("admin.trash"), code=303)
+
+
+def _post_for_revisions(post_id: int) -> Post:
+    post = db.get_or_404(Post, post_id)
+    if post.deleted_at is not None:
+        abort(404)
+    return post
+
+
+@bp.get("/posts/<int:post_id>/revisions")
+def revisions(post_id: int):
+    post = _post_for_revisions(post_id)
+    chosen = {revision.id: revision for revision in post.revisions}
+    newer = chosen.get(request.args.get("b", type=int))
+    older = chosen.get(request.args.get("a", type=int))
+    if newer is None and post.revisions:
+        newer = post.revisions[0]
+    if older is None and len(post.revisions) > 1:
+        older = post.revisions[1] if newer is post.revisions[0] else post.revisions[-1]
+    changes = revision_rules.diff(older, newer) if older and newer else []
+    return render_template(
+        "admin/revisions.html", post=post, older=older, newer=newer, changes=changes
+    )
+
+
+@bp.post("/posts/<int:post_id>/revisions/<int:revision_id>/restore")
+def restore_revision(post_id: int, revision_id: int):
+    post = _post_for_revisions(post_id)
+    revision = db.get_or_404(Revision, revision_id)
+    if revision.post_id != post.id:
+        abort(404)
+    revision_rules.restore(post, revision)
+    db.session.flush()
+    search.index_post(post)
+    db.session.commit()
+    flash(
+        _("Version %(version)d is back, saved as a new version.", version=revision.version),
+        "success",
+    )
+    return redirect(post_url(post), code=303)
 
 
 @bp.route("/comments", methods=["GET", "POST"])

@@ -1,0 +1,65 @@
+"""Revisions: what changed between two saves, and bringing an old one back."""
+
+import difflib
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from .models import Post, Revision, utcnow
+
+
+def _lines(data: dict) -> list[str]:
+    """A revision as labelled lines of text, in the order the editor shows them."""
+    lines = [f"{_('Title')}: {data['title']}"]
+    if data["kind"] == "commentary":
+        for key, label in (
+            ("outlet", _("Outlet")),
+            ("source_url", _("Article address (URL)")),
+            ("author", _("Author")),
+            ("published_on", _("Article date")),
+        ):
+            lines.append(f"{label}: {data.get(key) or ''}")
+        lines += [f"{_('Lead')}:", *data["lead"].splitlines()]
+        for number, block in enumerate(data["blocks"], start=1):
+            lines.append(f"— {_('Quote %(number)s', number=number)}")
+            lines += block["quote"].splitlines()
+            lines += [f"{_('Translation')}:", *block["translation"].splitlines()]
+            lines += [f"{_('My opinion')}:", *block["opinion"].splitlines()]
+        lines += [f"{_('Summary')}:", *data["body"].splitlines()]
+        lines += [f"{_('Closing thoughts')}:", *data["closing"].splitlines()]
+    else:
+        lines += [f"{_('Text')}:", *data["body"].splitlines()]
+    lines.append(f"{_('Tags')}: {', '.join(data['tags'])}")
+    lines.append(f"{_('Visibility')}: {data['visibility']} {data['published_at'] or ''}")
+    return lines
+
+
+@dataclass
+class DiffLine:
+    kind: str  # "same", "added", "removed", "gap"
+    text: str
+
+
+def diff(older: Revision, newer: Revision) -> list[DiffLine]:
+    """Line changes from `older` to `newer`, with three lines of context around each."""
+    result = []
+    for line in difflib.unified_diff(_lines(older.data), _lines(newer.data), n=3, lineterm=""):
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            result.append(DiffLine("gap", "…"))
+        elif line.startswith("+"):
+            result.append(DiffLine("added", line[1:]))
+        elif line.startswith("-"):
+            result.append(DiffLine("removed", line[1:]))
+        else:
+            result.append(DiffLine("same", line[1:]))
+    return result
+
+
+def restore(post: Post, revision: Revision) -> Revision:
+    """Bring `revision` back; that is itself a save, so it becomes the newest revision."""
+    post.restore(revision.data)
+    post.touch()
+    post.updated_at = utcnow()
+    return post.keep_revision()

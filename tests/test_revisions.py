@@ -1,0 +1,164 @@
+"""Revisions of every save, their differences and restoring; the trash and its 30 days."""
+
+from datetime import timedelta
+
+import pytest
+
+from blog.extensions import db
+from blog.models import Commentary, Post, Revision, utcnow
+
+
+def diary_form(body, version, title="일기"):
+    return {
+        "title": title,
+        "body": body,
+        "tags": "운동",
+        "visibility": "public",
+        "published_at": "",
+        "version": str(version),
+    }
+
+
+@pytest.fixture
+def entry_url(client, auth):
+    auth.login()
+    response = client.post("/diary/new", data=diary_form("첫 번째 글", ""))
+    url = response.headers["Location"]
+    client.post(f"{url}/edit", data=diary_form("두 번째 글\n새 줄", 1))
+    client.post(f"{url}/edit", data=diary_form("세 번째 글", 2, title="바뀐 제목"))
+    return url
+
+
+def revisions_of(app):
+    with app.app_context():
+        return [
+            (r.version, r.data["body"], r.data["title"])
+            for r in db.session.scalars(db.select(Revision).order_by(Revision.version))
+        ]
+
+
+def test_every_save_keeps_a_revision(app, entry_url):
+    assert revisions_of(app) == [
+        (1, "첫 번째 글", "일기"),
+        (2, "두 번째 글\n새 줄", "일기"),
+        (3, "세 번째 글", "바뀐 제목"),
+    ]
+
+
+def test_commentary_revisions_keep_the_blocks(app, client, auth):
+    auth.login()
+    data = {
+        "headline": "H",
+        "outlet": "",
+        "url": "",
+        "author": "",
+        "published_on": "",
+        "lead": "",
+        "summary": "요약",
+        "closing": "",
+        "tags": "",
+        "visibility": "draft",
+        "published_at": "",
+        "blocks-0-quote": "Q1",
+        "blocks-0-translation": "번역",
+        "blocks-1-quote": "Q2",
+    }
+    client.post("/commentary/new", data=data)
+    with app.app_context():
+        revision = db.session.scalar(db.select(Revision))
+        assert [b["quote"] for b in revision.data["blocks"]] == ["Q1", "Q2"]
+        assert revision.data["blocks"][0]["translation"] == "번역"
+
+
+def test_revision_page_shows_what_changed(app, client, entry_url):
+    post_id = entry_url.split("/")[2].split("-")[0]
+    page = client.get(f"/admin/posts/{post_id}/revisions").text
+    assert page.count("버전 3") >= 1 and "버전 1" in page
+    assert 'diff__line--removed">' in page and "두 번째 글" in page
+    assert 'diff__line--added">' in page and "세 번째 글" in page
+    with app.app_context():
+        first, last = (
+            db.session.scalar(db.select(Revision.id).where(Revision.version == v)) for v in (1, 3)
+        )
+    compared = client.get(f"/admin/posts/{post_id}/revisions?a={first}&b={last}").text
+    assert "버전 1 → 버전 3" in compared and "제목: 바뀐 제목" in compared
+
+
+def test_restoring_a_revision_is_a_new_revision(app, client, entry_url):
+    post_id = int(entry_url.split("/")[2].split("-")[0])
+    with app.app_context():
+        first = db.session.scalar(db.select(Revision.id).where(Revision.version == 1))
+    response = client.post(f"/admin/posts/{post_id}/revisions/{first}/restore")
+    assert response.status_code == 303
+    with app.app_context():
+        post = db.session.get(Post, post_id)
+        assert (post.body, post.title, post.version) == ("첫 번째 글", "일기", 4)
+    assert revisions_of(app)[-1] == (4, "첫 번째 글", "일기")
+    assert "첫 <mark>번째</mark> 글" in client.get("/search?q=번째").text
+
+
+def test_restore_is_a_post_and_owner_only(app, client, entry_url):
+    post_id = entry_url.split("/")[2].split("-")[0]
+    assert client.get(f"/admin/posts/{post_id}/revisions/1/restore").status_code == 405
+    client.post("/logout")
+    assert client.get(f"/admin/posts/{post_id}/revisions").status_code == 302
+
+
+def test_revision_of_another_post_is_404(app, client, entry_url, make_entry):
+    other = make_entry()
+    with app.app_context():
+        first = db.session.scalar(db.select(Revision.id))
+    assert client.post(f"/admin/posts/{other}/revisions/{first}/restore").status_code == 404
+
+
+def test_commentary_restore_brings_blocks_back(app):
+    with app.app_context():
+        commentary = Commentary()
+        commentary.set_title("H")
+        commentary.replace_blocks([{"quote": "Old quote.", "translation": "옛 번역"}])
+        commentary.set_body("요약")
+        commentary.set_closing("")
+        commentary.touch()
+        db.session.add(commentary)
+        db.session.flush()
+        old = commentary.keep_revision()
+        commentary.replace_blocks([{"quote": "New."}])
+        commentary.touch()
+        db.session.flush()
+        from blog import revisions
+
+        revisions.restore(commentary, old)
+        db.session.commit()
+        assert [(b.quote, b.translation) for b in commentary.blocks] == [("Old quote.", "옛 번역")]
+
+
+def test_trash_and_restore(app, client, entry_url):
+    assert client.post(f"{entry_url}/delete").status_code == 303
+    for path in ("/", "/diary/", entry_url, "/tags/운동"):
+        assert "세 번째 글" not in client.get(path).text
+    assert "0개의 글을 찾았습니다" in client.get("/search?q=번째").text
+    assert "바뀐 제목" not in client.get("/admin/").text
+    trash = client.get("/admin/trash").text
+    assert "바뀐 제목" in trash
+    post_id = entry_url.split("/")[2].split("-")[0]
+    assert client.post(f"/admin/trash/{post_id}/restore").status_code == 303
+    assert client.get(entry_url).status_code == 200
+    assert "바뀐 제목" in client.get("/search?q=번째").text
+
+
+def test_trash_is_emptied_after_30_days(app, client, entry_url, make_entry):
+    client.post(f"{entry_url}/delete")
+    with app.app_context():
+        post = db.session.scalar(db.select(Post))
+        post.deleted_at = utcnow() - timedelta(days=31)
+        db.session.commit()
+    assert "바뀐 제목" not in client.get("/admin/trash").text
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
+        assert db.session.scalar(db.select(db.func.count()).select_from(Revision)) == 0
+
+
+def test_only_trashed_posts_can_be_deleted_for_good(client, entry_url):
+    post_id = entry_url.split("/")[2].split("-")[0]
+    assert client.post(f"/admin/trash/{post_id}/delete").status_code == 404
+    assert client.get(entry_url).status_code == 200
