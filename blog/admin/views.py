@@ -1,13 +1,15 @@
 """The owner's desk views: posts, trash, revisions, the comment queue, replies, settings."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from .. import comments as comment_rules
+from .. import portability, search
 from .. import revisions as revision_rules
-from .. import search
 from ..extensions import db
 from ..models import (
     Comment,
@@ -167,6 +169,31 @@ def restore_revision(post_id: int, revision_id: int):
         "success",
     )
     return redirect(post_url(post), code=303)
+
+
+@bp.get("/export")
+def export_page():
+    return render_template("admin/export.html")
+
+
+@bp.get("/export/site.json")
+def export_json():
+    body = json.dumps(portability.export_document(), ensure_ascii=False, indent=1)
+    return _download(body.encode(), "application/json", "json")
+
+
+@bp.get("/export/markdown.zip")
+def export_markdown():
+    return _download(portability.markdown_zip(), "application/zip", "zip")
+
+
+def _download(data: bytes, mimetype: str, extension: str) -> Response:
+    filename = f"blog-{utcnow():%Y%m%d-%H%M}.{extension}"
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.route("/comments", methods=["GET", "POST"])

@@ -1,0 +1,231 @@
+"""The owner owns the data: export → import → export is identical; Markdown zip; backup."""
+
+import io
+import json
+import sqlite3
+import threading
+import zipfile
+from datetime import timedelta
+
+import pytest
+
+from blog import portability, revisions, search
+from blog.comments import owner_reply
+from blog.extensions import db
+from blog.models import (
+    Comment,
+    Commentary,
+    CommentStatus,
+    DiaryEntry,
+    Owner,
+    Post,
+    Visibility,
+    utcnow,
+)
+from blog.settings import save_settings
+
+from .conftest import empty_database
+
+
+def fill_site() -> None:
+    """Every kind of data: Korean text, blocks, tags, comments and a reply, revisions,
+    a draft, a trashed post, settings."""
+    diary = DiaryEntry()
+    diary.set_title("필라테스 일기")
+    diary.set_body("몸무게를 쟀다.\n\n**식단**도 해야지..")
+    diary.set_tags(["운동", "식단"])
+    diary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(days=3))
+    diary.touch()
+    db.session.add(diary)
+    db.session.flush()  # its new tags exist before the next post looks them up
+    commentary = Commentary()
+    commentary.set_title("Microsoft, Meta CEOs defend hefty AI spending")
+    commentary.outlet, commentary.source_url = "Reuters", "https://www.reuters.com/x"
+    commentary.lead = "Days after Chinese upstart DeepSeek revealed a breakthrough…"
+    commentary.replace_blocks(
+        [
+            {
+                "quote": "Too much capital expenditure.",
+                "translation": "자본 지출이 너무 많다.",
+                "opinion": "*맞는 말*이다.",
+            },
+            {"quote": "Second quote."},
+        ]
+    )
+    commentary.set_closing("끝.")
+    commentary.set_body("기사를 요약하자면 …")
+    commentary.set_tags(["AI", "운동"])
+    commentary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(days=1))
+    commentary.touch()
+    draft = DiaryEntry()
+    draft.set_body("아직 쓰는 중")
+    draft.set_publication(Visibility.DRAFT, None)
+    draft.touch()
+    trashed = DiaryEntry()
+    trashed.set_body("지운 글")
+    trashed.set_publication(Visibility.PRIVATE, utcnow())
+    trashed.touch()
+    trashed.deleted_at = utcnow()
+    db.session.add_all([diary, commentary, draft, trashed])
+    db.session.flush()
+    for post in (diary, commentary, draft, trashed):
+        post.keep_revision()
+    commentary.replace_blocks(
+        [
+            {"block_id": commentary.blocks[0].id, "quote": "Edited."},
+            {"block_id": commentary.blocks[1].id, "quote": "Second quote."},
+        ]
+    )
+    commentary.touch()
+    commentary.keep_revision()
+    comment = Comment(
+        post=commentary,
+        block=commentary.blocks[1],
+        name="독자",
+        secret=True,
+        status=CommentStatus.APPROVED,
+        address_hash="20261129:abc",
+    )
+    comment.set_body("좋은 글 https://example.com/글")
+    spam = Comment(post=diary, name="bot", status=CommentStatus.SPAM)
+    spam.set_body("casino")
+    db.session.add_all([comment, spam])
+    db.session.flush()
+    owner_reply(comment, "owner", "고맙습니다")
+    save_settings({"blocked_words": "광고\n도박", "comment_max_links": "3"})
+    db.session.commit()
+
+
+def without_time(document: dict) -> dict:
+    return {key: value for key, value in document.items() if key != "exported_at"}
+
+
+def test_export_import_export_is_identical(app, owner):
+    with app.app_context():
+        fill_site()
+        first = portability.export_document()
+        text = json.dumps(first, ensure_ascii=False)
+        assert "password" not in text and "address_hash" not in text
+        empty_database()
+        db.create_all()
+        assert portability.import_document(json.loads(text)) == 4
+        db.session.commit()
+        second = portability.export_document()
+    assert without_time(second) == {**without_time(first), "owner": None}
+
+
+def test_import_keeps_ids_urls_and_renders_again(app, client):
+    with app.app_context():
+        fill_site()
+        document = portability.export_document()
+        commentary_id = db.session.scalar(db.select(Commentary.id))
+        empty_database()
+        db.create_all()
+        portability.import_document(document)
+        db.session.commit()
+        # new rows continue after the imported ids
+        entry = DiaryEntry()
+        entry.set_body("새 글")
+        entry.set_publication(Visibility.DRAFT, None)
+        entry.touch()
+        db.session.add(entry)
+        db.session.commit()
+        assert entry.id == 5
+    page = client.get(f"/commentary/{commentary_id}-microsoft-meta-ceos-defend-hefty-ai-spending")
+    assert page.status_code == 200 and "<em>맞는 말</em>" not in page.text  # edited away
+    assert "Edited." in page.text
+    assert "필라테스 일기" in client.get("/search?q=몸무게").text
+
+
+def test_import_is_refused_into_a_site_with_posts(app):
+    with app.app_context():
+        fill_site()
+        document = portability.export_document()
+        with pytest.raises(portability.ImportRefused, match="already has posts"):
+            portability.import_document(document)
+        with pytest.raises(portability.ImportRefused, match="not an export"):
+            portability.import_document({"posts": []})
+
+
+def test_markdown_zip_has_one_file_per_post_with_front_matter(app):
+    with app.app_context():
+        fill_site()
+        archive = zipfile.ZipFile(io.BytesIO(portability.markdown_zip()))
+    names = sorted(archive.namelist())
+    assert len(names) == 3  # the trashed post stays out
+    commentary = archive.read(next(n for n in names if n.startswith("commentary/"))).decode()
+    assert commentary.startswith('---\ntitle: "Microsoft, Meta CEOs')
+    assert "> Edited." in commentary and "## 요약" in commentary
+    diary = archive.read(next(n for n in names if "필라테스" in n)).decode()
+    assert 'tags: ["식단", "운동"]' in diary and "몸무게를 쟀다." in diary
+
+
+def test_owner_downloads_exports(app, client, auth):
+    with app.app_context():
+        fill_site()
+    auth.login()
+    assert "JSON" in client.get("/admin/export").text
+    response = client.get("/admin/export/site.json")
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="blog-')
+    assert response.json["format"] == "blog-export" and len(response.json["posts"]) == 4
+    assert client.get("/admin/export/markdown.zip").mimetype == "application/zip"
+    client.post("/logout")
+    assert client.get("/admin/export/site.json").status_code == 302
+
+
+def test_backup_while_the_site_writes(app, tmp_path):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            with pytest.raises(portability.ImportRefused, match="pg_dump"):
+                portability.backup_sqlite(str(tmp_path / "x.sqlite3"))
+            return
+    with app.app_context():
+        fill_site()
+    stop, started = threading.Event(), threading.Event()
+
+    def keep_writing():
+        with app.app_context():
+            for written in range(10_000):
+                if stop.is_set():
+                    break
+                if written == 5:
+                    started.set()
+                entry = DiaryEntry()
+                entry.set_body("쓰는 중")
+                entry.set_publication(Visibility.DRAFT, None)
+                entry.touch()
+                db.session.add(entry)
+                db.session.commit()
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    started.wait(timeout=30)
+    try:
+        with app.app_context():
+            path = tmp_path / "backup.sqlite3"
+            portability.backup_sqlite(str(path))
+    finally:
+        stop.set()
+        writer.join()
+    with sqlite3.connect(path) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        copied = copy.execute("SELECT COUNT(*) FROM post").fetchone()[0]
+    copy.close()
+    with app.app_context():
+        assert 4 + 5 <= copied <= db.session.scalar(db.select(db.func.count()).select_from(Post))
+
+
+def test_restoring_a_revision_survives_export(app):
+    with app.app_context():
+        fill_site()
+        commentary = db.session.scalar(db.select(Commentary))
+        first = min(commentary.revisions, key=lambda r: r.version)
+        revisions.restore(commentary, first)
+        db.session.flush()
+        search.index_post(commentary)
+        db.session.commit()
+        exported = portability.export_document()
+    data = next(p for p in exported["posts"] if p["kind"] == "commentary")
+    assert [r["version"] for r in data["revisions"]] == [1, 2, 3]
+    assert data["blocks"][0]["quote"] == "Too much capital expenditure."
+    assert Owner  # the owner row is never exported beyond its name
