@@ -1,0 +1,58 @@
+"""Autosave in the browser: text typed and lost (crash, closed tab) comes back on reopening."""
+
+from playwright.sync_api import expect
+
+from .conftest import log_in
+
+
+def test_unsaved_diary_text_is_offered_back_and_dropped_after_saving(new_context, live_server):
+    page = new_context(base_url=live_server).new_page()
+    log_in(page)
+    page.goto("/diary/new")
+    page.get_by_label("본문", exact=True).fill("브라우저가 꺼지기 전에 쓴 일기")
+    page.get_by_label("제목 (선택)", exact=True).fill("사라질 뻔한 글")
+    page.wait_for_timeout(600)  # the copy is kept a moment after typing stops
+
+    page.goto("/diary/new")  # as after a crash: the server has nothing
+    banner = page.get_by_role("alert")
+    expect(banner).to_be_visible()
+    assert page.get_by_label("본문", exact=True).input_value() == ""
+    banner.get_by_role("button", name="사본 되살리기").click()
+    expect(banner).to_be_hidden()
+    assert page.get_by_label("본문", exact=True).input_value() == "브라우저가 꺼지기 전에 쓴 일기"
+    assert page.get_by_label("제목 (선택)", exact=True).input_value() == "사라질 뻔한 글"
+
+    page.get_by_role("button", name="저장", exact=True).click()
+    expect(page.get_by_text("저장했습니다.")).to_be_visible()
+    page.goto("/diary/new")
+    expect(page.locator("#autosave-banner")).to_be_hidden()
+
+
+def test_a_commentary_copy_brings_back_its_blocks(new_context, live_server):
+    page = new_context(base_url=live_server).new_page()
+    log_in(page)
+    page.goto("/commentary/new")
+    page.get_by_label("기사 제목", exact=True).fill("Headline kept")
+    page.locator("[name='blocks-0-quote']").fill("First quote.")
+    page.get_by_role("button", name="블록 추가").click()
+    page.locator("[name='blocks-1-quote']").fill("Second quote.")
+    page.locator("[name='blocks-1-translation']").fill("두 번째 번역")
+    page.wait_for_timeout(600)
+
+    page.goto("/commentary/new")
+    page.get_by_role("button", name="사본 되살리기").click()
+    assert page.locator("[name='blocks-1-quote']").input_value() == "Second quote."
+    assert page.locator("[name='blocks-1-translation']").input_value() == "두 번째 번역"
+    assert page.get_by_label("기사 제목", exact=True).input_value() == "Headline kept"
+
+
+def test_discarding_the_copy_forgets_it(new_context, live_server):
+    page = new_context(base_url=live_server).new_page()
+    log_in(page)
+    page.goto("/diary/new")
+    page.get_by_label("본문", exact=True).fill("버릴 글")
+    page.wait_for_timeout(600)
+    page.goto("/diary/new")
+    page.get_by_role("button", name="버리기").click()
+    page.goto("/diary/new")
+    expect(page.locator("#autosave-banner")).to_be_hidden()
