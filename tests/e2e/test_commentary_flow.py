@@ -114,9 +114,8 @@ def public_blocks(page, expected: list[tuple[str, str, str]]) -> None:
             assert shown_opinion.get_attribute("lang") == "ko"
         else:
             assert block.locator(".opinion").count() == 0
-        assert block.get_by_role("link", name=f"인용 {number}", exact=True).get_attribute(
-            "href"
-        ) == (f"#block-{number}")
+        anchor = block.get_by_role("link", name=f"인용 {number}", exact=True)
+        assert anchor.get_attribute("href") == f"#block-{number}"
 
 
 def test_blocks_without_javascript(new_context, live_server, live_app):
