@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from . import views  # noqa: E402,F401  (views attach their routes to bp)
+from . import import_views, views  # noqa: E402,F401  (views attach their routes to bp)

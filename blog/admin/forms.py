@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, TextAreaField
+from wtforms import BooleanField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from ..rendering import clean_text
@@ -47,3 +47,20 @@ class SettingsForm(FlaskForm):
         _l("Close comments this many days after publication (0: never)"),
         validators=[NumberRange(min=0, max=36500)],
     )
+
+
+class ImportForm(FlaskForm):
+    """Old plain-text posts pasted in, shown as a preview, then saved as drafts."""
+
+    text = TextAreaField(
+        _l("Plain text"),
+        filters=[clean_text],
+        validators=[DataRequired(_l("Paste some text first.")), Length(max=200_000)],
+        description=_l(
+            "Diary text, then commentaries starting with a 기사제목: line. "
+            "Put a line of --- between a commentary and diary text that follows it."
+        ),
+    )
+    keep_going = BooleanField(_l("Save without the lines that could not be placed"))
+    preview = SubmitField(_l("Preview"))
+    save = SubmitField(_l("Save all as drafts"))
