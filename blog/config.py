@@ -43,3 +43,6 @@ COMMENT_MIN_SECONDS = 3
 COMMENT_RATE_LIMIT = 5
 COMMENT_RATE_WINDOW_SECONDS = 600
 COMMENT_MAX_LENGTH = 3000
+
+# Static files are addressed with a hash of their content (?v=…), so browsers may keep them.
+SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)

@@ -1,0 +1,148 @@
+"""Conditional GET for public pages: an ETag known before rendering, 304 without rendering.
+
+Every commit that adds, changes or removes a post, block, tag, comment or setting bumps
+`SiteState.content_version` in the same transaction (a session hook, so no save path can
+forget it). A page's ETag is derived from that version, the address, the language and the
+code's static files; one indexed read of one row tells whether a reader's copy is current,
+whichever worker or machine answers. A scheduled post becomes visible without any write, so
+the row also keeps the next future publication time; the first request after it bumps the
+version.
+
+Only anonymous readers without pending messages are answered this way: the owner always
+gets fresh pages, and a page that shows a one-time message must not be reused.
+"""
+
+import hashlib
+from pathlib import Path
+
+from flask import current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session
+
+from .extensions import db
+from .models import Block, Comment, Post, Setting, SiteState, Tag, Visibility, utcnow
+
+CONTENT_MODELS = (Post, Block, Comment, Tag, Setting)
+STATE_ID = 1
+
+
+@event.listens_for(db.metadata, "after_create")
+def _first_state(target, connection, **kw):
+    connection.execute(db.insert(SiteState).values(id=STATE_ID, content_version=1))
+
+
+def _changes_content(session: Session) -> bool:
+    return any(
+        isinstance(instance, CONTENT_MODELS)
+        for instance in (*session.new, *session.dirty, *session.deleted)
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _mark_content_changed(session, flush_context, instances):
+    if _changes_content(session):
+        session.info["content_changed"] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_content_version(session):
+    if session.info.pop("content_changed", False) or _changes_content(session):
+        session.flush()
+        _bump(session)
+
+
+def _next_publication(session) -> object:
+    return session.scalar(
+        db.select(db.func.min(Post.published_at)).where(
+            Post.visibility == Visibility.PUBLIC,
+            Post.published_at > utcnow(),
+            Post.deleted_at.is_(None),
+        )
+    )
+
+
+def _bump(session) -> None:
+    session.execute(
+        update(SiteState)
+        .where(SiteState.id == STATE_ID)
+        .values(
+            content_version=SiteState.content_version + 1,
+            next_publication_at=_next_publication(session),
+        )
+    )
+
+
+def content_version() -> int:
+    state = db.session.get(SiteState, STATE_ID)
+    if state is None:
+        return 0
+    if state.next_publication_at and state.next_publication_at <= utcnow():
+        _bump(db.session)  # a scheduled post's time has come: pages change without a save
+        db.session.commit()
+        db.session.refresh(state)
+    return state.content_version
+
+
+def _static_version() -> str:
+    return current_app.config["STATIC_VERSION"]
+
+
+def static_files_hash(folder: str) -> str:
+    """One hash of every static file: part of each ETag and of every static address, so a
+    changed stylesheet or script gets a new address and may be cached for a year."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def reusable_request() -> bool:
+    """A GET whose answer is the same for every anonymous reader."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not current_user.is_authenticated
+        and "_flashes" not in session
+    )
+
+
+def page_etag() -> str:
+    key = "|".join(
+        [str(content_version()), request.full_path, str(get_locale()), _static_version()]
+    )
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def register(app) -> None:
+    """Answer 304 before rendering when the reader's copy is current; tag fresh answers;
+    give static files versioned addresses and a year of caching."""
+    app.config["STATIC_VERSION"] = static_files_hash(app.static_folder)
+
+    @app.url_defaults
+    def versioned_static(endpoint, values):
+        if endpoint == "static":
+            values.setdefault("v", app.config["STATIC_VERSION"])
+
+    @app.before_request
+    def not_modified():
+        if not reusable_request() or request.blueprint in ("admin", "auth"):
+            return None
+        etag = page_etag()
+        request.environ["blog.etag"] = etag
+        if etag in request.if_none_match:
+            response = app.response_class(status=304)
+            response.set_etag(etag)
+            response.headers["Cache-Control"] = "no-cache"
+            response.vary.add("Cookie")
+            return response
+        return None
+
+    @app.after_request
+    def tag_response(response):
+        etag = request.environ.get("blog.etag")
+        if etag and response.status_code == 200 and not response.headers.get("Set-Cookie"):
+            response.set_etag(etag)
+        return response

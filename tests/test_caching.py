@@ -1,0 +1,142 @@
+"""Conditional GET: 304 without rendering while nothing changed; every change is seen."""
+
+from datetime import timedelta
+
+import pytest
+
+from blog.extensions import db
+from blog.models import Comment, CommentStatus, Post, SiteState, Visibility, utcnow
+from blog.settings import save_settings
+
+
+def etag_of(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.headers["ETag"].strip('"')
+
+
+def still_fresh(client, path, etag) -> bool:
+    response = client.get(path, headers={"If-None-Match": f'"{etag}"'})
+    assert response.status_code in (200, 304, 404)  # 404: the page went away
+    return response.status_code == 304
+
+
+@pytest.fixture
+def entry_id(make_entry):
+    return make_entry(title="글", tags=["태그"])
+
+
+PATHS = ["/", "/diary/", "/tags/태그", "/feed.xml", "/sitemap.xml", "/archive/"]
+
+
+def test_unchanged_pages_answer_304_without_a_body(client, entry_id):
+    for path in PATHS:
+        etag = etag_of(client, path)
+        response = client.get(path, headers={"If-None-Match": f'"{etag}"'})
+        assert response.status_code == 304 and response.data == b""
+        assert response.headers["ETag"] == f'"{etag}"'
+        assert response.headers["Cache-Control"] == "no-cache"
+
+
+def test_304_happens_before_rendering(app, client, entry_id, monkeypatch):
+    etag = etag_of(client, "/")
+
+    def must_not_render(*args, **kwargs):
+        raise AssertionError("rendered although the reader's copy was current")
+
+    monkeypatch.setattr("blog.public.views.render_template", must_not_render)
+    assert still_fresh(client, "/", etag)
+
+
+def change_post(app, entry_id, **values):
+    with app.app_context():
+        post = db.session.get(Post, entry_id)
+        for name, value in values.items():
+            setattr(post, name, value)
+        db.session.commit()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda app, entry_id: change_post(app, entry_id, title="새 제목"),
+        lambda app, entry_id: change_post(app, entry_id, visibility=Visibility.PRIVATE),
+        lambda app, entry_id: change_post(app, entry_id, deleted_at=utcnow()),
+    ],
+    ids=["edit", "visibility", "trash"],
+)
+def test_every_change_to_a_post_changes_every_page(app, client, entry_id, change):
+    etags = {path: etag_of(client, path) for path in PATHS}
+    change(app, entry_id)
+    for path, etag in etags.items():
+        assert not still_fresh(client, path, etag), path
+
+
+def test_approving_a_comment_changes_the_post_page(app, client, entry_id):
+    path = f"/diary/{entry_id}-글"
+    with app.app_context():
+        comment = Comment(post_id=entry_id, name="독자")
+        comment.set_body("안녕하세요")
+        db.session.add(comment)
+        db.session.commit()
+        comment_id = comment.id
+    etag = etag_of(client, path)
+    with app.app_context():
+        db.session.get(Comment, comment_id).status = CommentStatus.APPROVED
+        db.session.commit()
+    assert not still_fresh(client, path, etag)
+
+
+def test_settings_change_the_version(app, client, entry_id):
+    etag = etag_of(client, "/")
+    with app.app_context():
+        save_settings({"comments_close_after_days": "7"})
+        db.session.commit()
+    assert not still_fresh(client, "/", etag)
+
+
+def test_a_scheduled_post_appearing_changes_the_pages(app, client, make_entry):
+    post_id = make_entry(title="예약", published_at=utcnow() + timedelta(hours=1))
+    etag = etag_of(client, "/")
+    assert still_fresh(client, "/", etag)
+    with app.app_context():  # time passes: move the publication into the past, no save hook
+        db.session.execute(
+            db.update(Post)
+            .where(Post.id == post_id)
+            .values(published_at=utcnow() - timedelta(seconds=1))
+        )
+        db.session.execute(
+            db.update(SiteState).values(next_publication_at=utcnow() - timedelta(seconds=1))
+        )
+        db.session.connection().commit()
+    assert not still_fresh(client, "/", etag)
+    assert "예약" in client.get("/").text
+
+
+def test_language_is_part_of_the_etag(client, entry_id):
+    korean = etag_of(client, "/")
+    client.post("/language", data={"lang": "en"})
+    assert not still_fresh(client, "/", korean)
+
+
+def test_the_owner_never_gets_a_304_or_an_etag(client, auth, entry_id):
+    etag = etag_of(client, "/")
+    auth.login()
+    response = client.get("/", headers={"If-None-Match": f'"{etag}"'})
+    assert response.status_code == 200 and "ETag" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_page_with_a_message_is_not_reused(client, entry_id):
+    etag = etag_of(client, "/")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "한 번만 보이는 알림")]
+    response = client.get("/", headers={"If-None-Match": f'"{etag}"'})
+    assert response.status_code == 200 and "한 번만 보이는 알림" in response.text
+
+
+def test_static_files_have_versioned_addresses_and_a_long_life(client):
+    page = client.get("/").text
+    assert "/static/css/site.css?v=" in page
+    with client.get("/static/css/site.css") as response:
+        assert "max-age=31536000" in response.headers["Cache-Control"]
