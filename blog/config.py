@@ -35,6 +35,8 @@ BABEL_DEFAULT_LOCALE = "ko"
 BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
 
 SITE_NAME = "일기와 기사 해설"
+# The name the owner's replies are signed with: never the login name, which is half a login.
+OWNER_DISPLAY_NAME = "주인"
 POSTS_PER_PAGE = 10
 
 # Comments: a form sent sooner than this after it was shown is a bot's (at most 3 s: a person

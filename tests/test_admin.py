@@ -189,3 +189,12 @@ def test_moderation_never_leaks_pending_or_spam(app, client, comments):
     page = client.get(f"/diary/{post_id}", follow_redirects=True).text
     assert "댓글 2" in page and "댓글 0" not in page and "댓글 1" not in page
     assert '<span class="comments__count">1</span>' in page
+
+
+def test_replies_are_signed_without_the_login_name(app, client, auth, comments):
+    post_id, ids = comments
+    auth.login()
+    client.post(f"/admin/comments/{ids[0]}/reply", data={"body": "답장"})
+    with app.app_context():
+        reply = db.session.scalar(db.select(Comment).where(Comment.by_owner.is_(True)))
+        assert reply.name == "주인" != "owner"

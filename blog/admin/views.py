@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -241,7 +241,7 @@ def reply(comment_id: int):
     comment = db.get_or_404(Comment, comment_id)
     form = ReplyForm()
     if form.validate_on_submit():
-        comment_rules.owner_reply(comment, current_user.username, form.body.data)
+        comment_rules.owner_reply(comment, current_app.config["OWNER_DISPLAY_NAME"], form.body.data)
         db.session.commit()
         flash(_("Your reply is published with the comment."), "success")
         return redirect(url_for("admin.comments", status="approved"), code=303)
