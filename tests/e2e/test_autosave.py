@@ -56,3 +56,21 @@ def test_discarding_the_copy_forgets_it(new_context, live_server):
     page.get_by_role("button", name="버리기").click()
     page.goto("/diary/new")
     expect(page.locator("#autosave-banner")).to_be_hidden()
+
+
+def test_a_refused_save_brings_the_faulty_block_into_view(new_context, live_server):
+    page = new_context(base_url=live_server, viewport={"width": 390, "height": 844}).new_page()
+    log_in(page)
+    page.goto("/commentary/new")
+    page.get_by_label("기사 제목", exact=True).fill("Headline")
+    for index in range(5):
+        if index:
+            page.get_by_role("button", name="블록 추가").click()
+        page.locator(f"[name='blocks-{index}-quote']").fill(f"Quote {index}.")
+    page.locator("[name='blocks-4-quote']").fill("")
+    page.locator("[name='blocks-4-translation']").fill("인용문 없는 번역")
+    page.get_by_role("button", name="저장", exact=True).click()
+    page.wait_for_load_state()
+    faulty = page.locator("[name='blocks-4-quote']")
+    expect(faulty).to_be_focused()
+    expect(faulty).to_be_in_viewport()
