@@ -10,9 +10,16 @@ version.
 
 Only anonymous readers without pending messages are answered this way: the owner always
 gets fresh pages, and a page that shows a one-time message must not be reused.
+
+The same key also names a rendered page in a small in-process cache: the next reader of an
+unchanged page gets the stored bytes without rendering or loading posts. Each worker keeps
+its own, and the version check makes them all correct. Pages that carry a form token (a
+post's comment form) are personal and never stored.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from flask import current_app, request, session
@@ -116,10 +123,44 @@ def page_etag() -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+class PageCache:
+    """The most recently used rendered pages, by ETag; thread-safe, bounded in entries."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.pages: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, etag: str):
+        with self.lock:
+            page = self.pages.get(etag)
+            if page is not None:
+                self.pages.move_to_end(etag)
+            return page
+
+    def put(self, etag: str, body: bytes, content_type: str) -> None:
+        with self.lock:
+            self.pages[etag] = (body, content_type)
+            self.pages.move_to_end(etag)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
+def _storable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.headers.get("Set-Cookie")
+        and not response.direct_passthrough
+        and b'name="csrf_token"' not in response.get_data()
+    )
+
+
 def register(app) -> None:
     """Answer 304 before rendering when the reader's copy is current; tag fresh answers;
     give static files versioned addresses and a year of caching."""
     app.config["STATIC_VERSION"] = static_files_hash(app.static_folder)
+    pages = PageCache(app.config["PAGE_CACHE_SIZE"])
+    app.extensions["page_cache"] = pages
 
     @app.url_defaults
     def versioned_static(endpoint, values):
@@ -134,15 +175,21 @@ def register(app) -> None:
         request.environ["blog.etag"] = etag
         if etag in request.if_none_match:
             response = app.response_class(status=304)
-            response.set_etag(etag)
-            response.headers["Cache-Control"] = "no-cache"
-            response.vary.add("Cookie")
-            return response
-        return None
+        elif (page := pages.get(etag)) is not None:
+            response = app.response_class(page[0], content_type=page[1])
+            request.environ["blog.cached"] = True
+        else:
+            return None
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "no-cache"
+        response.vary.add("Cookie")
+        return response
 
     @app.after_request
     def tag_response(response):
         etag = request.environ.get("blog.etag")
         if etag and response.status_code == 200 and not response.headers.get("Set-Cookie"):
             response.set_etag(etag)
+            if not request.environ.get("blog.cached") and _storable(response):
+                pages.put(etag, response.get_data(), response.content_type)
         return response

@@ -48,3 +48,5 @@ COMMENT_MAX_LENGTH = 3000
 
 # Static files are addressed with a hash of their content (?v=…), so browsers may keep them.
 SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)
+# Rendered public pages kept per worker (see caching.py); 0 turns the cache off.
+PAGE_CACHE_SIZE = 500

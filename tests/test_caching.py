@@ -140,3 +140,35 @@ def test_static_files_have_versioned_addresses_and_a_long_life(client):
     assert "/static/css/site.css?v=" in page
     with client.get("/static/css/site.css") as response:
         assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+def test_an_unchanged_page_is_served_from_the_cache_without_rendering(
+    app, client, entry_id, monkeypatch
+):
+    first = client.get("/diary/")
+
+    def must_not_render(*args, **kwargs):
+        raise AssertionError("rendered although the page was cached")
+
+    monkeypatch.setattr("blog.sections.render_template", must_not_render)
+    again = client.get("/diary/")
+    assert again.status_code == 200 and again.data == first.data
+    assert again.headers["ETag"] == first.headers["ETag"]
+
+
+def test_the_cache_never_serves_a_changed_page(app, client, entry_id):
+    client.get("/diary/")
+    change_post(app, entry_id, title="바뀐 제목")
+    assert "바뀐 제목" in client.get("/diary/").text
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_pages_with_a_form_token_are_never_stored(app, client, entry_id):
+    client.get(f"/diary/{entry_id}-글")
+    stored = app.extensions["page_cache"].pages.values()
+    assert all(b"csrf_token" not in body for body, _ in stored)
+    other_reader = app.test_client()
+    mine = client.get(f"/diary/{entry_id}-글").text
+    theirs = other_reader.get(f"/diary/{entry_id}-글").text
+    token = 'name="csrf_token" type="hidden" value="'
+    assert mine.split(token)[1][:20] != theirs.split(token)[1][:20]
