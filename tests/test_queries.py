@@ -1,0 +1,97 @@
+"""Every page costs the same number of queries whatever the number of posts, blocks, tags
+and comments on it (no query per row)."""
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event
+
+from blog import search
+from blog.extensions import db
+from blog.models import Comment, Commentary, CommentStatus, DiaryEntry, Visibility, utcnow
+
+from .conftest import empty_database, make_app
+
+
+def fill(count: int) -> tuple[int, int]:
+    """`count` posts of each section, each with `count` tags, blocks and comments."""
+    tags = [f"태그{n}" for n in range(count)]
+    for number in range(count):
+        entry = DiaryEntry()
+        entry.set_title(f"일기 {number}")
+        entry.set_body("몸무게를 쟀다")
+        commentary = Commentary()
+        commentary.set_title(f"Headline {number}")
+        commentary.replace_blocks(
+            [{"quote": f"Quote {n}.", "opinion": "생각"} for n in range(count)]
+        )
+        commentary.set_body("요약")
+        for post in (entry, commentary):
+            post.set_tags(tags)
+            post.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=number + 1))
+            post.touch()
+            db.session.add(post)
+            db.session.flush()
+            search.index_post(post)
+            for n in range(count):
+                comment = Comment(post=post, name=f"독자{n}", status=CommentStatus.APPROVED)
+                comment.set_body("몸무게 댓글")
+                db.session.add(comment)
+    db.session.commit()
+    return entry.id, commentary.id
+
+
+@contextmanager
+def counting(engine):
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def queries_per_page(app, count: int) -> dict[str, int]:
+    with app.app_context():
+        entry_id, commentary_id = fill(count)
+        engine = db.engine
+    pages = {
+        "home": "/",
+        "diary list": "/diary/",
+        "commentary list": "/commentary/",
+        "diary post": f"/diary/{entry_id}-일기-{count - 1}",
+        "commentary post": f"/commentary/{commentary_id}-headline-{count - 1}",
+        "tag": "/tags/태그0",
+        "tags": "/tags/",
+        "archive": "/archive/",
+        "feed": "/feed.xml",
+        "sitemap": "/sitemap.xml",
+        "search": "/search?q=몸무게",
+    }
+    client = app.test_client()
+    counts = {}
+    for name, path in pages.items():  # each request with its own session, as in production
+        with counting(engine) as statements:
+            assert client.get(path).status_code == 200, path
+        counts[name] = len(statements)
+    return counts
+
+
+def test_query_counts_do_not_grow_with_content(tmp_path):
+    counts = []
+    for count in (2, 6):
+        app = make_app(tmp_path / str(count), PAGE_CACHE_SIZE=0)
+        with app.app_context():
+            empty_database()
+            db.create_all()
+        counts.append(queries_per_page(app, count))
+        with app.app_context():
+            empty_database()
+            db.engine.dispose()
+    small, large = counts
+    assert small == large, {name: (small[name], large[name]) for name in small}
+    assert max(large.values()) <= 12, large
