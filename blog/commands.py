@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app app set-owner NAME`, `rerender`."""
+"""Command-line tools: `flask --app app set-owner NAME`, `rerender`, `reindex`, `seed-demo`."""
 
 import sys
 
@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from . import search
+from . import demo, search
 from .extensions import db
 from .models import Owner, Post
 from .setup_link import use_up
@@ -59,6 +59,23 @@ def reindex() -> None:
     click.echo(f"Indexed {count} posts.")
 
 
+@click.command("seed-demo")
+@with_appcontext
+@click.option("--posts", "count", type=click.IntRange(min=1), required=True, help="How many.")
+@click.option("--seed", "seed", type=int, default=1, show_default=True, help="Random seed.")
+@click.option("--append", is_flag=True, help="Add to a site that has posts already.")
+def seed_demo(count: int, seed: int, append: bool) -> None:
+    """Fill the site with realistic public demo posts (for demos and benchmarks)."""
+    try:
+        done = demo.seed(count, seed, append=append)
+    except demo.SiteNotEmpty as error:
+        raise click.ClickException(f"{error} Use --append to add demo posts anyway.") from None
+    click.echo(
+        f"Added {done.posts} posts ({done.diary} diary, {done.commentary} commentary,"
+        f" {done.blocks} blocks, {done.comments} comments)."
+    )
+
+
 def register(app: Flask) -> None:
-    for command in (set_owner, rerender, reindex):
+    for command in (set_owner, rerender, reindex, seed_demo):
         app.cli.add_command(command)

@@ -9,7 +9,9 @@ import pytest
 
 from blog import search
 from blog.extensions import db
-from blog.models import Commentary, Visibility, utcnow
+from blog.models import Commentary, Post, Visibility, utcnow
+
+from .conftest import TEST_DATABASE_URL
 
 DIARY = (
     "필라테스할때마다 느끼는거지만,\n살찌고 코어도 없는 돼지가 된것같다.\n"
@@ -197,3 +199,94 @@ def test_reindex_command_rebuilds_the_index(app, runner, diary_id):
     assert "Indexed 1 posts." in runner.invoke(args=["reindex"]).output
     with app.test_client() as client:
         assert "필라테스 일기" in found(client, "몸무게")
+
+
+def test_words_side_by_side_rank_above_scattered_words(client, make_entry):
+    make_entry(title="흩어진 글", body="capital 이야기, 그리고 expenditure 이야기")
+    make_entry(
+        title="붙은 글",
+        body="the capital expenditure was huge",
+        published_at=utcnow() - timedelta(days=3),
+    )
+    make_entry(
+        title="Capital expenditure", body="제목에", published_at=utcnow() - timedelta(days=9)
+    )
+    page = found(client, "capital expenditure")
+    assert page.index("Capital expenditure") < page.index("붙은 글") < page.index("흩어진 글")
+
+
+def test_counting_stops_at_the_limit(app, make_entry, monkeypatch):
+    monkeypatch.setattr(search, "RESULT_LIMIT", 3)
+    for number in range(5):
+        make_entry(title=f"글 {number}", body="오늘도 필라테스")
+    with app.app_context():
+        results = search.search("필라테스", include_hidden=False, per_page=2)
+        assert (results.total, results.more, results.pages) == (3, True, 2)
+        assert len(search.search("필라테스", include_hidden=False, page=2, per_page=2).hits) == 2
+        few = search.search("필라테스", include_hidden=False, per_page=2)
+    monkeypatch.setattr(search, "RESULT_LIMIT", 10)
+    with app.app_context():
+        assert (search.search("필라테스", include_hidden=False).total, few.more) == (5, True)
+
+
+def test_hidden_posts_are_not_counted(app, make_entry):
+    make_entry(title="공개", body="비밀 일기")
+    make_entry(title="초안", body="비밀 일기", visibility=Visibility.DRAFT)
+    with app.app_context():
+        assert search.search("비밀", include_hidden=False).total == 1
+        assert search.search("비밀", include_hidden=True).total == 2
+
+
+@pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite row ids")
+def test_rows_written_before_the_row_id_layout_are_still_searched(app, make_entry):
+    """An upgrade with posts in the database indexes them without row ids that carry the
+    order (see the search index migration); search stays right until `flask reindex`."""
+    new_id = make_entry(title="새 글", body="식단 기록", published_at=utcnow() - timedelta(days=1))
+    old_id = make_entry(
+        title="옛날 기록", body="식단 일기", published_at=utcnow() - timedelta(days=2)
+    )
+    with app.app_context():
+        connection = db.session.connection()
+        search.drop_index(connection)
+        search.create_index(connection)
+        for part, value in [("title", "옛날 기록"), ("body", "식단 일기")]:
+            db.session.execute(
+                db.text(
+                    "INSERT INTO search_index (terms, content, post_id, part)"
+                    " VALUES (:terms, :content, :post_id, :part)"
+                ),
+                {
+                    "terms": search.index_terms(value),
+                    "content": value,
+                    "post_id": old_id,
+                    "part": part,
+                },
+            )
+        search.index_post(db.session.get(Post, new_id))  # saved since
+        db.session.commit()
+        results = search.search("식단", include_hidden=False)
+        assert [(hit.post.id, hit.part) for hit in results.hits] == [
+            (new_id, "body"),
+            (old_id, "body"),
+        ]
+        assert search.search("옛날", include_hidden=False).hits[0].part == "title"
+        search.remove_post(old_id)
+        assert search.search("식단", include_hidden=False).total == 1
+        search.reindex()
+        assert search.search("식단", include_hidden=True).total == 2
+        assert (
+            db.session.execute(db.text("SELECT min(rowid) FROM search_index")).scalar() >= 1 << 62
+        )
+
+
+def test_english_words_are_completed_from_every_saved_word(app, make_entry):
+    first = make_entry(title="하나", body="Spending grew.")
+    with app.app_context():
+        assert [hit.post.id for hit in search.search("spend", include_hidden=False).hits] == [first]
+    second = make_entry(title="둘", body="The big spender.")
+    with app.app_context():
+        assert search.search("spend", include_hidden=False).total == 2
+        search.reindex()
+        assert search.search("spend", include_hidden=False).total == 2
+        assert search.search("spends", include_hidden=False).total == 0
+    assert second
