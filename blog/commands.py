@@ -1,13 +1,16 @@
-"""Command-line tools: `flask --app app set-owner NAME`, `rerender`, `reindex`, `seed-demo`."""
+"""Command-line tools (`flask --app app …`): set-owner, rerender, reindex, seed-demo, export,
+import, backup, import-text."""
 
+import json
 import sys
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from . import demo, search
+from . import demo, portability, search
 from .extensions import db
+from .importer import import_text_command
 from .models import Owner, Post
 from .setup_link import use_up
 
@@ -76,6 +79,56 @@ def seed_demo(count: int, seed: int, append: bool) -> None:
     )
 
 
+@click.command("export")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def export(path: str) -> None:
+    """Write every post, block, tag, comment, revision and setting as one JSON document."""
+    document = portability.export_document()
+    with open(path, "w", encoding="utf-8") as target:
+        json.dump(document, target, ensure_ascii=False, indent=1)
+    click.echo(f"Exported {len(document['posts'])} posts to {path}.")
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_(path: str) -> None:
+    """Load an export into a site with no posts yet; posts keep their ids and addresses."""
+    try:
+        with open(path, encoding="utf-8") as source:
+            document = json.load(source)
+        count = portability.import_document(document)
+    except (ValueError, KeyError) as error:
+        db.session.rollback()
+        raise click.ClickException(f"Nothing was imported: {error}") from None
+    db.session.commit()
+    click.echo(f"Imported {count} posts.")
+    if db.session.scalar(db.select(Owner)) is None:
+        click.echo("No owner yet: run `flask --app app set-owner NAME` to log in.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup(path: str) -> None:
+    """A consistent copy of the SQLite database, taken while the site runs."""
+    try:
+        portability.backup_sqlite(path)
+    except portability.ImportRefused as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up the database to {path}.")
+
+
 def register(app: Flask) -> None:
-    for command in (set_owner, rerender, reindex, seed_demo):
+    for command in (
+        set_owner,
+        rerender,
+        reindex,
+        seed_demo,
+        export,
+        import_,
+        backup,
+        import_text_command,
+    ):
         app.cli.add_command(command)

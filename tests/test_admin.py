@@ -198,3 +198,13 @@ def test_replies_are_signed_without_the_login_name(app, client, auth, comments):
     with app.app_context():
         reply = db.session.scalar(db.select(Comment).where(Comment.by_owner.is_(True)))
         assert reply.name == "주인" != "owner"
+
+
+def test_publish_now_puts_the_post_first_in_search(app, client, auth, make_entry):
+    make_entry(title="새 일기", body="필라테스 기록")
+    old_draft = make_entry(title="오래된 초안", body="필라테스 메모", visibility=Visibility.DRAFT)
+    auth.login()
+    client.post(f"/admin/posts/{old_draft}/publish")
+    client.post("/logout")
+    page = client.get("/search?q=필라테스").text
+    assert page.index("오래된 초안") < page.index("새 일기")

@@ -229,3 +229,37 @@ def test_restoring_a_revision_survives_export(app):
     assert [r["version"] for r in data["revisions"]] == [1, 2, 3]
     assert data["blocks"][0]["quote"] == "Too much capital expenditure."
     assert Owner  # the owner row is never exported beyond its name
+
+
+def test_commands_export_import_and_backup(app, runner, tmp_path):
+    with app.app_context():
+        fill_site()
+    path = tmp_path / "site.json"
+    result = runner.invoke(args=["export", str(path)])
+    assert result.exit_code == 0 and "Exported 4 posts" in result.output
+    refused = runner.invoke(args=["import", str(path)])
+    assert refused.exit_code != 0 and "already has posts" in refused.output
+    with app.app_context():
+        empty_database()
+        db.create_all()
+    imported = runner.invoke(args=["import", str(path)])
+    assert imported.exit_code == 0 and "Imported 4 posts." in imported.output
+    assert "set-owner" in imported.output
+    again = tmp_path / "again.json"
+    runner.invoke(args=["export", str(again)])
+    first, second = (json.loads(p.read_text(encoding="utf-8")) for p in (path, again))
+    assert without_time(second) == {**without_time(first), "owner": None}
+    backup = runner.invoke(args=["backup", str(tmp_path / "copy.sqlite3")])
+    with app.app_context():
+        sqlite = db.engine.dialect.name == "sqlite"
+    assert (backup.exit_code == 0) == sqlite
+    assert ("Backed up" if sqlite else "pg_dump") in backup.output
+
+
+def test_import_text_command_is_registered(app, runner, tmp_path):
+    path = tmp_path / "old.txt"
+    path.write_text("오늘은 필라테스를 했다.\n", encoding="utf-8")
+    result = runner.invoke(args=["import-text", str(path)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(Post.visibility)) == Visibility.DRAFT

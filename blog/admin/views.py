@@ -94,6 +94,7 @@ def post_action(post_id: int, action: str):
         abort(404)
     POST_ACTIONS[action](post)
     post.touch()
+    search.index_post(post)  # the index orders by publication time
     db.session.commit()
     flash(_("Done."), "success")
     back = request.form.get("back", "")
