@@ -13,8 +13,9 @@ gets fresh pages, and a page that shows a one-time message must not be reused.
 
 The same key also names a rendered page in a small in-process cache: the next reader of an
 unchanged page gets the stored bytes without rendering or loading posts. Each worker keeps
-its own, and the version check makes them all correct. Pages that carry a form token (a
-post's comment form) are personal and never stored.
+its own, and the version check makes them all correct. The two personal values a post page
+carries, the reader's CSRF token and the comment form's signed timer, are stored as
+placeholders and filled in for each reader.
 """
 
 import hashlib
@@ -22,12 +23,14 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
+from .comments import form_token
 from .extensions import db
 from .models import Block, Comment, Post, Setting, SiteState, Tag, Visibility, utcnow
 
@@ -81,15 +84,24 @@ def _bump(session) -> None:
     )
 
 
+_STATE = SiteState.__table__
+# A Core statement, compiled once: this runs on every anonymous request.
+_READ_STATE = db.select(_STATE.c.content_version, _STATE.c.next_publication_at).where(
+    _STATE.c.id == STATE_ID
+)
+
+
 def content_version() -> int:
-    state = db.session.get(SiteState, STATE_ID)
-    if state is None:
+    with db.engine.connect() as connection:
+        row = connection.execute(_READ_STATE).first()
+    if row is None:
         return 0
-    if state.next_publication_at and state.next_publication_at <= utcnow():
+    version, next_publication_at = row
+    if next_publication_at and next_publication_at <= utcnow():
         _bump(db.session)  # a scheduled post's time has come: pages change without a save
         db.session.commit()
-        db.session.refresh(state)
-    return state.content_version
+        return content_version()
+    return version
 
 
 def _static_version() -> str:
@@ -128,7 +140,7 @@ class PageCache:
 
     def __init__(self, size: int):
         self.size = size
-        self.pages: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self.pages: OrderedDict[str, tuple[bytes, str, int | None]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, etag: str):
@@ -138,21 +150,41 @@ class PageCache:
                 self.pages.move_to_end(etag)
             return page
 
-    def put(self, etag: str, body: bytes, content_type: str) -> None:
+    def put(self, etag: str, body: bytes, content_type: str, post_id: int | None) -> None:
         with self.lock:
-            self.pages[etag] = (body, content_type)
+            self.pages[etag] = (body, content_type, post_id)
             self.pages.move_to_end(etag)
             while len(self.pages) > self.size:
                 self.pages.popitem(last=False)
 
 
-def _storable(response) -> bool:
-    return (
-        response.status_code == 200
-        and not response.headers.get("Set-Cookie")
-        and not response.direct_passthrough
-        and b'name="csrf_token"' not in response.get_data()
-    )
+CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
+TIMER_PLACEHOLDER = b"\x00comment-timer\x00"
+
+
+def _impersonal(body: bytes) -> tuple[bytes, int | None] | None:
+    """The page with its personal values replaced by placeholders, and the post its comment
+    timer belongs to; None if something personal is left that cannot be replaced."""
+    token = g.get("csrf_token")
+    if token:
+        body = body.replace(token.encode(), CSRF_PLACEHOLDER)
+    post_id = None
+    started = g.get("comment_form_started")
+    if started:
+        post_id, timer = started
+        body = body.replace(timer.encode(), TIMER_PLACEHOLDER)
+    if b'name="csrf_token"' in body and CSRF_PLACEHOLDER not in body:
+        return None
+    return body, post_id
+
+
+def _personal(body: bytes, post_id: int | None) -> bytes:
+    """A stored page with this reader's CSRF token and a fresh comment timer filled in."""
+    if CSRF_PLACEHOLDER in body:
+        body = body.replace(CSRF_PLACEHOLDER, generate_csrf().encode())
+    if post_id is not None:
+        body = body.replace(TIMER_PLACEHOLDER, form_token(post_id).encode())
+    return body
 
 
 def register(app) -> None:
@@ -176,7 +208,8 @@ def register(app) -> None:
         if etag in request.if_none_match:
             response = app.response_class(status=304)
         elif (page := pages.get(etag)) is not None:
-            response = app.response_class(page[0], content_type=page[1])
+            body, content_type, post_id = page
+            response = app.response_class(_personal(body, post_id), content_type=content_type)
             request.environ["blog.cached"] = True
         else:
             return None
@@ -190,6 +223,9 @@ def register(app) -> None:
         etag = request.environ.get("blog.etag")
         if etag and response.status_code == 200 and not response.headers.get("Set-Cookie"):
             response.set_etag(etag)
-            if not request.environ.get("blog.cached") and _storable(response):
-                pages.put(etag, response.get_data(), response.content_type)
+            cached = request.environ.get("blog.cached")
+            if not cached and not response.direct_passthrough:
+                stored = _impersonal(response.get_data())
+                if stored is not None:
+                    pages.put(etag, stored[0], response.content_type, stored[1])
         return response

@@ -4,7 +4,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -157,6 +157,8 @@ class CommentForm(FlaskForm):
         ]
         if not self.is_submitted():
             self.started.data = form_token(post.id)
+            # The page cache stores this page with a placeholder instead (caching.py).
+            g.comment_form_started = (post.id, self.started.data)
 
     def validate_name(self, field) -> None:
         if imitates_owner(field.data):

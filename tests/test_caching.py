@@ -163,12 +163,25 @@ def test_the_cache_never_serves_a_changed_page(app, client, entry_id):
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
-def test_pages_with_a_form_token_are_never_stored(app, client, entry_id):
-    client.get(f"/diary/{entry_id}-글")
-    stored = app.extensions["page_cache"].pages.values()
-    assert all(b"csrf_token" not in body for body, _ in stored)
-    other_reader = app.test_client()
-    mine = client.get(f"/diary/{entry_id}-글").text
-    theirs = other_reader.get(f"/diary/{entry_id}-글").text
+def test_a_cached_post_page_carries_each_readers_own_token_and_a_fresh_timer(
+    app, client, entry_id
+):
+    path = f"/diary/{entry_id}-글"
     token = 'name="csrf_token" type="hidden" value="'
-    assert mine.split(token)[1][:20] != theirs.split(token)[1][:20]
+    timer = 'name="started" type="hidden" value="'
+    mine = client.get(path).text
+    stored = list(app.extensions["page_cache"].pages.values())
+    assert stored and all(token.encode() + b"\x00csrf" in body for body, _, _ in stored)
+    other_reader = app.test_client()
+    theirs = other_reader.get(path)
+    assert theirs.headers.get("Set-Cookie", "").startswith("session=")
+    assert mine.split(token)[1][:40] != theirs.text.split(token)[1][:40]
+    assert "\x00" not in theirs.text
+    # each reader can send a comment with what the cached page gave them
+    data = {
+        "csrf_token": theirs.text.split(token)[1].split('"')[0],
+        "started": theirs.text.split(timer)[1].split('"')[0],
+        "name": "독자",
+        "body": "캐시된 페이지에서 쓴 댓글",
+    }
+    assert other_reader.post(f"/diary/{entry_id}/comments", data=data).status_code == 303
