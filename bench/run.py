@@ -1,0 +1,226 @@
+"""Read throughput of the site against a bare Flask route, measured side by side.
+
+    .venv/bin/python bench/run.py --posts 2000 [--duration 10] [--connections 16]
+
+Seeds N demo posts into a temporary SQLite database, starts the site and bench/bare.py under
+the same gunicorn settings (2 sync workers), and loads both alternately with wrk. Prints, per
+page kind, requests per second and its ratio to the bare route, p50/p99 latency, and each
+server's peak memory per worker; then the time to save a 30-block commentary and the
+compressed transfer size of a post page. Needs Debian's wrk (apt-get install wrk).
+"""
+
+import argparse
+import gzip
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+GUNICORN = [
+    str(BIN / "gunicorn"),
+    "--workers",
+    "2",
+    "--worker-class",
+    "sync",
+    "--log-level",
+    "warning",
+]
+
+
+def serve(module: str, port: int, env: dict) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [*GUNICORN, "--bind", f"127.0.0.1:{port}", module],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{module} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=10)
+
+
+def worker_peak_memory_mb(master: subprocess.Popen) -> list[float]:
+    children = subprocess.run(
+        ["pgrep", "-P", str(master.pid)], capture_output=True, text=True
+    ).stdout.split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024)
+    return peaks
+
+
+def wrk(url: str, duration: int, connections: int) -> dict:
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def latency(label):
+        value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", output).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "bad": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": errors.group(1) if errors else "",
+    }
+
+
+def seed(env: dict, posts: int) -> float:
+    flask = [str(BIN / "flask"), "--app", "app"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    started = time.perf_counter()
+    subprocess.run([*flask, "seed-demo", "--posts", str(posts)], cwd=ROOT, env=env, check=True)
+    return time.perf_counter() - started
+
+
+def page_paths(base: str) -> dict[str, str]:
+    """One address of each kind, found on the seeded site itself."""
+    home = urllib.request.urlopen(base + "/").read().decode()
+    diary = re.search(r'href="(/diary/\d+[^"]*)"', home) or re.search(
+        r'href="(/diary/\d+[^"]*)"', urllib.request.urlopen(base + "/diary/").read().decode()
+    )
+    commentary = re.search(
+        r'href="(/commentary/\d+[^"]*)"',
+        urllib.request.urlopen(base + "/commentary/").read().decode(),
+    )
+    tag = re.search(r'href="(/tags/[^"/]+)"', home)
+    return {
+        "home": "/",
+        "diary post": diary.group(1),
+        "commentary post": commentary.group(1),
+        "list page 50": "/diary/?page=50",
+        "tag page": tag.group(1),
+        "search": "/search?q=%EB%AA%B8%EB%AC%B4%EA%B2%8C",
+        "feed": "/feed.xml",
+    }
+
+
+def transfer_size(base: str, path: str) -> int:
+    """Bytes of a post page with its stylesheet and scripts, each gzip-compressed."""
+    html = urllib.request.urlopen(base + path).read()
+    total = len(gzip.compress(html))
+    for asset in re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js)[^"]*)"', html):
+        total += len(gzip.compress(urllib.request.urlopen(base + asset.decode()).read()))
+    return total
+
+
+def save_time_ms(env: dict) -> float:
+    """Median time of saving a 30-block commentary through the editor, in process."""
+    code = """
+import statistics, time
+from blog import create_app
+from blog.extensions import db
+from blog.models import Owner
+app = create_app({"WTF_CSRF_ENABLED": False})
+with app.app_context():
+    owner = db.session.scalar(db.select(Owner)) or Owner(username="bench")
+    owner.set_password("bench password")
+    db.session.add(owner)
+    db.session.commit()
+    name = owner.username
+client = app.test_client()
+client.post("/login", data={"username": name, "password": "bench password"})
+form = {"headline": "Thirty quotes", "summary": "요약 " * 50, "tags": "AI, 영어공부",
+        "visibility": "public", "published_at": ""}
+quote = "DeepSeek's quick progress has stirred doubts about the lead. " * 3
+translation = "딥시크의 빠른 발전은 우위에 대한 의문을 불러일으켰다. " * 2
+opinion = "**생각**: 투자금액이 작년에 엄청났던거 모두 맞다. " * 2
+for n in range(30):
+    form.update({f"blocks-{n}-quote": quote, f"blocks-{n}-translation": translation,
+                 f"blocks-{n}-opinion": opinion})
+times = []
+for _ in range(7):
+    started = time.perf_counter()
+    response = client.post("/commentary/new", data=form)
+    times.append((time.perf_counter() - started) * 1000)
+    assert response.status_code == 303, response.status_code
+print(statistics.median(times))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=2000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    folder = Path(tempfile.mkdtemp(prefix="blog-bench-"))
+    env = {
+        **os.environ,
+        "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "FLASK_SECRET_KEY": "bench-only-secret",
+        "PYTHONPATH": str(ROOT),
+    }
+    print(f"seeding {args.posts} posts: {seed(env, args.posts):.1f} s", flush=True)
+    site = serve("app:app", 8071, env)
+    bare = serve("bench.bare:app", 8072, env)
+    try:
+        base = "http://127.0.0.1:8071"
+        paths = page_paths(base)
+        print(
+            f"\n{'page':<17}{'rps':>8}{'bare rps':>10}{'ratio':>7}{'p50 ms':>8}"
+            f"{'p99 ms':>8}{'non-2xx':>8}"
+        )
+        ratios = []
+        for kind, path in paths.items():
+            # Alternate bare and page runs, so both see the same machine load.
+            bare_run = wrk("http://127.0.0.1:8072/", args.duration, args.connections)
+            page_run = wrk(base + path, args.duration, args.connections)
+            ratio = page_run["rps"] / bare_run["rps"]
+            ratios.append(ratio)
+            print(
+                f"{kind:<17}{page_run['rps']:>8.0f}{bare_run['rps']:>10.0f}{ratio:>7.2f}"
+                f"{page_run['p50']:>8.2f}{page_run['p99']:>8.2f}{page_run['bad']:>8}"
+                f" {page_run['socket_errors']}",
+                flush=True,
+            )
+        print(f"\nmedian ratio to the bare route: {statistics.median(ratios):.2f}")
+        site_memory = worker_peak_memory_mb(site)
+        bare_memory = worker_peak_memory_mb(bare)
+        print(
+            f"peak memory per worker: site {max(site_memory):.0f} MB,"
+            f" bare {max(bare_memory):.0f} MB"
+        )
+        size = transfer_size(base, paths["commentary post"])
+        print(f"commentary post page, compressed HTML+CSS+JS: {size / 1024:.1f} KB")
+    finally:
+        stop(site)
+        stop(bare)
+    print(f"saving a 30-block commentary: {save_time_ms(env):.1f} ms (median of 7)")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
