@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from blog import create_app, search
 from blog.extensions import db
-from blog.models import DiaryEntry, Owner, Visibility, utcnow
+from blog.models import Commentary, DiaryEntry, Owner, Visibility, utcnow
 
 # Set by `make test` for the second run against a real PostgreSQL server.
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -94,6 +94,20 @@ def auth(client, owner):
     return AuthActions(client)
 
 
+def _save(post, visibility, published_at, tags) -> int:
+    """Publish (or not) and index a post made in a test, as the editor would; its id."""
+    post.set_tags(list(tags))
+    if published_at is None and visibility == Visibility.PUBLIC:
+        published_at = utcnow() - timedelta(minutes=1)
+    post.set_publication(visibility, published_at)
+    post.touch()
+    db.session.add(post)
+    db.session.flush()
+    search.index_post(post)
+    db.session.commit()
+    return post.id
+
+
 @pytest.fixture
 def make_entry(app):
     """Create a diary entry directly; returns its id."""
@@ -103,15 +117,29 @@ def make_entry(app):
             entry = DiaryEntry()
             entry.set_title(title)
             entry.set_body(body)
-            entry.set_tags(list(tags))
-            if published_at is None and visibility == Visibility.PUBLIC:
-                published_at = utcnow() - timedelta(minutes=1)
-            entry.set_publication(visibility, published_at)
-            entry.touch()
-            db.session.add(entry)
-            db.session.flush()
-            search.index_post(entry)
-            db.session.commit()
-            return entry.id
+            return _save(entry, visibility, published_at, tags)
+
+    return make
+
+
+@pytest.fixture
+def make_commentary(app):
+    """Create a commentary directly from its parts; returns its id."""
+
+    def make(
+        title,
+        blocks,
+        summary="",
+        visibility=Visibility.PUBLIC,
+        published_at=None,
+        tags=(),
+        **article,
+    ):
+        with app.app_context():
+            commentary = Commentary(**article)
+            commentary.set_title(title)
+            commentary.replace_blocks(blocks)
+            commentary.set_body(summary)
+            return _save(commentary, visibility, published_at, tags)
 
     return make

@@ -163,9 +163,7 @@ def test_the_cache_never_serves_a_changed_page(app, client, entry_id):
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
-def test_a_cached_post_page_carries_each_readers_own_token_and_a_fresh_timer(
-    app, client, entry_id
-):
+def test_a_cached_post_page_carries_each_readers_own_token_and_a_fresh_timer(app, client, entry_id):
     path = f"/diary/{entry_id}-글"
     token = 'name="csrf_token" type="hidden" value="'
     timer = 'name="started" type="hidden" value="'

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from blog import search
 from blog.extensions import db
 from blog.models import Commentary, Visibility, utcnow
 
@@ -15,24 +14,16 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def commentary_id(app):
-    with app.app_context():
-        commentary = Commentary()
-        commentary.set_title("AI spending")
-        commentary.source_url = "https://example.com/news"
-        commentary.outlet = "Reuters"
-        commentary.replace_blocks(
-            [{"quote": "First quote.", "translation": "첫 번역"}, {"quote": "Second quote."}]
-        )
-        commentary.set_body("요약 <script>alert(1)</script>")
-        commentary.set_tags(["영어 공부"])
-        commentary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=1))
-        commentary.touch()
-        db.session.add(commentary)
-        db.session.flush()
-        search.index_post(commentary)
-        db.session.commit()
-        return commentary.id
+def commentary_id(make_commentary):
+    return make_commentary(
+        "AI spending",
+        [{"quote": "First quote.", "translation": "첫 번역"}, {"quote": "Second quote."}],
+        summary="요약 <script>alert(1)</script>",
+        tags=["영어 공부"],
+        published_at=utcnow() - timedelta(hours=1),
+        source_url="https://example.com/news",
+        outlet="Reuters",
+    )
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from blog import search
 from blog.extensions import db
-from blog.models import Commentary, Post, Visibility, utcnow
+from blog.models import Post, Visibility, utcnow
 
 from .conftest import TEST_DATABASE_URL
 
@@ -20,29 +20,21 @@ DIARY = (
 
 
 @pytest.fixture
-def commentary_id(app):
-    with app.app_context():
-        commentary = Commentary()
-        commentary.set_title("Microsoft, Meta CEOs defend hefty AI spending")
-        commentary.replace_blocks(
-            [
-                {
-                    "quote": "For AI right now, there's too much capital expenditure, "
-                    "not enough consumption.",
-                    "translation": "현재 AI 산업에서는 자본 지출이 너무 많고, "
-                    "실제 소비는 충분하지 않다.",
-                    "opinion": "투자금액이 작년에 엄청났던거 모두 맞다.",
-                },
-            ]
-        )
-        commentary.set_body("기사를 요약하자면 DeepSeek이 적은 비용으로 AI 모델을 개발했다.")
-        commentary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=2))
-        commentary.touch()
-        db.session.add(commentary)
-        db.session.flush()
-        search.index_post(commentary)
-        db.session.commit()
-        return commentary.id
+def commentary_id(make_commentary):
+    return make_commentary(
+        "Microsoft, Meta CEOs defend hefty AI spending",
+        [
+            {
+                "quote": "For AI right now, there's too much capital expenditure, "
+                "not enough consumption.",
+                "translation": "현재 AI 산업에서는 자본 지출이 너무 많고, "
+                "실제 소비는 충분하지 않다.",
+                "opinion": "투자금액이 작년에 엄청났던거 모두 맞다.",
+            },
+        ],
+        summary="기사를 요약하자면 DeepSeek이 적은 비용으로 AI 모델을 개발했다.",
+        published_at=utcnow() - timedelta(hours=2),
+    )
 
 
 @pytest.fixture

@@ -110,3 +110,14 @@ def log_in(page, username: str = OWNER_NAME, password: str = OWNER_PASSWORD) -> 
     page.wait_for_url(lambda url: not url.rstrip("/").endswith("/login"))
     # The owner's header only exists for a signed-in owner.
     page.get_by_role("button", name="로그아웃", exact=True).wait_for()
+
+
+@pytest.fixture(scope="module")
+def owner_state(browser, browser_context_args, site):
+    """The owner's cookies after one login through the form, for every owner page of a
+    module that serves one `site` ({"url": …}) for all its tests."""
+    context = browser.new_context(**browser_context_args, base_url=site["url"])
+    log_in(context.new_page())
+    state = context.storage_state()
+    context.close()
+    return state

@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from blog.extensions import db
 from blog.models import DiaryEntry, Visibility, utcnow
 
-from .conftest import DESKTOP, PHONE, Serving, build_live_app, drop_live_app, log_in
+from .conftest import DESKTOP, PHONE, Serving, build_live_app, drop_live_app
 
 RICH_TITLE = "필라테스 일기: 코어가 없는 돼지가 된 것 같은 날"
 RICH_BODY = """필라테스할때마다 느끼는거지만, 살찌고 **코어도 없는** 돼지가 된것같다.
@@ -88,16 +88,6 @@ def site(tmp_path_factory):
     with Serving(app) as url:
         yield {"url": url, **paths}
     drop_live_app(app)
-
-
-@pytest.fixture(scope="module")
-def owner_state(browser, browser_context_args, site):
-    """The owner's cookies after one login through the form, for every owner page here."""
-    context = browser.new_context(**browser_context_args, base_url=site["url"])
-    log_in(context.new_page())
-    state = context.storage_state()
-    context.close()
-    return state
 
 
 def open_home(page, site):

@@ -8,7 +8,7 @@ import pytest
 
 from blog.models import CommentStatus
 
-from .conftest import PHONE, Serving, build_live_app, drop_live_app, log_in
+from .conftest import PHONE, Serving, build_live_app, drop_live_app
 from .content import BLOCKS, add_comment, add_commentary, add_diary_entry
 from .test_accessibility import VARIANTS, check, submit
 
@@ -86,15 +86,6 @@ def site(tmp_path_factory):
     with Serving(app) as url:
         yield {"url": url, **paths}
     drop_live_app(app)
-
-
-@pytest.fixture(scope="module")
-def owner_state(browser, browser_context_args, site):
-    context = browser.new_context(**browser_context_args, base_url=site["url"])
-    log_in(context.new_page())
-    state = context.storage_state()
-    context.close()
-    return state
 
 
 def open_commentary(page, site):
