@@ -137,16 +137,22 @@ def render_markdown(source: str) -> Markup:
     return Markup(sanitize(_md.render(source)))
 
 
-def render_plain(text: str) -> Markup:
-    """Plain text as paragraphs: blank lines separate paragraphs, single line ends are kept."""
+def _paragraphs(text: str, render_line) -> Markup:
+    """Blank lines separate paragraphs, single line ends are kept; each line through
+    `render_line`, which must escape. Fixed tags around escaped text: safe by construction,
+    and cheap enough to run on every view."""
     paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    # Escaped text in fixed tags: safe by construction, and cheap enough to run on every view.
     return Markup(
         "".join(
-            "<p>" + "<br>\n".join(escape(line) for line in p.strip().split("\n")) + "</p>"
+            "<p>" + "<br>\n".join(render_line(line) for line in p.strip().split("\n")) + "</p>"
             for p in paragraphs
         )
     )
+
+
+def render_plain(text: str) -> Markup:
+    """Plain text (quotes, translations, leads) as paragraphs with their line breaks."""
+    return _paragraphs(text, escape)
 
 
 # A URL is ASCII: it ends at the first space, quote, angle bracket or non-ASCII character,
@@ -188,13 +194,7 @@ def _linkify_line(line: str) -> str:
 
 def render_comment(text: str) -> Markup:
     """A reader's plain text: no HTML or Markdown at all; line breaks kept; links linked."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    return Markup(
-        "".join(
-            "<p>" + "<br>\n".join(_linkify_line(line) for line in p.strip().split("\n")) + "</p>"
-            for p in paragraphs
-        )
-    )
+    return _paragraphs(text, _linkify_line)
 
 
 def highlight(text: str, words: list[str], width: int = 70) -> Markup:

@@ -160,9 +160,9 @@ def check(page, name: str, variant: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_no_axe_violations_at_phone_and_desktop_width(new_context, site, owner_state, name):
-    as_owner, go, status = PAGES[name]
+def check_every_variant(new_context, site, owner_state, pages, name) -> None:
+    """Open page `name` of `pages` as the visitor or owner it needs; no problem in any variant."""
+    as_owner, go, status = pages[name]
     context = new_context(
         base_url=site["url"], storage_state=owner_state if as_owner else None, viewport=PHONE
     )
@@ -174,3 +174,8 @@ def test_no_axe_violations_at_phone_and_desktop_width(new_context, site, owner_s
 
     problems = [problem for variant in VARIANTS for problem in check(page, name, variant)]
     assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_axe_violations_at_phone_and_desktop_width(new_context, site, owner_state, name):
+    check_every_variant(new_context, site, owner_state, PAGES, name)

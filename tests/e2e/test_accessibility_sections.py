@@ -8,9 +8,9 @@ import pytest
 
 from blog.models import CommentStatus
 
-from .conftest import PHONE, Serving, build_live_app, drop_live_app
+from .conftest import Serving, build_live_app, drop_live_app
 from .content import BLOCKS, add_comment, add_commentary, add_diary_entry
-from .test_accessibility import VARIANTS, check, submit
+from .test_accessibility import check_every_variant, submit
 
 DIARY_TITLE = "필라테스 일기: 코어가 없는 돼지가 된 것 같은 날"
 DIARY_BODY = "필라테스할때마다 느끼는거지만, **코어가** 없다.\n\n- 체중계 사기\n- 식단 시작하기\n"
@@ -160,14 +160,4 @@ PAGES = {
 
 @pytest.mark.parametrize("name", PAGES)
 def test_no_axe_violations_at_phone_and_desktop_width(new_context, site, owner_state, name):
-    as_owner, go, status = PAGES[name]
-    context = new_context(
-        base_url=site["url"], storage_state=owner_state if as_owner else None, viewport=PHONE
-    )
-    page = context.new_page()
-    assert go(page, site).status == status
-    assert page.get_by_role("button", name="로그아웃").count() == (1 if as_owner else 0)
-    assert page.get_by_role("main").count() == 1
-
-    problems = [problem for variant in VARIANTS for problem in check(page, name, variant)]
-    assert not problems, "\n\n".join(problems)
+    check_every_variant(new_context, site, owner_state, PAGES, name)
