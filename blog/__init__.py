@@ -147,6 +147,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def register_headers(app: Flask) -> None:
+    from .posts import owner_signed_in
+
     @app.after_request
     def security_headers(response):
         headers = response.headers
@@ -158,15 +160,9 @@ def register_headers(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         # Pages differ for the owner, by language and by login state: never cache them shared.
         if response.mimetype == "text/html":
-            headers.setdefault("Cache-Control", "no-store" if _owner_signed_in() else "no-cache")
+            headers.setdefault("Cache-Control", "no-store" if owner_signed_in() else "no-cache")
             response.vary.add("Cookie")
         return response
-
-
-def _owner_signed_in() -> bool:
-    from flask_login import current_user
-
-    return bool(getattr(current_user, "is_authenticated", False))
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -143,3 +143,12 @@ def make_commentary(app):
             return _save(commentary, visibility, published_at, tags)
 
     return make
+
+
+def hidden_state(state: str) -> dict:
+    """make_entry/make_commentary arguments for a post the public may not see."""
+    return {
+        "draft": dict(visibility=Visibility.DRAFT),
+        "private": dict(visibility=Visibility.PRIVATE, published_at=utcnow() - timedelta(days=1)),
+        "scheduled": dict(published_at=utcnow() + timedelta(days=1)),
+    }[state]

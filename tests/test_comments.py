@@ -9,6 +9,8 @@ from blog.extensions import db
 from blog.models import Comment, Commentary, CommentStatus, Visibility, utcnow
 from blog.settings import save_settings
 
+from .conftest import hidden_state
+
 
 @pytest.fixture
 def entry_id(make_entry):
@@ -263,11 +265,7 @@ def test_comments_close_after_n_days(app, client, make_entry):
 
 @pytest.mark.parametrize("state", ["draft", "private", "scheduled"])
 def test_no_comments_on_hidden_posts(app, client, make_entry, state):
-    hidden = {
-        "draft": dict(visibility=Visibility.DRAFT),
-        "private": dict(visibility=Visibility.PRIVATE, published_at=utcnow()),
-        "scheduled": dict(published_at=utcnow() + timedelta(days=1)),
-    }[state]
+    hidden = hidden_state(state)
     post_id = make_entry(**hidden)
     assert send(client, app, post_id).status_code == 404
     assert stored(app) == []

@@ -8,6 +8,8 @@ import pytest
 from blog.extensions import db
 from blog.models import DiaryEntry, Visibility, utcnow
 
+from .conftest import hidden_state
+
 SAMPLE_BODY = (
     "필라테스할때마다 느끼는거지만,\n살찌고 코어도 없는 돼지가 된것같다.\n"
     "체중계 샀는데, 진짜 잘샀다.\n왜냐면 충격적인 몸무게를 보았기 때문에...\n식단도 해야지.."
@@ -158,13 +160,13 @@ def test_delete_asks_first_and_needs_a_post(app, client, auth, make_entry):
     assert client.get(f"/diary/{entry_id}").status_code == 404
 
 
+HIDDEN_TITLES = {"draft": "초안", "private": "비밀", "scheduled": "예약"}
+
+
 def hidden_entries(make_entry):
     return {
-        "draft": make_entry(title="초안", visibility=Visibility.DRAFT),
-        "private": make_entry(
-            title="비밀", visibility=Visibility.PRIVATE, published_at=utcnow() - timedelta(days=1)
-        ),
-        "scheduled": make_entry(title="예약", published_at=utcnow() + timedelta(days=1)),
+        state: make_entry(title=title, **hidden_state(state))
+        for state, title in HIDDEN_TITLES.items()
     }
 
 
@@ -174,9 +176,8 @@ def test_hidden_entries_are_404_to_the_public_everywhere(client, make_entry, sta
     make_entry(title="공개 글", tags=["태그"])
     assert client.get(f"/diary/{entry_id}").status_code == 404
     assert client.get(f"/diary/{entry_id}/edit").status_code == 302  # to the login page
-    titles = {"draft": "초안", "private": "비밀", "scheduled": "예약"}
     for path in ("/", "/diary/", "/tags/태그"):
-        assert titles[state] not in client.get(path).text
+        assert HIDDEN_TITLES[state] not in client.get(path).text
 
 
 def test_hidden_tag_pages_are_404(client, make_entry):

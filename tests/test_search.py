@@ -11,6 +11,8 @@ from blog import search
 from blog.extensions import db
 from blog.models import Post, Visibility, utcnow
 
+from .conftest import hidden_state
+
 DIARY = (
     "필라테스할때마다 느끼는거지만,\n살찌고 코어도 없는 돼지가 된것같다.\n"
     "체중계 샀는데, 진짜 잘샀다.\n왜냐면 충격적인 몸무게를 보았기 때문에...\n식단도 해야지.."
@@ -100,11 +102,7 @@ def test_title_hits_rank_first_then_recency(client, make_entry):
 
 @pytest.mark.parametrize("state", ["draft", "private", "scheduled"])
 def test_hidden_posts_are_never_found_by_the_public(client, auth, make_entry, state):
-    hidden = {
-        "draft": dict(visibility=Visibility.DRAFT),
-        "private": dict(visibility=Visibility.PRIVATE, published_at=utcnow()),
-        "scheduled": dict(published_at=utcnow() + timedelta(days=1)),
-    }[state]
+    hidden = hidden_state(state)
     make_entry(title="숨은 글", body="비밀스러운 다이어트 기록", **hidden)
     assert "숨은 글" not in found(client, "다이어트")
     auth.login()
