@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     register_template_helpers(app)
     errors.register(app)
     commands.register(app)
+    trust_proxies(app)
     if app.config.get("ANNOUNCE_SETUP_LINK", _is_serving()):
         setup_link.announce_if_no_owner(app)
     return app
@@ -63,6 +64,10 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.update(
             SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https"
         )
+
+
+def trust_proxies(app: Flask) -> None:
+    """Outermost, so the page cache and Flask both see the reader's scheme, host and address."""
     if app.config["PROXY_FIX_X_FOR"]:
         count = int(app.config["PROXY_FIX_X_FOR"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

@@ -1,32 +1,39 @@
-"""Conditional GET for public pages: an ETag known before rendering, 304 without rendering.
+"""Pages for anonymous readers: conditional GET, and a page cache in front of Flask.
 
 Every commit that adds, changes or removes a post, block, tag, comment or setting bumps
 `SiteState.content_version` in the same transaction (a session hook, so no save path can
-forget it). A page's ETag is derived from that version, the address, the language and the
-code's static files; one indexed read of one row tells whether a reader's copy is current,
-whichever worker or machine answers. A scheduled post becomes visible without any write, so
-the row also keeps the next future publication time; the first request after it bumps the
-version.
+forget it). A scheduled post becomes visible without any write, so the row also keeps the next
+future publication time; the first request after it bumps the version.
 
-Only anonymous readers without pending messages are answered this way: the owner always
-gets fresh pages, and a page that shows a one-time message must not be reused.
+A public page is named by its key: that version, its address (scheme, host, path and query:
+the host too, so a forged Host header only ever names pages of that host) and the language
+cookie. Its ETag is a hash of the key and of the static files. One read of one row tells
+whether a page is current, whichever worker or machine answers.
 
-The same key also names a rendered page in a small in-process cache: the next reader of an
-unchanged page gets the stored bytes without rendering or loading posts. Each worker keeps
-its own, and the version check makes them all correct. The two personal values a post page
-carries, the reader's CSRF token and the comment form's signed timer, are stored as
-placeholders and filled in for each reader.
+Two layers use the key:
+- In Flask (`register`): before rendering, a reader whose If-None-Match is current gets 304;
+  a fresh answer gets the ETag and is offered to the page cache.
+- `ReaderCache`, a WSGI middleware in front of Flask, keeps the rendered pages (per worker, the
+  most recently used). The next anonymous GET of a stored page is answered from it after one
+  read of the version, without a Flask request: no session, login, locale, routing, template
+  or ORM work, so a cached page costs about what a bare route does.
+
+Only anonymous readers without pending messages are served from the cache: a request with the
+remember cookie, or whose session holds a login or a one-time message, always reaches Flask.
+Reading gives readers no cookie (the comment form carries no session token, see
+forms.CommentForm), so post pages are the same for every reader except the comment form's
+signed timer, which is stored as a placeholder and filled in for each reader.
 """
 
 import hashlib
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
-from flask import current_app, g, request, session
-from flask_babel import get_locale
+from flask import Flask, Request, g, request, session
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
@@ -85,27 +92,25 @@ def _bump(session) -> None:
 
 
 _STATE = SiteState.__table__
-# A Core statement, compiled once: this runs on every anonymous request.
+# Core statements, compiled once: they run on every anonymous request.
 _READ_STATE = db.select(_STATE.c.content_version, _STATE.c.next_publication_at).where(
     _STATE.c.id == STATE_ID
 )
+_READ_VERSION = db.select(_STATE.c.content_version).where(_STATE.c.id == STATE_ID)
 
 
-def content_version() -> int:
+def site_state() -> tuple[int, datetime | None]:
+    """The content version, and the next publication time it must change at."""
     with db.engine.connect() as connection:
         row = connection.execute(_READ_STATE).first()
     if row is None:
-        return 0
+        return 0, None
     version, next_publication_at = row
     if next_publication_at and next_publication_at <= utcnow():
         _bump(db.session)  # a scheduled post's time has come: pages change without a save
         db.session.commit()
-        return content_version()
-    return version
-
-
-def _static_version() -> str:
-    return current_app.config["STATIC_VERSION"]
+        return site_state()
+    return version, next_publication_at
 
 
 def static_files_hash(folder: str) -> str:
@@ -119,80 +124,191 @@ def static_files_hash(folder: str) -> str:
     return digest.hexdigest()[:12]
 
 
+def page_key(request: Request, version: int) -> str:
+    """What a public page depends on; Flask and the middleware both name pages by it."""
+    language = request.cookies.get("lang", "")
+    return f"{version}|{request.scheme}://{request.host}{request.full_path}|{language}"
+
+
+def etag_of(key: str, static_version: str) -> str:
+    return hashlib.sha256(f"{key}|{static_version}".encode()).hexdigest()[:32]
+
+
 def reusable_request() -> bool:
     """A GET whose answer is the same for every anonymous reader."""
     return (
         request.method in ("GET", "HEAD")
+        and request.endpoint != "static"
+        and request.blueprint not in ("admin", "auth")
         and not current_user.is_authenticated
         and "_flashes" not in session
     )
 
 
-def page_etag() -> str:
-    key = "|".join(
-        [str(content_version()), request.full_path, str(get_locale()), _static_version()]
-    )
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+@dataclass(frozen=True)
+class PageNote:
+    """What Flask tells the middleware about a page it answered (in the WSGI environ)."""
+
+    key: str
+    etag: str
+    next_publication_at: datetime | None
+    # The comment form's timer on this page: (post id, the value rendered), if there is one.
+    timer: tuple[int, str] | None = None
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    etag: str
+    headers: list[tuple[str, str]]  # as Flask sent them, less Content-Length
+    body: bytes  # with TIMER_PLACEHOLDER for the comment form's timer
+    timer_post_id: int | None
+    next_publication_at: datetime | None
 
 
 class PageCache:
-    """The most recently used rendered pages, by ETag; thread-safe, bounded in entries."""
+    """The most recently used pages, by key; thread-safe, bounded in entries."""
 
     def __init__(self, size: int):
         self.size = size
-        self.pages: OrderedDict[str, tuple[bytes, str, int | None]] = OrderedDict()
+        self.pages: OrderedDict[str, StoredPage] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, etag: str):
+    def get(self, key: str) -> StoredPage | None:
         with self.lock:
-            page = self.pages.get(etag)
+            page = self.pages.get(key)
             if page is not None:
-                self.pages.move_to_end(etag)
+                self.pages.move_to_end(key)
             return page
 
-    def put(self, etag: str, body: bytes, content_type: str, post_id: int | None) -> None:
+    def put(self, key: str, page: StoredPage) -> None:
         with self.lock:
-            self.pages[etag] = (body, content_type, post_id)
-            self.pages.move_to_end(etag)
+            self.pages[key] = page
+            self.pages.move_to_end(key)
             while len(self.pages) > self.size:
                 self.pages.popitem(last=False)
 
 
-CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
 TIMER_PLACEHOLDER = b"\x00comment-timer\x00"
+NOT_MODIFIED_DROPS = {"content-type", "content-length"}
 
 
-def _impersonal(body: bytes) -> tuple[bytes, int | None] | None:
-    """The page with its personal values replaced by placeholders, and the post its comment
-    timer belongs to; None if something personal is left that cannot be replaced."""
-    token = g.get("csrf_token")
-    if token:
-        body = body.replace(token.encode(), CSRF_PLACEHOLDER)
-    post_id = None
-    started = g.get("comment_form_started")
-    if started:
-        post_id, timer = started
-        body = body.replace(timer.encode(), TIMER_PLACEHOLDER)
-    if b'name="csrf_token"' in body and CSRF_PLACEHOLDER not in body:
-        return None
-    return body, post_id
+class ReaderCache:
+    """WSGI middleware: answers an anonymous reader's GET of a stored page without Flask, and
+    stores the pages Flask marks as reusable (a `PageNote` in the environ)."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.wsgi_app = app.wsgi_app
+        self.pages = PageCache(app.config["PAGE_CACHE_SIZE"])
+        self.session_interface = app.session_interface
+        self.remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        self.static_version = app.config["STATIC_VERSION"]
+        self._engine = None
+        self._read_version_sql = ""
+        self._timers_second, self._timers = 0, {}
+
+    def __call__(self, environ, start_response):
+        if not self.pages.size or environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+            return self.wsgi_app(environ, start_response)
+        request = self.app.request_class(environ)
+        if not self._anonymous(request):
+            return self.wsgi_app(environ, start_response)
+        page = self.pages.get(page_key(request, self._version()))
+        if page is None or (page.next_publication_at and page.next_publication_at <= utcnow()):
+            return self._render_and_keep(environ, start_response)
+        if page.etag in request.if_none_match:
+            headers = [(k, v) for k, v in page.headers if k.lower() not in NOT_MODIFIED_DROPS]
+            start_response("304 NOT MODIFIED", headers)
+            return []
+        body = page.body
+        if page.timer_post_id is not None:
+            body = body.replace(TIMER_PLACEHOLDER, self._timer(page.timer_post_id))
+        start_response("200 OK", [*page.headers, ("Content-Length", str(len(body)))])
+        return [] if request.method == "HEAD" else [body]
+
+    def _timer(self, post_id: int) -> bytes:
+        """A fresh comment timer. It counts whole seconds, so one signature serves every
+        reader of the post within the same second."""
+        now = utcnow()
+        second = int(now.timestamp())
+        if self._timers_second != second:
+            self._timers_second, self._timers = second, {}
+        if post_id not in self._timers:
+            token = form_token(post_id, now, secret_key=self.app.secret_key)
+            self._timers[post_id] = token.encode()
+        return self._timers[post_id]
+
+    def _anonymous(self, request: Request) -> bool:
+        """No login and no one-time message: nothing personal on the page."""
+        if self.remember_cookie in request.cookies:
+            return False
+        if self.session_interface.get_cookie_name(self.app) not in request.cookies:
+            return True
+        session = self.session_interface.open_session(self.app, request)
+        return session is not None and "_user_id" not in session and "_flashes" not in session
+
+    def _version(self) -> int:
+        """The content version, read with the driver alone: this runs on every cache hit."""
+        if self._engine is None:
+            with self.app.app_context():
+                self._engine = db.engine
+            compiled = _READ_VERSION.compile(self._engine, compile_kwargs={"literal_binds": True})
+            self._read_version_sql = str(compiled)
+        connection = self._engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self._read_version_sql)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()
+        return row[0] if row else 0
+
+    def _render_and_keep(self, environ, start_response):
+        sent = {}
+
+        def remember_start(status, headers, exc_info=None):
+            sent.update(status=status, headers=headers)
+            return start_response(status, headers, exc_info)
+
+        chunks = self.wsgi_app(environ, remember_start)
+        note: PageNote | None = environ.get("blog.page")
+        if (
+            note is None
+            or environ["REQUEST_METHOD"] != "GET"
+            or not sent.get("status", "").startswith("200")
+            or any(name.lower() == "set-cookie" for name, _ in sent["headers"])
+        ):
+            return chunks
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        stored = body
+        if note.timer:
+            stored = body.replace(note.timer[1].encode(), TIMER_PLACEHOLDER)
+        headers = [(k, v) for k, v in sent["headers"] if k.lower() != "content-length"]
+        self.pages.put(
+            note.key,
+            StoredPage(
+                note.etag,
+                headers,
+                stored,
+                note.timer[0] if note.timer else None,
+                note.next_publication_at,
+            ),
+        )
+        return [body]
 
 
-def _personal(body: bytes, post_id: int | None) -> bytes:
-    """A stored page with this reader's CSRF token and a fresh comment timer filled in."""
-    if CSRF_PLACEHOLDER in body:
-        body = body.replace(CSRF_PLACEHOLDER, generate_csrf().encode())
-    if post_id is not None:
-        body = body.replace(TIMER_PLACEHOLDER, form_token(post_id).encode())
-    return body
-
-
-def register(app) -> None:
-    """Answer 304 before rendering when the reader's copy is current; tag fresh answers;
-    give static files versioned addresses and a year of caching."""
+def register(app: Flask) -> None:
+    """Answer 304 before rendering when the reader's copy is current; tag fresh answers; put
+    the page cache in front; give static files versioned addresses and a year of caching."""
     app.config["STATIC_VERSION"] = static_files_hash(app.static_folder)
-    pages = PageCache(app.config["PAGE_CACHE_SIZE"])
-    app.extensions["page_cache"] = pages
+    reader_cache = ReaderCache(app)
+    app.extensions["page_cache"] = reader_cache.pages
+    app.wsgi_app = reader_cache
 
     @app.url_defaults
     def versioned_static(endpoint, values):
@@ -201,18 +317,15 @@ def register(app) -> None:
 
     @app.before_request
     def not_modified():
-        if not reusable_request() or request.blueprint in ("admin", "auth"):
+        if not reusable_request():
             return None
-        etag = page_etag()
-        request.environ["blog.etag"] = etag
-        if etag in request.if_none_match:
-            response = app.response_class(status=304)
-        elif (page := pages.get(etag)) is not None:
-            body, content_type, post_id = page
-            response = app.response_class(_personal(body, post_id), content_type=content_type)
-            request.environ["blog.cached"] = True
-        else:
+        version, next_publication_at = site_state()
+        key = page_key(request, version)
+        etag = etag_of(key, app.config["STATIC_VERSION"])
+        g.page = PageNote(key, etag, next_publication_at)
+        if etag not in request.if_none_match:
             return None
+        response = app.response_class(status=304)
         response.set_etag(etag)
         response.headers["Cache-Control"] = "no-cache"
         response.vary.add("Cookie")
@@ -220,12 +333,12 @@ def register(app) -> None:
 
     @app.after_request
     def tag_response(response):
-        etag = request.environ.get("blog.etag")
-        if etag and response.status_code == 200 and not response.headers.get("Set-Cookie"):
-            response.set_etag(etag)
-            cached = request.environ.get("blog.cached")
-            if not cached and not response.direct_passthrough:
-                stored = _impersonal(response.get_data())
-                if stored is not None:
-                    pages.put(etag, stored[0], response.content_type, stored[1])
+        note = g.get("page")
+        if note is None or response.status_code != 200:
+            return response
+        response.set_etag(note.etag)
+        response.headers["Cache-Control"] = "no-cache"  # a browser asks again, cheaply (304)
+        # A page that rendered a session's CSRF token is that reader's own: never shared.
+        if not response.direct_passthrough and not g.get("csrf_token"):
+            request.environ["blog.page"] = replace(note, timer=g.get("comment_form_started"))
         return response

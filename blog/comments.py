@@ -61,14 +61,15 @@ def imitates_owner(name: str) -> bool:
 # --- the form timer ---------------------------------------------------------------------
 
 
-def _signer() -> Signer:
-    return Signer(current_app.config["SECRET_KEY"], salt="comment-form")
+def _signer(secret_key: str | None = None) -> Signer:
+    return Signer(secret_key or current_app.config["SECRET_KEY"], salt="comment-form")
 
 
-def form_token(post_id: int, issued: datetime | None = None) -> str:
-    """A signed note of when the comment form for this post was shown."""
+def form_token(post_id: int, issued: datetime | None = None, secret_key: str | None = None) -> str:
+    """A signed note of when the comment form for this post was shown. The page cache passes
+    the secret key: it fills in timers outside any Flask request."""
     moment = int((issued or utcnow()).timestamp())
-    return _signer().sign(f"{post_id}:{moment}").decode()
+    return _signer(secret_key).sign(f"{post_id}:{moment}").decode()
 
 
 def seconds_since_form_shown(token: str, post_id: int, now: datetime) -> float | None:

@@ -129,6 +129,16 @@ def _comment_text(value: str | None) -> str:
 
 
 class CommentForm(FlaskForm):
+    """A reader's comment. It carries no session CSRF token: a reader's comment uses no
+    authority the browser holds (readers have no login, and the owner's cookies are
+    SameSite=Lax, so a cross-site POST arrives without them), so such a token would protect
+    nothing while giving every reader a cookie and making each post page personal, which
+    would keep it out of the page cache. Cross-site posts are refused by the browser's own
+    headers instead (posts.sent_from_this_site), and `started` is a signed, per-post token."""
+
+    class Meta:
+        csrf = False
+
     name = StringField(
         _l("Name"),
         filters=[_display_name],

@@ -79,9 +79,10 @@ def editor_response(form, post: Post, template: str, **context):
             db.session.flush()  # the post has its id and blocks before the index is updated
             post.keep_revision()
             search.index_post(post)
+            url = post_url(post)  # now: the commit expires the post, reading it would reload it
             db.session.commit()
             flash(_("Saved."), "success")
-            return redirect(post_url(post), code=303)
+            return redirect(url, code=303)
     elif not is_new:
         form.load(post)
     return render_template(template, form=form, post=post, **context), status
@@ -180,8 +181,21 @@ def post_page(post: Post, template: str, comment_form=None, status: int = 200, *
     ), status
 
 
+def sent_from_this_site() -> bool:
+    """The browser says the form was sent from one of our pages. Browsers send Sec-Fetch-Site
+    (or at least Origin) with every POST; a client sending neither is not a browser, and
+    carries no reader's authority to misuse."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    return origin is None or origin == request.host_url.rstrip("/")
+
+
 def comment_response(post: Post, render_page):
     """A reader sends a comment: held for approval, or re-shown with a clear message."""
+    if not sent_from_this_site():
+        abort(403)
     if not comments_open(post):
         abort(403)
     form = CommentForm(post)

@@ -3,9 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from flask import render_template_string
 
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, SiteState, Visibility, utcnow
+from blog.models import Comment, CommentStatus, Post, Visibility, utcnow
 from blog.settings import save_settings
 
 
@@ -95,20 +96,14 @@ def test_settings_change_the_version(app, client, entry_id):
     assert not still_fresh(client, "/", etag)
 
 
-def test_a_scheduled_post_appearing_changes_the_pages(app, client, make_entry):
-    post_id = make_entry(title="예약", published_at=utcnow() + timedelta(hours=1))
+def test_a_scheduled_post_appearing_changes_the_pages(client, make_entry, monkeypatch):
+    make_entry(title="예약", published_at=utcnow() + timedelta(hours=1))
     etag = etag_of(client, "/")
     assert still_fresh(client, "/", etag)
-    with app.app_context():  # time passes: move the publication into the past, no save hook
-        db.session.execute(
-            db.update(Post)
-            .where(Post.id == post_id)
-            .values(published_at=utcnow() - timedelta(seconds=1))
-        )
-        db.session.execute(
-            db.update(SiteState).values(next_publication_at=utcnow() - timedelta(seconds=1))
-        )
-        db.session.connection().commit()
+    assert "예약" not in client.get("/").text  # now from the page cache
+    two_hours_later = utcnow() + timedelta(hours=2)
+    for module in ("blog.models", "blog.caching"):  # time passes, and nothing is saved
+        monkeypatch.setattr(f"{module}.utcnow", lambda: two_hours_later)
     assert not still_fresh(client, "/", etag)
     assert "예약" in client.get("/").text
 
@@ -142,18 +137,75 @@ def test_static_files_have_versioned_addresses_and_a_long_life(client):
         assert "max-age=31536000" in response.headers["Cache-Control"]
 
 
-def test_an_unchanged_page_is_served_from_the_cache_without_rendering(
+def count_flask_requests(app, monkeypatch) -> list:
+    """Every request that reaches Flask's dispatching, past the page cache."""
+    seen = []
+    dispatch = app.full_dispatch_request
+
+    def counted():
+        seen.append(1)
+        return dispatch()
+
+    monkeypatch.setattr(app, "full_dispatch_request", counted)
+    return seen
+
+
+def test_an_unchanged_page_is_served_from_the_cache_without_flask(
     app, client, entry_id, monkeypatch
 ):
     first = client.get("/diary/")
-
-    def must_not_render(*args, **kwargs):
-        raise AssertionError("rendered although the page was cached")
-
-    monkeypatch.setattr("blog.sections.render_template", must_not_render)
+    reached_flask = count_flask_requests(app, monkeypatch)
     again = client.get("/diary/")
+    head = client.head("/diary/")
+    assert not reached_flask
     assert again.status_code == 200 and again.data == first.data
-    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers == first.headers
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["Content-Length"] == str(len(first.data))
+
+
+def test_a_cached_page_answers_304_from_the_cache(app, client, entry_id, monkeypatch):
+    etag = etag_of(client, "/diary/")
+    reached_flask = count_flask_requests(app, monkeypatch)
+    response = client.get("/diary/", headers={"If-None-Match": f'"{etag}"'})
+    assert response.status_code == 304 and response.data == b""
+    assert response.headers["ETag"] == f'"{etag}"' and "Content-Type" not in response.headers
+    assert not reached_flask
+
+
+def test_signed_in_or_remembered_visitors_always_reach_flask(
+    app, client, auth, entry_id, monkeypatch
+):
+    client.get("/")
+    reached_flask = count_flask_requests(app, monkeypatch)
+    remembered = app.test_client()
+    remembered.set_cookie("remember_token", "anything")
+    remembered.get("/")
+    auth.login()
+    assert "ETag" not in client.get("/").headers
+    assert len(reached_flask) == 3  # the remembered visitor, the login, the owner's page
+
+
+def test_a_forged_host_never_names_another_hosts_page(client, entry_id):
+    forged = client.get("/", headers={"Host": "evil.example"})
+    assert "http://evil.example/" in forged.text
+    page = client.get("/")
+    assert page.headers["ETag"] != forged.headers["ETag"]
+    assert "evil.example" not in page.text
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_a_page_showing_a_session_token_is_never_shared(app):
+    @app.get("/with-a-form")
+    def with_a_form():
+        return render_template_string('<form method="post">{{ csrf_token() }}</form>')
+
+    reader = app.test_client()
+    mine = [reader.get("/with-a-form") for _ in range(3)]
+    assert not mine[-1].headers.getlist("Set-Cookie")  # the session is settled by then
+    assert len({response.text for response in mine}) == 1
+    assert app.extensions["page_cache"].pages == {}
+    assert app.test_client().get("/with-a-form").text != mine[0].text
 
 
 def test_the_cache_never_serves_a_changed_page(app, client, entry_id):
@@ -163,23 +215,22 @@ def test_the_cache_never_serves_a_changed_page(app, client, entry_id):
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
-def test_a_cached_post_page_carries_each_readers_own_token_and_a_fresh_timer(app, client, entry_id):
+def test_a_cached_post_page_gives_each_reader_a_fresh_timer(app, client, entry_id, monkeypatch):
     path = f"/diary/{entry_id}-글"
-    token = 'name="csrf_token" type="hidden" value="'
     timer = 'name="started" type="hidden" value="'
     mine = client.get(path).text
     stored = list(app.extensions["page_cache"].pages.values())
-    assert stored and all(token.encode() + b"\x00csrf" in body for body, _, _ in stored)
+    assert [page.timer_post_id for page in stored] == [entry_id]
+    assert timer.encode() + b"\x00comment-timer" in stored[0].body
+    later = utcnow() + timedelta(seconds=30)
+    for module in ("blog.comments", "blog.caching"):
+        monkeypatch.setattr(f"{module}.utcnow", lambda: later)
     other_reader = app.test_client()
     theirs = other_reader.get(path)
-    assert theirs.headers.get("Set-Cookie", "").startswith("session=")
-    assert mine.split(token)[1][:40] != theirs.text.split(token)[1][:40]
-    assert "\x00" not in theirs.text
-    # each reader can send a comment with what the cached page gave them
-    data = {
-        "csrf_token": theirs.text.split(token)[1].split('"')[0],
-        "started": theirs.text.split(timer)[1].split('"')[0],
-        "name": "독자",
-        "body": "캐시된 페이지에서 쓴 댓글",
-    }
-    assert other_reader.post(f"/diary/{entry_id}/comments", data=data).status_code == 303
+    assert not theirs.headers.getlist("Set-Cookie")
+    assert "\x00" not in theirs.text and 'name="csrf_token"' not in theirs.text
+    assert mine.split(timer)[1][:40] != theirs.text.split(timer)[1][:40]
+    # the reader can send a comment with what the cached page gave them
+    data = {"started": theirs.text.split(timer)[1].split('"')[0], "name": "독자", "body": "댓글"}
+    response = other_reader.post(f"/diary/{entry_id}/comments", data=data)
+    assert response.status_code == 303

@@ -280,9 +280,29 @@ def test_deleting_a_post_for_good_deletes_its_comments(app, client, auth, entry_
     assert stored(app) == []
 
 
-def test_comment_form_needs_a_csrf_token(app, client, entry_id):
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "https://elsewhere.example"},
+        {"Origin": "null"},
+    ],
+)
+def test_a_comment_sent_from_another_site_is_refused(app, client, entry_id, headers):
     app.config["WTF_CSRF_ENABLED"] = True
-    response = send(client, app, entry_id, body="토큰 없이 보낸 댓글")
-    assert response.status_code == 400
-    assert "토큰 없이 보낸 댓글</textarea>" in response.text
+    data = comment_data(app, entry_id, body="다른 사이트에서 보낸 댓글")
+    response = client.post(f"/diary/{entry_id}/comments", data=data, headers=headers)
+    assert response.status_code == 403
     assert stored(app) == []
+
+
+@pytest.mark.parametrize(
+    "headers", [{"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://localhost"}, {}]
+)
+def test_a_comment_from_the_post_page_needs_no_session_token(app, client, entry_id, headers):
+    app.config["WTF_CSRF_ENABLED"] = True
+    data = comment_data(app, entry_id, body="우리 페이지에서 보낸 댓글")
+    response = client.post(f"/diary/{entry_id}/comments", data=data, headers=headers)
+    assert response.status_code == 303
+    assert [body for _, body, _ in stored(app)] == ["우리 페이지에서 보낸 댓글"]

@@ -73,13 +73,15 @@ def test_owner_pages_are_not_stored_by_caches(client, auth):
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
-def test_lists_give_readers_no_session_cookie(client, make_entry):
-    make_entry(title="글", tags=["태그"])
-    # Only a page with a form (a post's comment form) needs a session for its CSRF token.
-    for path in ("/", "/diary/", "/commentary/", "/tags/태그"):
+def test_reading_gives_readers_no_cookie(client, make_entry):
+    post_id = make_entry(title="글", tags=["태그"])
+    post_page = f"/diary/{post_id}-글"
+    paths = ["/", "/diary/", "/commentary/", "/tags/태그", "/archive/", "/search?q=태그", post_page]
+    for path in paths:
         response = client.get(path)
         assert response.status_code == 200
         assert not response.headers.getlist("Set-Cookie"), path
+    assert 'id="comment-form"' in client.get(post_page).text
 
 
 def test_favicon(client):
