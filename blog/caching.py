@@ -202,13 +202,17 @@ class ReaderCache:
         self.pages = PageCache(app.config["PAGE_CACHE_SIZE"])
         self.session_interface = app.session_interface
         self.remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-        self.static_version = app.config["STATIC_VERSION"]
+        self.static_prefix = f"{app.static_url_path}/"
         self._engine = None
         self._read_version_sql = ""
-        self._timers_second, self._timers = 0, {}
+        self._timers: tuple[int, dict[int, bytes]] = (0, {})  # (second, post id → timer)
 
     def __call__(self, environ, start_response):
-        if not self.pages.size or environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+        if (
+            not self.pages.size
+            or environ["REQUEST_METHOD"] not in ("GET", "HEAD")
+            or environ.get("PATH_INFO", "").startswith(self.static_prefix)
+        ):
             return self.wsgi_app(environ, start_response)
         request = self.app.request_class(environ)
         if not self._anonymous(request):
@@ -231,12 +235,14 @@ class ReaderCache:
         reader of the post within the same second."""
         now = utcnow()
         second = int(now.timestamp())
-        if self._timers_second != second:
-            self._timers_second, self._timers = second, {}
-        if post_id not in self._timers:
-            token = form_token(post_id, now, secret_key=self.app.secret_key)
-            self._timers[post_id] = token.encode()
-        return self._timers[post_id]
+        seen_second, timers = self._timers
+        if seen_second != second:
+            timers = {}
+            self._timers = (second, timers)
+        timer = timers.get(post_id)
+        if timer is None:
+            timer = timers[post_id] = form_token(post_id, now, self.app.secret_key).encode()
+        return timer
 
     def _anonymous(self, request: Request) -> bool:
         """No login and no one-time message: nothing personal on the page."""
