@@ -1,5 +1,6 @@
 """The rendering contract: what survives, what never does, and the Hangul-aware helpers."""
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from blog.rendering import (
     plain_text,
     reading_minutes,
     render_markdown,
+    render_markdown_with_text,
     render_plain,
     sanitize,
 )
@@ -164,6 +166,28 @@ def test_plain_text_drops_markup():
     assert (
         plain_text("# 제목\n\n**굵게** [링크](https://x.example) `코드`") == "제목 굵게 링크 코드"
     )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "# 제목\n\n**굵게** [링크](https://x.example) `코드`",
+        "[참고][1]\n\n[1]: https://example.com/글",
+        "![사진](https://example.com/a.png)\n\n```\ncode\n```",
+        "",
+    ],
+)
+def test_one_parse_gives_the_same_html_and_words(source):
+    assert render_markdown_with_text(source) == (render_markdown(source), plain_text(source))
+
+
+def test_sanitising_in_many_threads_at_once_gives_the_same_html():
+    # Each thread has its own Cleaner (bleach's is not thread-safe), reused call after call.
+    sources = [f"**{n}번** [링크](https://x.example/{n}) <b>굵게</b>" * 20 for n in range(8)]
+    expected = [render_markdown(source) for source in sources]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(5):
+            assert list(pool.map(render_markdown, sources)) == expected
 
 
 def test_excerpt_counts_characters_for_hangul():
