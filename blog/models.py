@@ -32,6 +32,25 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _markdown(owner, field: str, source: str) -> str:
+    """`source`, the new value of `owner.<field>`, as sanitised HTML. Its words are kept on
+    `owner`, so the excerpt and reading time derived later in the same save need no second
+    parse of the Markdown."""
+    html, words = rendering.render_markdown_with_text(source)
+    vars(owner).setdefault("_words", {})[field] = (source, words)
+    return html
+
+
+def _words(owner, field: str) -> str:
+    """The words of `owner.<field>` without markup: those kept when it was rendered, unless
+    the text has changed since, or else from the Markdown."""
+    source = getattr(owner, field) or ""
+    kept = vars(owner).get("_words", {}).get(field)
+    if kept is not None and kept[0] == source:
+        return kept[1]
+    return rendering.plain_text(source)
+
+
 class UTCDateTime(TypeDecorator):
     """An aware UTC datetime, stored naive so SQLite and PostgreSQL behave the same."""
 
@@ -214,7 +233,7 @@ class Post(db.Model):
 
     def set_body(self, source: str) -> None:
         self.body = source
-        self.body_html = rendering.render_markdown(source)
+        self.body_html = _markdown(self, "body", source)
         self.refresh_summary_fields()
 
     def rerender(self) -> None:
@@ -228,7 +247,7 @@ class Post(db.Model):
         self.reading_minutes = rendering.reading_minutes(text)
 
     def plain_text(self) -> str:
-        return rendering.plain_text(self.body)
+        return _words(self, "body")
 
     def set_publication(self, visibility: Visibility, published_at: datetime | None) -> None:
         """Blank publication time on a public post means now; a future one schedules it."""
@@ -243,9 +262,12 @@ class Post(db.Model):
         self.updated_at = utcnow()
 
     def keep_revision(self) -> "Revision":
-        """Keep the post as it is now (after a save) among its revisions."""
-        revision = Revision(version=self.version, data=self.snapshot(), created_at=utcnow())
-        self.revisions.append(revision)
+        """Keep the post as it is now (after a save) among its revisions. The revisions kept
+        before are not loaded for it: after many saves they are many whole copies of the post."""
+        revision = Revision(
+            post=self, version=self.version, data=self.snapshot(), created_at=utcnow()
+        )
+        db.session.add(revision)
         return revision
 
     def snapshot(self) -> dict:
@@ -301,7 +323,7 @@ class Block(db.Model):
         self.quote = quote
         self.translation = translation
         self.opinion = opinion
-        self.opinion_html = rendering.render_markdown(opinion) if opinion.strip() else ""
+        self.opinion_html = _markdown(self, "opinion", opinion) if opinion.strip() else ""
 
 
 class Commentary(Post):
@@ -380,11 +402,11 @@ class Commentary(Post):
 
     def set_closing(self, closing: str) -> None:
         self.closing = closing
-        self.closing_html = rendering.render_markdown(closing) if closing.strip() else ""
+        self.closing_html = _markdown(self, "closing", closing) if closing.strip() else ""
 
     def refresh_summary_fields(self) -> None:
         """The excerpt comes from the summary; the reading time counts every part."""
-        summary = rendering.plain_text(self.body)
+        summary = _words(self, "body")
         if not summary and self.blocks:
             summary = self.blocks[0].translation or self.blocks[0].quote
         self.excerpt = rendering.excerpt(summary)
@@ -393,8 +415,8 @@ class Commentary(Post):
     def plain_text(self) -> str:
         parts = [self.title, self.lead]
         for block in self.blocks:
-            parts += [block.quote, block.translation, rendering.plain_text(block.opinion)]
-        parts += [rendering.plain_text(self.body or ""), rendering.plain_text(self.closing or "")]
+            parts += [block.quote, block.translation, _words(block, "opinion")]
+        parts += [_words(self, "body"), _words(self, "closing")]
         return "\n".join(part for part in parts if part)
 
     def rerender(self) -> None:

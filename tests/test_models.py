@@ -98,6 +98,21 @@ def test_commentary_excerpt_and_reading_time(app):
         assert commentary.reading_minutes == 3  # 400 words and about 500 Hangul characters
 
 
+def test_summary_fields_follow_text_changed_after_rendering(app):
+    # The words of a rendered text are kept for the summary fields; a text assigned without
+    # rendering it (an importer, a migration) must not be measured by the old words.
+    with app.app_context():
+        commentary = Commentary()
+        commentary.replace_blocks([{"quote": "Q.", "opinion": "**짧다**"}])
+        commentary.set_body("요약")
+        assert commentary.reading_minutes == 1
+        commentary.blocks[0].opinion = "word " * 300
+        commentary.body = "**새 요약**"
+        commentary.refresh_summary_fields()
+        assert commentary.excerpt == "새 요약"
+        assert commentary.reading_minutes == 2
+
+
 def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(tmp_path):
     app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'pragma.sqlite3'}")
     with app.app_context():

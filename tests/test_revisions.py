@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from blog.extensions import db
 from blog.models import Commentary, Post, Revision, utcnow
@@ -43,6 +44,27 @@ def test_every_save_keeps_a_revision(app, entry_url):
         (2, "두 번째 글\n새 줄", "일기"),
         (3, "세 번째 글", "바뀐 제목"),
     ]
+
+
+def test_a_save_does_not_read_the_earlier_revisions(app, client, entry_url):
+    # Each revision is a whole copy of the post: loading them all on every save would make
+    # saving slower with every edit.
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.post(f"{entry_url}/edit", data=diary_form("네 번째 글", 3))
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 303
+    reads = [s for s in statements if s.lstrip().startswith("SELECT") and "FROM revision" in s]
+    assert reads == []
+    assert revisions_of(app)[-1] == (4, "네 번째 글", "일기")
 
 
 def test_commentary_revisions_keep_the_blocks(app, client, auth):
