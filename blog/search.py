@@ -370,12 +370,11 @@ class SQLiteBackend:
 
     @staticmethod
     def remove(post_id: int) -> None:
-        db.session.execute(
-            text(
-                "DELETE FROM search_index WHERE rowid IN"
-                " (SELECT rowid FROM search_index WHERE terms MATCH :term)"
-            ),
-            {"term": f'"{_POST_TERM}{post_id}"'},
+        # Plain SQL, like `parts`: this runs on every save.
+        db.session.connection().exec_driver_sql(
+            "DELETE FROM search_index WHERE rowid IN"
+            " (SELECT rowid FROM search_index WHERE terms MATCH ?)",
+            (f'"{_POST_TERM}{post_id}"',),
         )
 
     @staticmethod
@@ -608,12 +607,18 @@ def index_post(post: Post) -> None:
     """Replace the post's rows in the index; part of the save's transaction.
 
     Call it whenever a post's text or publication time changes: the index keeps both."""
-    remove_post(post.id)
-    index_posts([post])
+    backend = _backend()  # one look at the index's layout for both steps
+    backend.remove(post.id)
+    if rows := _rows([post]):
+        backend.insert(rows)
 
 
 def index_posts(posts) -> None:
-    index_rows(
+    index_rows(_rows(posts))
+
+
+def _rows(posts) -> list[dict]:
+    return [
         {
             "post_id": post.id,
             "published_at": post.published_at,
@@ -624,7 +629,7 @@ def index_posts(posts) -> None:
         }
         for post in posts
         for position, (part, value) in enumerate(searchable_parts(post))
-    )
+    ]
 
 
 def index_rows(rows) -> None:
