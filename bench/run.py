@@ -1,12 +1,17 @@
 """Read throughput of the site against a bare Flask route, measured side by side.
 
     .venv/bin/python bench/run.py --posts 2000 [--duration 10] [--connections 16]
+        [--write-duration 30] [--write-connections 32] [--save-pause 0]
 
 Seeds N demo posts into a temporary SQLite database, starts the site and bench/bare.py under
 the same gunicorn settings (2 sync workers), and loads both alternately with wrk. Prints, per
 page kind, requests per second and its ratio to the bare route, p50/p99 latency, and each
-server's peak memory per worker; then the time to save a 30-block commentary and the
-compressed transfer size of a post page. Needs Debian's wrk (apt-get install wrk).
+server's peak memory per worker; then the compressed transfer size of a post page; then the
+"under writes" stage: wrk over a mix of public pages, first alone, then while the owner keeps
+saving posts through the site's own forms (bench/owner.py), with the saves' figures and a
+check that no page was stale; last, the time to save a 30-block commentary. Needs Debian's wrk
+(apt-get install wrk). Exits with an error if the stage saw a non-2xx answer, a socket error,
+a failed save or a stale page.
 """
 
 import argparse
@@ -22,6 +27,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from owner import Browser, Writer, shown
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -68,9 +75,11 @@ def worker_peak_memory_mb(master: subprocess.Popen) -> list[float]:
     return peaks
 
 
-def wrk(url: str, duration: int, connections: int) -> dict:
+def wrk(url: str, duration: int, connections: int, paths: list[str] | None = None) -> dict:
+    """One wrk run on `url`, or rotating over `paths` of it with bench/pages.lua."""
+    script = ["-s", str(ROOT / "bench/pages.lua"), url, "--", *paths] if paths else [url]
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *script],
         capture_output=True,
         text=True,
         check=True,
@@ -80,13 +89,20 @@ def wrk(url: str, duration: int, connections: int) -> dict:
         value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", output).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    # wrk's own count is of statuses >= 400 only ("Non-2xx or 3xx" means neither 2xx nor
+    # 3xx); bench/pages.lua counts everything outside 200-299.
+    non_2xx = re.search(r"pages\.lua non-2xx: (\d+)", output) or re.search(
+        r"Non-2xx or 3xx responses: (\d+)", output
+    )
+    statuses = re.search(r"pages\.lua statuses: (.*)", output)
     errors = re.search(r"Socket errors: (.*)", output)
     return {
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": latency("50"),
         "p99": latency("99"),
         "bad": int(non_2xx.group(1)) if non_2xx else 0,
+        "statuses": statuses.group(1) if statuses else "",
         "socket_errors": errors.group(1) if errors else "",
     }
 
@@ -99,8 +115,25 @@ def seed(env: dict, posts: int) -> float:
     return time.perf_counter() - started
 
 
-def page_paths(base: str) -> dict[str, str]:
+OWNER = ("bench", "bench password")
+
+
+def set_owner(env: dict, username: str = OWNER[0], password: str = OWNER[1]) -> None:
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "app", "set-owner", username, "--password-stdin"],
+        cwd=ROOT,
+        env=env,
+        input=password + "\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+
+
+def page_paths(base: str, posts: int = 2000) -> dict[str, str]:
     """One address of each kind, found on the seeded site itself."""
+    # About half the posts are diary entries, 10 to a page: page 50 at 2,000 posts.
+    list_page = max(1, min(50, posts // 40))
     home = urllib.request.urlopen(base + "/").read().decode()
     diary = re.search(r'href="(/diary/\d+[^"]*)"', home) or re.search(
         r'href="(/diary/\d+[^"]*)"', urllib.request.urlopen(base + "/diary/").read().decode()
@@ -114,11 +147,85 @@ def page_paths(base: str) -> dict[str, str]:
         "home": "/",
         "diary post": diary.group(1),
         "commentary post": commentary.group(1),
-        "list page 50": "/diary/?page=50",
+        f"list page {list_page}": f"/diary/?page={list_page}",
         "tag page": tag.group(1),
         "search": "/search?q=%EB%AA%B8%EB%AC%B4%EA%B2%8C",
         "feed": "/feed.xml",
     }
+
+
+def check_final(base: str, paths: list[str]) -> None:
+    """Every path answers 200 itself: a redirect would be counted as a bad answer."""
+    reader = Browser(base, cookies=False)
+    for path in paths:
+        status = reader.get(path).status
+        if status != 200:
+            raise RuntimeError(f"{path} answers {status}, not 200: give its final address")
+
+
+def under_writes(
+    base: str, paths: list[str], duration: int, connections: int, quiet_duration: int, pause: float
+) -> bool:
+    """wrk over a mix of public pages while the owner keeps saving posts over HTTP.
+
+    First the same mix for `quiet_duration` seconds without writes, to compare. Prints wrk's
+    figures and the writer's, then checks that the home page and the edited commentary show
+    the last saved titles. True when nothing went wrong.
+    """
+    check_final(base, paths)
+    print(f"\nunder writes: wrk -c{connections} over {len(paths)} public pages: {' '.join(paths)}")
+    if quiet_duration:
+        quiet = wrk(base, quiet_duration, connections, paths)
+        print(
+            f"  without writes, {quiet_duration} s: {quiet['requests']} requests,"
+            f" {quiet['rps']:.0f} rps, non-2xx {quiet['bad']},"
+            f" socket errors: {quiet['socket_errors'] or 'none'},"
+            f" p50 {quiet['p50']:.2f} ms, p99 {quiet['p99']:.2f} ms",
+            flush=True,
+        )
+    writer = Writer(base, *OWNER, pause=pause)
+    writer.start()
+    writer.ready.wait(timeout=60)
+    if writer.error:
+        raise RuntimeError("the writer could not start") from writer.error
+    try:
+        run = wrk(base, duration, connections, paths)
+    finally:
+        writer.stop()
+    if writer.error:
+        raise RuntimeError("the writer failed") from writer.error
+    saves = writer.summary()
+    print(
+        f"  while the owner saves, {duration} s: {run['requests']} requests, {run['rps']:.0f} rps,"
+        f" non-2xx {run['bad']}{' (' + run['statuses'] + ')' if run['statuses'] else ''},"
+        f" socket errors: {run['socket_errors'] or 'none'},"
+        f" p50 {run['p50']:.2f} ms, p99 {run['p99']:.2f} ms\n"
+        f"  owner: {saves['saves']} saves, {saves['failed']} failed"
+        f" (statuses {' '.join(f'{k}={v}' for k, v in saves['statuses'].items())}),"
+        f" median {saves['median_ms']:.0f} ms, p99 {saves['p99_ms']:.0f} ms,"
+        f" slowest {saves['max_ms']:.0f} ms\n"
+        f"  stale reads right after a save: {saves['stale']}",
+        flush=True,
+    )
+    for line in (writer.failures + writer.stale)[:5]:
+        print(f"    {line}")
+    reader = Browser(base, cookies=False)
+    fresh = True
+    last = []
+    if writer.last_diary:
+        last.append(("home page", writer.last_diary[0], "/"))
+    last.append(("commentary page", *writer.last_commentary))
+    for label, title, path in last:
+        ok = shown(title, reader.get(path).text)
+        fresh = fresh and ok
+        print(f"  after the writer stopped, the {label} shows {title!r}: {'yes' if ok else 'NO'}")
+    return (
+        fresh
+        and run["bad"] == 0
+        and not run["socket_errors"]
+        and saves["failed"] == 0
+        and saves["stale"] == 0
+    )
 
 
 def transfer_size(base: str, path: str) -> int:
@@ -173,9 +280,20 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--write-duration",
+        type=int,
+        default=30,
+        help="seconds of wrk over a page mix while the owner saves posts (0 skips it)",
+    )
+    parser.add_argument("--write-connections", type=int, default=32)
+    parser.add_argument(
+        "--save-pause", type=float, default=0.0, help="seconds the owner waits between saves"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
+    writes_ok = True
     folder = Path(tempfile.mkdtemp(prefix="blog-bench-"))
     env = {
         **os.environ,
@@ -184,11 +302,13 @@ def main() -> None:
         "PYTHONPATH": str(ROOT),
     }
     print(f"seeding {args.posts} posts: {seed(env, args.posts):.1f} s", flush=True)
+    set_owner(env)
     site = serve("app:app", 8071, env)
     bare = serve("bench.bare:app", 8072, env)
     try:
         base = "http://127.0.0.1:8071"
-        paths = page_paths(base)
+        paths = page_paths(base, args.posts)
+        check_final(base, list(paths.values()))
         print(
             f"\n{'page':<17}{'rps':>8}{'bare rps':>10}{'ratio':>7}{'p50 ms':>8}"
             f"{'p99 ms':>8}{'non-2xx':>8}"
@@ -197,7 +317,7 @@ def main() -> None:
         for kind, path in paths.items():
             # Alternate bare and page runs, so both see the same machine load.
             bare_run = wrk("http://127.0.0.1:8072/", args.duration, args.connections)
-            page_run = wrk(base + path, args.duration, args.connections)
+            page_run = wrk(base, args.duration, args.connections, [path])
             ratio = page_run["rps"] / bare_run["rps"]
             ratios.append(ratio)
             print(
@@ -215,11 +335,23 @@ def main() -> None:
         )
         size = transfer_size(base, paths["commentary post"])
         print(f"commentary post page, compressed HTML+CSS+JS: {size / 1024:.1f} KB")
+        if args.write_duration:
+            mix = [*paths.values(), "/diary/", "/commentary/", "/tags/"]
+            writes_ok = under_writes(
+                base,
+                mix,
+                args.write_duration,
+                args.write_connections,
+                quiet_duration=args.duration,
+                pause=args.save_pause,
+            )
     finally:
         stop(site)
         stop(bare)
     print(f"saving a 30-block commentary: {save_time_ms(env):.1f} ms (median of 7)")
     shutil.rmtree(folder, ignore_errors=True)
+    if not writes_ok:
+        sys.exit("under writes: errors, non-2xx answers, failed saves or stale pages (above)")
 
 
 if __name__ == "__main__":
