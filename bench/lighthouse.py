@@ -116,6 +116,14 @@ def main() -> None:
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing: apt-get install chromium")
     folder = Path(tempfile.mkdtemp(prefix="blog-lighthouse-"))
+    try:
+        audit_site(args, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def audit_site(args: argparse.Namespace, folder: Path) -> None:
+    """Seed a site in `folder`, serve it, and print Lighthouse's figures for three pages."""
     env = {
         **os.environ,
         "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
@@ -173,7 +181,6 @@ def main() -> None:
                 print(f"    {line}")
     finally:
         stop(site)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -293,8 +293,18 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
-    writes_ok = True
     folder = Path(tempfile.mkdtemp(prefix="blog-bench-"))
+    try:
+        writes_ok = run_all(args, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if not writes_ok:
+        sys.exit("under writes: errors, non-2xx answers, failed saves or stale pages (above)")
+
+
+def run_all(args: argparse.Namespace, folder: Path) -> bool:
+    """Every stage on a site seeded in `folder`; False if the stage under writes failed."""
+    writes_ok = True
     env = {
         **os.environ,
         "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
@@ -349,9 +359,7 @@ def main() -> None:
         stop(site)
         stop(bare)
     print(f"saving a 30-block commentary: {save_time_ms(env):.1f} ms (median of 7)")
-    shutil.rmtree(folder, ignore_errors=True)
-    if not writes_ok:
-        sys.exit("under writes: errors, non-2xx answers, failed saves or stale pages (above)")
+    return writes_ok
 
 
 if __name__ == "__main__":
