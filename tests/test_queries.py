@@ -4,11 +4,12 @@ and comments on it (no query per row)."""
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event
 
 from blog import search
 from blog.extensions import db
-from blog.models import Comment, Commentary, CommentStatus, DiaryEntry, Visibility, utcnow
+from blog.models import Comment, Commentary, CommentStatus, DiaryEntry, Post, Visibility, utcnow
 
 from .conftest import empty_database, make_app
 
@@ -95,3 +96,30 @@ def test_query_counts_do_not_grow_with_content(tmp_path):
     small, large = counts
     assert small == large, {name: (small[name], large[name]) for name in small}
     assert max(large.values()) <= 12, large
+
+
+# SQLite's query plans, so this runs on SQLite (in memory) in the PostgreSQL pass too.
+@pytest.mark.parametrize("app_config", [{"SQLALCHEMY_DATABASE_URI": "sqlite://"}])
+def test_readers_lists_and_the_next_publication_are_read_from_indexes(app):
+    now = utcnow()
+    public = Post.visibility == Visibility.PUBLIC
+    not_deleted = Post.deleted_at.is_(None)
+    queries = {
+        "next publication": db.select(db.func.min(Post.published_at)).where(
+            public, Post.published_at > now, not_deleted
+        ),
+        "home count": db.select(db.func.count(Post.id)).where(
+            public, Post.published_at <= now, not_deleted
+        ),
+        "section count": db.select(db.func.count(Post.id)).where(
+            Post.kind == "diary", public, Post.published_at <= now, not_deleted
+        ),
+    }
+    with app.app_context():
+        for name, query in queries.items():
+            compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+            plan = " ".join(
+                row[3] for row in db.session.execute(db.text(f"EXPLAIN QUERY PLAN {compiled}"))
+            )
+            assert "USING COVERING INDEX ix_post_" in plan, (name, plan)
+            assert "deleted_at" not in plan.split("INDEX")[1].split()[0], (name, plan)
