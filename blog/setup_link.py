@@ -42,9 +42,11 @@ def announce_if_no_owner(app: Flask) -> None:
         if not sa.inspect(db.engine).has_table(Owner.__tablename__) or owner_exists():
             return
         token = _read_or_create_token(app)
+    # The process cannot know the address readers use (a proxy, gunicorn's bind): give the
+    # path on this site, and the whole link for `make run`.
     click.secho(
         "\n  No owner yet. Create one in the browser (this link works once):\n"
-        f"    http://127.0.0.1:5000/setup/{token}\n"
+        f"    /setup/{token}  on this site, e.g. http://127.0.0.1:5000/setup/{token}\n"
         "  (or run: flask --app app set-owner NAME)\n",
         fg="yellow",
         err=True,
