@@ -25,6 +25,7 @@ forms.CommentForm), so post pages are the same for every reader except the comme
 signed timer, which is stored as a placeholder and filled in for each reader.
 """
 
+import gzip
 import hashlib
 import threading
 from collections import OrderedDict
@@ -159,10 +160,15 @@ class PageNote:
 @dataclass(frozen=True)
 class StoredPage:
     etag: str
-    headers: list[tuple[str, str]]  # as Flask sent them, less Content-Length
+    headers: list[tuple[str, str]]  # as Flask sent them, less ETag and Content-Length
     body: bytes  # with TIMER_PLACEHOLDER for the comment form's timer
     timer_post_id: int | None
     next_publication_at: datetime | None
+    gzipped: bytes | None  # the body compressed, for a page without a timer
+
+
+def _compress(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=6, mtime=0)
 
 
 class PageCache:
@@ -189,7 +195,8 @@ class PageCache:
 
 
 TIMER_PLACEHOLDER = b"\x00comment-timer\x00"
-NOT_MODIFIED_DROPS = {"content-type", "content-length"}
+# Headers that differ between the plain and the compressed answer, added for each.
+VARIANT_HEADERS = {"etag", "content-length", "content-encoding"}
 
 
 class ReaderCache:
@@ -205,7 +212,8 @@ class ReaderCache:
         self.static_prefix = f"{app.static_url_path}/"
         self._engine = None
         self._read_version_sql = ""
-        self._timers: tuple[int, dict[int, bytes]] = (0, {})  # (second, post id → timer)
+        # Pages with a comment timer, filled in this second: (second, key → plain, gzipped).
+        self._filled: tuple[int, dict[str, tuple[bytes, bytes]]] = (0, {})
 
     def __call__(self, environ, start_response):
         if (
@@ -217,32 +225,43 @@ class ReaderCache:
         request = self.app.request_class(environ)
         if not self._anonymous(request):
             return self.wsgi_app(environ, start_response)
-        page = self.pages.get(page_key(request, self._version()))
+        key = page_key(request, self._version())
+        page = self.pages.get(key)
         if page is None or (page.next_publication_at and page.next_publication_at <= utcnow()):
             return self._render_and_keep(environ, start_response)
-        if page.etag in request.if_none_match:
-            headers = [(k, v) for k, v in page.headers if k.lower() not in NOT_MODIFIED_DROPS]
-            start_response("304 NOT MODIFIED", headers)
+        compressed = request.accept_encodings["gzip"] > 0
+        # Each form of the page has its own ETag: caches must not answer one with the other.
+        etag = f"{page.etag}-gzip" if compressed else page.etag
+        headers = [*page.headers, ("ETag", f'"{etag}"')]
+        if etag in request.if_none_match:
+            unchanged = [header for header in headers if header[0].lower() != "content-type"]
+            start_response("304 NOT MODIFIED", unchanged)
             return []
-        body = page.body
-        if page.timer_post_id is not None:
-            body = body.replace(TIMER_PLACEHOLDER, self._timer(page.timer_post_id))
-        start_response("200 OK", [*page.headers, ("Content-Length", str(len(body)))])
+        plain, gzipped = self._bodies(key, page)
+        body = gzipped if compressed else plain
+        if compressed:
+            headers.append(("Content-Encoding", "gzip"))
+        start_response("200 OK", [*headers, ("Content-Length", str(len(body)))])
         return [] if request.method == "HEAD" else [body]
 
-    def _timer(self, post_id: int) -> bytes:
-        """A fresh comment timer. It counts whole seconds, so one signature serves every
-        reader of the post within the same second."""
+    def _bodies(self, key: str, page: StoredPage) -> tuple[bytes, bytes]:
+        """The page as sent, plain and compressed. A page with a comment form gets a fresh
+        timer; the timer counts whole seconds, so the page is filled in and compressed once a
+        second for all its readers."""
+        if page.gzipped is not None:
+            return page.body, page.gzipped
         now = utcnow()
         second = int(now.timestamp())
-        seen_second, timers = self._timers
+        seen_second, filled = self._filled
         if seen_second != second:
-            timers = {}
-            self._timers = (second, timers)
-        timer = timers.get(post_id)
-        if timer is None:
-            timer = timers[post_id] = form_token(post_id, now, self.app.secret_key).encode()
-        return timer
+            filled = {}
+            self._filled = (second, filled)
+        bodies = filled.get(key)
+        if bodies is None:
+            timer = form_token(page.timer_post_id, now, self.app.secret_key).encode()
+            body = page.body.replace(TIMER_PLACEHOLDER, timer)
+            bodies = filled[key] = (body, _compress(body))
+        return bodies
 
     def _anonymous(self, request: Request) -> bool:
         """No login and no one-time message: nothing personal on the page."""
@@ -291,18 +310,17 @@ class ReaderCache:
         finally:
             if hasattr(chunks, "close"):
                 chunks.close()
-        stored = body
+        stored, gzipped = body, None
         if note.timer:
             stored = body.replace(note.timer[1].encode(), TIMER_PLACEHOLDER)
-        headers = [(k, v) for k, v in sent["headers"] if k.lower() != "content-length"]
+        else:
+            gzipped = _compress(body)
+        headers = [(k, v) for k, v in sent["headers"] if k.lower() not in VARIANT_HEADERS]
+        timer_post_id = note.timer[0] if note.timer else None
         self.pages.put(
             note.key,
             StoredPage(
-                note.etag,
-                headers,
-                stored,
-                note.timer[0] if note.timer else None,
-                note.next_publication_at,
+                note.etag, headers, stored, timer_post_id, note.next_publication_at, gzipped
             ),
         )
         return [body]
@@ -329,10 +347,12 @@ def register(app: Flask) -> None:
         key = page_key(request, version)
         etag = etag_of(key, app.config["STATIC_VERSION"])
         g.page = PageNote(key, etag, next_publication_at)
-        if etag not in request.if_none_match:
+        # The reader may hold the page plain or compressed by the page cache (ReaderCache).
+        held = next((tag for tag in (etag, f"{etag}-gzip") if tag in request.if_none_match), None)
+        if held is None:
             return None
         response = app.response_class(status=304)
-        response.set_etag(etag)
+        response.set_etag(held)
         response.headers["Cache-Control"] = "no-cache"
         response.vary.add("Cookie")
         return response
@@ -344,6 +364,7 @@ def register(app: Flask) -> None:
             return response
         response.set_etag(note.etag)
         response.headers["Cache-Control"] = "no-cache"  # a browser asks again, cheaply (304)
+        response.vary.add("Accept-Encoding")  # the page cache answers with gzip when asked
         # A page that rendered a session's CSRF token is that reader's own: never shared.
         if not response.direct_passthrough and not g.get("csrf_token"):
             request.environ["blog.page"] = replace(note, timer=g.get("comment_form_started"))

@@ -1,5 +1,6 @@
 """Conditional GET: 304 without rendering while nothing changed; every change is seen."""
 
+import gzip
 from datetime import timedelta
 
 import pytest
@@ -162,6 +163,34 @@ def test_an_unchanged_page_is_served_from_the_cache_without_flask(
     assert again.headers == first.headers
     assert head.status_code == 200 and head.data == b""
     assert head.headers["Content-Length"] == str(len(first.data))
+
+
+def test_the_cache_compresses_for_readers_who_accept_it(app, client, entry_id, monkeypatch):
+    gzip_wanted = {"Accept-Encoding": "gzip, deflate, br"}
+    now = utcnow()
+    monkeypatch.setattr("blog.caching.utcnow", lambda: now)  # one comment timer throughout
+    for path in ("/diary/", f"/diary/{entry_id}-글"):  # the second with a comment timer
+        plain = client.get(path)
+        assert "Accept-Encoding" in plain.headers["Vary"]
+        reached_flask = count_flask_requests(app, monkeypatch)
+        packed = client.get(path, headers=gzip_wanted)
+        assert not reached_flask
+        assert packed.headers["Content-Encoding"] == "gzip"
+        assert packed.headers["Content-Length"] == str(len(packed.data))
+        assert gzip.decompress(packed.data) == client.get(path).data
+        assert packed.headers["ETag"] == plain.headers["ETag"][:-1] + '-gzip"'
+        again = client.get(path, headers={**gzip_wanted, "If-None-Match": packed.headers["ETag"]})
+        assert again.status_code == 304 and again.headers["ETag"] == packed.headers["ETag"]
+        refused = client.get(path, headers={"Accept-Encoding": "gzip;q=0, identity"})
+        assert "Content-Encoding" not in refused.headers
+
+
+@pytest.mark.parametrize("app_config", [{"PAGE_CACHE_SIZE": 0}])
+def test_without_the_page_cache_flask_knows_both_forms_of_a_page(client, entry_id):
+    etag = etag_of(client, "/diary/")
+    for held in (etag, f"{etag}-gzip"):
+        response = client.get("/diary/", headers={"If-None-Match": f'"{held}"'})
+        assert response.status_code == 304 and response.headers["ETag"] == f'"{held}"'
 
 
 def test_a_cached_page_answers_304_from_the_cache(app, client, entry_id, monkeypatch):
