@@ -75,11 +75,16 @@ def worker_peak_memory_mb(master: subprocess.Popen) -> list[float]:
     return peaks
 
 
+# Request headers of every wrk run, the bare route's too (--accept-gzip adds one).
+WRK_HEADERS: list[str] = []
+
+
 def wrk(url: str, duration: int, connections: int, paths: list[str] | None = None) -> dict:
     """One wrk run on `url`, or rotating over `paths` of it with bench/pages.lua."""
     script = ["-s", str(ROOT / "bench/pages.lua"), url, "--", *paths] if paths else [url]
+    headers = [option for header in WRK_HEADERS for option in ("-H", header)]
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *script],
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *headers, *script],
         capture_output=True,
         text=True,
         check=True,
@@ -281,6 +286,11 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument(
+        "--accept-gzip",
+        action="store_true",
+        help="send Accept-Encoding: gzip, as browsers do (the page cache then answers compressed)",
+    )
+    parser.add_argument(
         "--write-duration",
         type=int,
         default=30,
@@ -291,6 +301,8 @@ def main() -> None:
         "--save-pause", type=float, default=0.0, help="seconds the owner waits between saves"
     )
     args = parser.parse_args()
+    if args.accept_gzip:
+        WRK_HEADERS.append("Accept-Encoding: gzip")
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     folder = Path(tempfile.mkdtemp(prefix="blog-bench-"))
