@@ -7,8 +7,10 @@ otherwise store a test's quick comment as spam.
 import pytest
 from playwright.sync_api import expect
 
+from blog.models import CommentStatus
+
 from .conftest import PHONE, build_live_app, drop_live_app, log_in
-from .content import BLOCKS, add_commentary, comments_stored
+from .content import BLOCKS, add_comment, add_commentary, add_diary_entry, comments_stored
 
 READER, READER_TEXT = "지나가던 독자", "wary of 표현을 처음 알았어요. 고맙습니다!"
 SECRET_READER, SECRET_TEXT = "조용한 독자", "주인님만 보세요: 오타가 하나 있어요."
@@ -100,3 +102,34 @@ def test_a_comment_on_a_quote_waits_for_the_owner(new_context, live_server, live
     owner_view = owner.locator("#comments .comment")
     expect(owner_view).to_have_count(2)
     expect(owner_view.filter(has_text=SECRET_TEXT).locator(".badge")).to_have_text("비밀")
+
+
+def test_the_owner_ticks_a_whole_page_and_is_asked_before_deleting(
+    new_context, live_server, live_app
+):
+    entry = add_diary_entry(live_app, "댓글이 많은 일기", "오늘의 일기")
+    for number in range(3):
+        add_comment(live_app, entry["id"], f"독자 {number}", "광고", status=CommentStatus.PENDING)
+    owner = new_context(base_url=live_server).new_page()
+    log_in(owner)
+    owner.goto("/admin/comments")
+    every = owner.get_by_role("checkbox", name="이 페이지 모두 선택", exact=True)
+    every.check()
+    for number in range(3):
+        expect(owner.get_by_role("checkbox", name=f"독자 {number}")).to_be_checked()
+    owner.get_by_role("checkbox", name="독자 1").uncheck()
+    assert every.evaluate("box => box.indeterminate")
+    every.check()
+
+    questions = []
+    owner.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    bulk = owner.get_by_role("group", name="선택한 댓글", exact=True)
+    bulk.get_by_role("button", name="삭제", exact=True).click()
+    expect(owner.locator(".moderation__item")).to_have_count(3)
+    assert questions == ["영구히 삭제할까요? 삭제한 댓글은 되살릴 수 없습니다."]
+    assert len(comments_stored(live_app)) == 3
+
+    owner.once("dialog", lambda dialog: dialog.accept())
+    bulk.get_by_role("button", name="삭제", exact=True).click()
+    expect(owner.get_by_role("status")).to_have_text("댓글 3개를 처리했습니다.")
+    assert comments_stored(live_app) == []
