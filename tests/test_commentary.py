@@ -343,3 +343,15 @@ def test_editor_renders_block_buttons_and_template(owner_client):
     assert 'name="remove_block" value="0"' in page
     assert 'name="blocks-__index__-quote"' in page  # inside the <template> for the script
     assert Visibility.PUBLIC.value in page
+
+
+def test_editor_numbers_let_the_owner_jump_to_a_quote(owner_client):
+    one_block = owner_client.get("/commentary/new").text
+    assert re.search(r"<nav class=\"block-jump\"[^>]* hidden>", one_block)
+    blocks = [{"quote": f"Quote {n}", "translation": "", "opinion": ""} for n in range(3)]
+    page = owner_client.post("/commentary/new", data=commentary_form(blocks, add_block="y")).text
+    jump = page.split("data-block-jump>")[1].split("</nav>")[0]
+    assert re.findall(r'href="#(edit-block-\d+)">(\d+)<', jump) == [
+        (f"edit-block-{n}", str(n + 1)) for n in range(4)
+    ]
+    assert all(f'id="edit-block-{n}"' in page for n in range(4))

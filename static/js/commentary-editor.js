@@ -7,6 +7,7 @@
   if (!form) return;
   var list = form.querySelector("[data-blocks]");
   var template = form.querySelector("template[data-block-template]");
+  var jump = form.querySelector("[data-block-jump]");
   var ACTIONS = ["add_block", "insert_block", "remove_block", "move_up", "move_down"];
   var INDEXED = /^(blocks-|edit-block-)(\d+|__index__)/;
 
@@ -39,6 +40,19 @@
       // A copied block's title ends without a number ("인용 "): keep one space before it.
       title.textContent = title.textContent.replace(/\s*\d*\s*$/, " " + (index + 1));
     });
+    renumberJumps(all.length);
+  }
+
+  function renumberJumps(count) {
+    if (!jump) return;
+    jump.textContent = "";
+    for (var index = 0; index < count; index += 1) {
+      var link = document.createElement("a");
+      link.href = "#edit-block-" + index;
+      link.textContent = String(index + 1);
+      jump.appendChild(link);
+    }
+    jump.hidden = count < 2;
   }
 
   function focusQuote(block) {

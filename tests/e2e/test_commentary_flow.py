@@ -204,6 +204,12 @@ def numbered_in_order(page, count: int) -> None:
     ]
     assert len(found["allIds"]) == len(set(found["allIds"])), "duplicate ids"
     assert block_titles(page) == [f"인용 {number}" for number in range(1, count + 1)]
+    jump = page.locator("[data-block-jump]")
+    assert jump.locator("a").evaluate_all("all => all.map(a => a.getAttribute('href'))") == [
+        f"#edit-block-{index}" for index in range(count)
+    ]
+    if count > 1:
+        expect(page.get_by_role("navigation", name="인용으로 이동")).to_be_visible()
     blocks = editor_blocks(page)
     assert blocks.nth(0).get_by_role("button", name="위로").is_disabled()
     assert blocks.nth(count - 1).get_by_role("button", name="아래로").is_disabled()
@@ -267,9 +273,17 @@ def test_blocks_with_javascript_act_in_place(new_context, live_server, live_app)
     article_kept(owner)
     still_in_place()
     assert owner.url == f"{live_server}/commentary/new"
+    # The numbers above the blocks jump to one; it shows below them, not under them.
+    owner.get_by_role("navigation", name="인용으로 이동").get_by_role("link", name="3").click()
+    third = editor_blocks(owner).nth(2)
+    expect(third.get_by_role("heading", name="인용 3")).to_be_in_viewport()
+    heading_top = third.get_by_role("heading").bounding_box()["y"]
+    numbers_bottom = owner.locator("[data-block-jump]").bounding_box()
+    assert heading_top >= numbers_bottom["y"] + numbers_bottom["height"]
 
     owner.get_by_role("button", name="저장", exact=True).click()
     owner.wait_for_url(POST_PAGE)
+    assert "#" not in owner.url  # the jump does not follow the save to the post page
     assert owner.get_by_role("status").inner_text() == "저장했습니다."
     public_blocks(owner, [THIRD, FOURTH, SECOND])
     post_path = owner.url.removeprefix(live_server)
