@@ -113,7 +113,7 @@ def test_summary_fields_follow_text_changed_after_rendering(app):
         assert commentary.reading_minutes == 2
 
 
-def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(tmp_path):
+def test_sqlite_runs_with_wal_foreign_keys_busy_timeout_and_memory_mapping(tmp_path):
     app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'pragma.sqlite3'}")
     with app.app_context():
         with db.engine.connect() as connection:
@@ -121,4 +121,5 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(tmp_path):
             assert pragma("journal_mode") == "wal"
             assert pragma("foreign_keys") == 1
             assert pragma("busy_timeout") == 5000
+            assert pragma("mmap_size") == 256 * 1024 * 1024
         db.engine.dispose()
