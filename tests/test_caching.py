@@ -263,3 +263,15 @@ def test_a_cached_post_page_gives_each_reader_a_fresh_timer(app, client, entry_i
     data = {"started": theirs.text.split(timer)[1].split('"')[0], "name": "독자", "body": "댓글"}
     response = other_reader.post(f"/diary/{entry_id}/comments", data=data)
     assert response.status_code == 303
+
+
+@pytest.mark.parametrize("app_config", [{"PROXY_FIX_X_FOR": 1}])
+def test_behind_a_proxy_the_cache_names_pages_by_the_readers_address(
+    app, client, entry_id, monkeypatch
+):
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "blog.example"}
+    assert 'href="https://blog.example/"' in client.get("/", headers=forwarded).text
+    assert "blog.example" not in client.get("/").text
+    reached_flask = count_flask_requests(app, monkeypatch)
+    assert 'href="https://blog.example/"' in client.get("/", headers=forwarded).text
+    assert not reached_flask
