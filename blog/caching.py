@@ -228,7 +228,11 @@ class ReaderCache:
         key = page_key(request, self._version())
         page = self.pages.get(key)
         if page is None or (page.next_publication_at and page.next_publication_at <= utcnow()):
-            return self._render_and_keep(environ, start_response)
+            return self._render_and_keep(environ, start_response, request)
+        return self._answer(request, key, page, start_response)
+
+    def _answer(self, request: Request, key: str, page: StoredPage, start_response):
+        """A stored page, compressed if the reader accepts it, or 304 if theirs is current."""
         compressed = request.accept_encodings["gzip"] > 0
         # Each form of the page has its own ETag: caches must not answer one with the other.
         etag = f"{page.etag}-gzip" if compressed else page.etag
@@ -289,21 +293,24 @@ class ReaderCache:
             connection.close()
         return row[0] if row else 0
 
-    def _render_and_keep(self, environ, start_response):
+    def _render_and_keep(self, environ, start_response, request: Request):
+        """Let Flask answer; keep a reusable page and send it as a stored page is sent (so
+        the first reader gets it compressed too)."""
         sent = {}
 
-        def remember_start(status, headers, exc_info=None):
-            sent.update(status=status, headers=headers)
-            return start_response(status, headers, exc_info)
+        def hold_start(status, headers, exc_info=None):
+            sent.update(status=status, headers=headers, exc_info=exc_info)
+            return _no_write  # Flask writes nothing through it: its body is the iterable
 
-        chunks = self.wsgi_app(environ, remember_start)
+        chunks = self.wsgi_app(environ, hold_start)
         note: PageNote | None = environ.get("blog.page")
         if (
             note is None
             or environ["REQUEST_METHOD"] != "GET"
-            or not sent.get("status", "").startswith("200")
+            or not sent["status"].startswith("200")
             or any(name.lower() == "set-cookie" for name, _ in sent["headers"])
         ):
+            start_response(sent["status"], sent["headers"], sent["exc_info"])
             return chunks
         try:
             body = b"".join(chunks)
@@ -317,13 +324,15 @@ class ReaderCache:
             gzipped = _compress(body)
         headers = [(k, v) for k, v in sent["headers"] if k.lower() not in VARIANT_HEADERS]
         timer_post_id = note.timer[0] if note.timer else None
-        self.pages.put(
-            note.key,
-            StoredPage(
-                note.etag, headers, stored, timer_post_id, note.next_publication_at, gzipped
-            ),
+        page = StoredPage(
+            note.etag, headers, stored, timer_post_id, note.next_publication_at, gzipped
         )
-        return [body]
+        self.pages.put(note.key, page)
+        return self._answer(request, note.key, page, start_response)
+
+
+def _no_write(data: bytes) -> None:
+    raise RuntimeError("the page cache collects the body from the iterable only")
 
 
 def register(app: Flask) -> None:

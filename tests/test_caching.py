@@ -169,6 +169,9 @@ def test_the_cache_compresses_for_readers_who_accept_it(app, client, entry_id, m
     gzip_wanted = {"Accept-Encoding": "gzip, deflate, br"}
     now = utcnow()
     monkeypatch.setattr("blog.caching.utcnow", lambda: now)  # one comment timer throughout
+    first_view = client.get("/archive/", headers=gzip_wanted)  # rendered, then sent as kept
+    assert first_view.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(first_view.data) == client.get("/archive/").data
     for path in ("/diary/", f"/diary/{entry_id}-글"):  # the second with a comment timer
         plain = client.get(path)
         assert "Accept-Encoding" in plain.headers["Vary"]
