@@ -166,16 +166,23 @@ class StoredPage:
     next_publication_at: datetime | None
     gzipped: bytes | None  # the body compressed, for a page without a timer
 
+    @property
+    def nbytes(self) -> int:
+        return len(self.body) + len(self.gzipped or b"")
+
 
 def _compress(body: bytes) -> bytes:
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
 class PageCache:
-    """The most recently used pages, by key; thread-safe, bounded in entries."""
+    """The most recently used pages, by key; thread-safe, bounded in entries and in bytes (the
+    addresses are the reader's to choose: `?x=1`, `?x=2`… must not fill a worker's memory)."""
 
-    def __init__(self, size: int):
-        self.size = size
+    def __init__(self, max_pages: int, max_bytes: int):
+        self.max_pages = max_pages
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self.pages: OrderedDict[str, StoredPage] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -187,11 +194,15 @@ class PageCache:
             return page
 
     def put(self, key: str, page: StoredPage) -> None:
+        if page.nbytes > self.max_bytes // 4:
+            return  # one huge page (a sitemap of 45,000 posts) would push out hundreds
         with self.lock:
+            if (old := self.pages.pop(key, None)) is not None:
+                self.bytes -= old.nbytes
             self.pages[key] = page
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
+            self.bytes += page.nbytes
+            while len(self.pages) > self.max_pages or self.bytes > self.max_bytes:
+                self.bytes -= self.pages.popitem(last=False)[1].nbytes
 
 
 TIMER_PLACEHOLDER = b"\x00comment-timer\x00"
@@ -206,7 +217,7 @@ class ReaderCache:
     def __init__(self, app: Flask):
         self.app = app
         self.wsgi_app = app.wsgi_app
-        self.pages = PageCache(app.config["PAGE_CACHE_SIZE"])
+        self.pages = PageCache(app.config["PAGE_CACHE_SIZE"], app.config["PAGE_CACHE_BYTES"])
         self.session_interface = app.session_interface
         self.remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
         self.static_prefix = f"{app.static_url_path}/"
@@ -217,7 +228,7 @@ class ReaderCache:
 
     def __call__(self, environ, start_response):
         if (
-            not self.pages.size
+            not self.pages.max_pages
             or environ["REQUEST_METHOD"] not in ("GET", "HEAD")
             or environ.get("PATH_INFO", "").startswith(self.static_prefix)
         ):

@@ -278,3 +278,21 @@ def test_behind_a_proxy_the_cache_names_pages_by_the_readers_address(
     reached_flask = count_flask_requests(app, monkeypatch)
     assert 'href="https://blog.example/"' in client.get("/", headers=forwarded).text
     assert not reached_flask
+
+
+@pytest.mark.parametrize("app_config", [{"PAGE_CACHE_BYTES": 60_000}])
+def test_the_cache_is_bounded_in_bytes_whatever_addresses_readers_choose(app, client, entry_id):
+    pages = app.extensions["page_cache"]
+    for number in range(40):
+        assert client.get(f"/diary/?x={number}").status_code == 200
+        assert pages.bytes == sum(page.nbytes for page in pages.pages.values())
+        assert pages.bytes <= 60_000
+    assert 5 < len(pages.pages) < 40
+    assert "/diary/?x=39|" in next(reversed(pages.pages))  # the newest kept, the oldest gone
+
+
+@pytest.mark.parametrize("app_config", [{"PAGE_CACHE_BYTES": 8_000}])
+def test_a_page_too_big_for_the_cache_is_served_but_not_kept(app, client, entry_id):
+    first, again = client.get("/diary/"), client.get("/diary/")
+    assert first.status_code == again.status_code == 200 and first.data == again.data
+    assert app.extensions["page_cache"].pages == {}
