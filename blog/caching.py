@@ -68,7 +68,7 @@ def _mark_content_changed(session, flush_context, instances):
 def _bump_content_version(session):
     if session.info.pop("content_changed", False) or _changes_content(session):
         session.flush()
-        _bump(session)
+        record_change(session)
 
 
 def _next_publication(session) -> object:
@@ -81,7 +81,9 @@ def _next_publication(session) -> object:
     )
 
 
-def _bump(session) -> None:
+def record_change(session) -> None:
+    """Make every stored page old: the session hooks call it on each commit that changes
+    content; code writing past the ORM (bulk inserts) calls it itself."""
     session.execute(
         update(SiteState)
         .where(SiteState.id == STATE_ID)
@@ -108,7 +110,7 @@ def site_state() -> tuple[int, datetime | None]:
         return 0, None
     version, next_publication_at = row
     if next_publication_at and next_publication_at <= utcnow():
-        _bump(db.session)  # a scheduled post's time has come: pages change without a save
+        record_change(db.session)  # a scheduled post's time has come: pages change without a save
         db.session.commit()
         return site_state()
     return version, next_publication_at

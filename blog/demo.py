@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, insert, select, text
 
-from . import rendering, search
+from . import caching, rendering, search
 from .extensions import db
 from .models import (
     Block,
@@ -29,7 +29,6 @@ from .models import (
     CommentStatus,
     Owner,
     Post,
-    SiteState,
     Tag,
     Visibility,
     post_tag,
@@ -1140,8 +1139,8 @@ def seed(
         if progress:
             progress(counts.posts)
     _advance_sequences()
-    # Bulk inserts pass by the ORM's session hooks: tell the page cache (caching.py) itself.
-    db.session.execute(update(SiteState).values(content_version=SiteState.content_version + 1))
+    # Bulk inserts pass by the ORM's session hooks: tell the page cache itself.
+    caching.record_change(db.session)
     search.optimize()
     db.session.commit()
     return counts
