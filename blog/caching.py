@@ -137,6 +137,11 @@ def etag_of(key: str, static_version: str) -> str:
     return hashlib.sha256(f"{key}|{static_version}".encode()).hexdigest()[:32]
 
 
+def compressed_etag(etag: str) -> str:
+    """The ETag of a page's gzip form: caches must not answer one form with the other."""
+    return f"{etag}-gzip"
+
+
 def reusable_request() -> bool:
     """A GET whose answer is the same for every anonymous reader."""
     return (
@@ -247,8 +252,7 @@ class ReaderCache:
     def _answer(self, request: Request, key: str, page: StoredPage, start_response):
         """A stored page, compressed if the reader accepts it, or 304 if theirs is current."""
         compressed = request.accept_encodings["gzip"] > 0
-        # Each form of the page has its own ETag: caches must not answer one with the other.
-        etag = f"{page.etag}-gzip" if compressed else page.etag
+        etag = compressed_etag(page.etag) if compressed else page.etag
         headers = [*page.headers, ("ETag", f'"{etag}"')]
         if etag in request.if_none_match:
             unchanged = [header for header in headers if header[0].lower() != "content-type"]
@@ -370,7 +374,8 @@ def register(app: Flask) -> None:
         etag = etag_of(key, app.config["STATIC_VERSION"])
         g.page = PageNote(key, etag, next_publication_at)
         # The reader may hold the page plain or compressed by the page cache (ReaderCache).
-        held = next((tag for tag in (etag, f"{etag}-gzip") if tag in request.if_none_match), None)
+        forms = (etag, compressed_etag(etag))
+        held = next((tag for tag in forms if tag in request.if_none_match), None)
         if held is None:
             return None
         response = app.response_class(status=304)
