@@ -1,22 +1,28 @@
 """Pages for anonymous readers: conditional GET, and a page cache in front of Flask.
 
-Every commit that adds, changes or removes a post, block, tag, comment or setting bumps
-`SiteState.content_version` in the same transaction (a session hook, so no save path can
-forget it). A scheduled post becomes visible without any write, so the row also keeps the next
-future publication time; the first request after it bumps the version.
+Every commit that changes what a reader can see (a published or scheduled post, its blocks
+and tags, an approved public comment, a setting) bumps `SiteState.content_version` in the
+same transaction (a session hook, so no save path can forget it). Changes readers cannot see
+(a draft, a comment held for approval or stored as spam) leave it alone: one spam bot must
+not make every page old. A scheduled post becomes visible without any write: the row keeps
+the next future publication time, and once it has passed the version also names the newest
+publication time reached (a query, never a write: reads must work when writes fail).
 
-A public page is named by its key: that version, its address (scheme, host, path and query:
-the host too, so a forged Host header only ever names pages of that host) and the language
-cookie. Its ETag is a hash of the key and of the static files. One read of one row tells
-whether a page is current, whichever worker or machine answers.
+A public page is named by its address (`request.root_url`, which holds everything `url_for`
+builds links from: scheme, host and the script root, plus the path, the query and the
+language) and the version. Its ETag is a keyed hash of both and of the static files: opaque,
+so it does not tell anyone the version. One read of one row tells whether a page is current,
+whichever worker or machine answers.
 
-Two layers use the key:
+Two layers use them:
 - In Flask (`register`): before rendering, a reader whose If-None-Match is current gets 304;
   a fresh answer gets the ETag and is offered to the page cache.
 - `ReaderCache`, a WSGI middleware in front of Flask, keeps the rendered pages (per worker, the
-  most recently used). The next anonymous GET of a stored page is answered from it after one
-  read of the version, without a Flask request: no session, login, locale, routing, template
-  or ORM work, so a cached page costs about what a bare route does.
+  most recently used, one per address). The next anonymous GET of a stored page is answered
+  from it after one read of the version, without a Flask request: no session, login, locale,
+  routing, template or ORM work, so a cached page costs about what a bare route does. While
+  the database cannot be read, anonymous readers get the pages kept (stale for at most the
+  outage) and Flask answers the rest with a 503.
 
 Only anonymous readers without pending messages are served from the cache: a request with the
 remember cookie, or whose session holds a login or a one-time message, always reaches Flask.
@@ -27,6 +33,7 @@ signed timer, which is stored as a placeholder and filled in for each reader.
 
 import gzip
 import hashlib
+import hmac
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -35,14 +42,24 @@ from pathlib import Path
 
 from flask import Flask, Request, g, request, session
 from flask_login import current_user
-from sqlalchemy import event, update
+from sqlalchemy import event, inspect, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .comments import form_token
 from .extensions import db
-from .models import Block, Comment, Post, Setting, SiteState, Tag, Visibility, utcnow
+from .models import (
+    Block,
+    Comment,
+    CommentStatus,
+    Post,
+    Setting,
+    SiteState,
+    Tag,
+    Visibility,
+    utcnow,
+)
 
-CONTENT_MODELS = (Post, Block, Comment, Tag, Setting)
 STATE_ID = 1
 
 
@@ -51,10 +68,66 @@ def _first_state(target, connection, **kw):
     connection.execute(db.insert(SiteState).values(id=STATE_ID, content_version=1))
 
 
-def _changes_content(session: Session) -> bool:
+def _values(instance, attribute: str) -> list:
+    """The value of `instance.<attribute>` before this flush's changes (if any) and now."""
+    history = inspect(instance).attrs[attribute].history
+    return [*history.deleted, *history.unchanged, *history.added] or [getattr(instance, attribute)]
+
+
+def _post_shown(post: Post) -> bool:
+    """Readers see the post now, or will once its time comes (so the next publication time
+    is recorded), before or after this change."""
+    public = Visibility.PUBLIC in _values(post, "visibility")
+    return public and None in _values(post, "deleted_at")
+
+
+def _comment_shown(comment: Comment) -> bool:
+    """Readers see approved comments that are not secret, before or after this change."""
+    approved = CommentStatus.APPROVED in _values(comment, "status")
+    return approved and False in _values(comment, "secret")
+
+
+def _block_shown(session: Session, block: Block) -> bool:
+    # A block of a commentary being saved is judged with it; a block changed alone, by the
+    # commentary it belongs to.
+    commentary = block.commentary_id and session.get(Post, block.commentary_id)
+    return bool(commentary) and _post_shown(commentary)
+
+
+def _readers_see(session: Session, instance, is_new: bool) -> bool:
+    if isinstance(instance, Post):
+        return _post_shown(instance)
+    if isinstance(instance, Comment):
+        return _comment_shown(instance)
+    if isinstance(instance, Block):
+        return _block_shown(session, instance)
+    if isinstance(instance, Tag):
+        return not is_new  # a new tag shows only through a post, which is judged itself
+    return isinstance(instance, Setting)
+
+
+# Collections that hold other rows, which are judged themselves: a comment held for approval
+# joins its post's `comments` without changing anything the post shows.
+_OTHER_ROWS = {"comments", "revisions", "replies"}
+
+
+def _content_changed(instance) -> bool:
     return any(
-        isinstance(instance, CONTENT_MODELS)
-        for instance in (*session.new, *session.dirty, *session.deleted)
+        attribute.history.has_changes()
+        for attribute in inspect(instance).attrs
+        if attribute.key not in _OTHER_ROWS
+    )
+
+
+def _changes_content(session: Session) -> bool:
+    """Whether this session's changes alter anything a reader can see."""
+    return (
+        any(_readers_see(session, instance, is_new=True) for instance in session.new)
+        or any(_readers_see(session, instance, is_new=False) for instance in session.deleted)
+        or any(
+            _content_changed(instance) and _readers_see(session, instance, is_new=False)
+            for instance in session.dirty
+        )
     )
 
 
@@ -95,25 +168,36 @@ def record_change(session) -> None:
 
 
 _STATE = SiteState.__table__
-# Core statements, compiled once: they run on every anonymous request.
+# Read with the driver alone on every anonymous request (see ReaderCache._read_state).
 _READ_STATE = db.select(_STATE.c.content_version, _STATE.c.next_publication_at).where(
     _STATE.c.id == STATE_ID
 )
-_READ_VERSION = db.select(_STATE.c.content_version).where(_STATE.c.id == STATE_ID)
 
 
-def site_state() -> tuple[int, datetime | None]:
-    """The content version, and the next publication time it must change at."""
+def _newest_publication(engine, now: datetime) -> datetime | None:
+    with engine.connect() as connection:
+        return connection.execute(
+            db.select(db.func.max(Post.published_at)).where(Post.published(now))
+        ).scalar()
+
+
+def page_version(engine, version: int, next_publication_at: datetime | str | None) -> str:
+    """What names the pages' content: the version, and once a scheduled post's time has come
+    (no save has recorded it yet), the newest publication time reached, which changes exactly
+    when the next scheduled post appears. No write: a full disk must not stop reads."""
+    if isinstance(next_publication_at, str):  # SQLite's driver gives the stored text
+        next_publication_at = datetime.fromisoformat(next_publication_at)
+    now = utcnow()
+    if next_publication_at is None or next_publication_at.replace(tzinfo=now.tzinfo) > now:
+        return str(version)
+    newest = _newest_publication(engine, now)
+    return f"{version}.{newest.timestamp() if newest else 0:.0f}"
+
+
+def site_version() -> str:
     with db.engine.connect() as connection:
         row = connection.execute(_READ_STATE).first()
-    if row is None:
-        return 0, None
-    version, next_publication_at = row
-    if next_publication_at and next_publication_at <= utcnow():
-        record_change(db.session)  # a scheduled post's time has come: pages change without a save
-        db.session.commit()
-        return site_state()
-    return version, next_publication_at
+    return page_version(db.engine, *row) if row else "0"
 
 
 def static_files_hash(folder: str) -> str:
@@ -127,14 +211,18 @@ def static_files_hash(folder: str) -> str:
     return digest.hexdigest()[:12]
 
 
-def page_key(request: Request, version: int) -> str:
-    """What a public page depends on; Flask and the middleware both name pages by it."""
+def page_address(request: Request) -> str:
+    """Everything of a request that a public page depends on. `root_url` holds what `url_for`
+    builds every link from (scheme, host and SCRIPT_NAME, which gunicorn takes from a request
+    header): a key without it let one request fill a page with another site's links."""
     language = request.cookies.get("lang", "")
-    return f"{version}|{request.scheme}://{request.host}{request.full_path}|{language}"
+    return f"{request.root_url}|{request.full_path}|{language}"
 
 
-def etag_of(key: str, static_version: str) -> str:
-    return hashlib.sha256(f"{key}|{static_version}".encode()).hexdigest()[:32]
+def etag_of(secret_key: str, address: str, version: str, static_version: str) -> str:
+    """Keyed, so that nobody can tell from it when the site's content changed."""
+    message = f"{version}|{address}|{static_version}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
 def compressed_etag(etag: str) -> str:
@@ -157,20 +245,20 @@ def reusable_request() -> bool:
 class PageNote:
     """What Flask tells the middleware about a page it answered (in the WSGI environ)."""
 
-    key: str
+    address: str
+    version: str
     etag: str
-    next_publication_at: datetime | None
     # The comment form's timer on this page: (post id, the value rendered), if there is one.
     timer: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
 class StoredPage:
+    version: str
     etag: str
     headers: list[tuple[str, str]]  # as Flask sent them, less ETag and Content-Length
     body: bytes  # with TIMER_PLACEHOLDER for the comment form's timer
     timer_post_id: int | None
-    next_publication_at: datetime | None
     gzipped: bytes | None  # the body compressed, for a page without a timer
 
     @property
@@ -183,7 +271,7 @@ def _compress(body: bytes) -> bytes:
 
 
 class PageCache:
-    """The most recently used pages, by key; thread-safe, bounded in entries and in bytes (the
+    """The most recently used pages, by address; thread-safe, bounded in entries and in bytes (the
     addresses are the reader's to choose: `?x=1`, `?x=2`… must not fill a worker's memory)."""
 
     def __init__(self, max_pages: int, max_bytes: int):
@@ -193,20 +281,20 @@ class PageCache:
         self.pages: OrderedDict[str, StoredPage] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> StoredPage | None:
+    def get(self, address: str) -> StoredPage | None:
         with self.lock:
-            page = self.pages.get(key)
+            page = self.pages.get(address)
             if page is not None:
-                self.pages.move_to_end(key)
+                self.pages.move_to_end(address)
             return page
 
-    def put(self, key: str, page: StoredPage) -> None:
+    def put(self, address: str, page: StoredPage) -> None:
         if page.nbytes > self.max_bytes // 4:
             return  # one huge page (a sitemap of 45,000 posts) would push out hundreds
         with self.lock:
-            if (old := self.pages.pop(key, None)) is not None:
+            if (old := self.pages.pop(address, None)) is not None:
                 self.bytes -= old.nbytes
-            self.pages[key] = page
+            self.pages[address] = page
             self.bytes += page.nbytes
             while len(self.pages) > self.max_pages or self.bytes > self.max_bytes:
                 self.bytes -= self.pages.popitem(last=False)[1].nbytes
@@ -229,9 +317,11 @@ class ReaderCache:
         self.remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
         self.static_prefix = f"{app.static_url_path}/"
         self._engine = None
-        self._read_version_sql = ""
-        # Pages with a comment timer, filled in this second: (second, key → plain, gzipped).
-        self._filled: tuple[int, dict[str, tuple[bytes, bytes]]] = (0, {})
+        self._read_state_sql = ""
+        self._database_errors: tuple[type[Exception], ...] = (SQLAlchemyError,)
+        # Pages with a comment timer, filled in this second:
+        # (second, (address, version) → plain, gzipped).
+        self._filled: tuple[int, dict[tuple[str, str], tuple[bytes, bytes]]] = (0, {})
 
     def __call__(self, environ, start_response):
         if (
@@ -243,13 +333,19 @@ class ReaderCache:
         request = self.app.request_class(environ)
         if not self._anonymous(request):
             return self.wsgi_app(environ, start_response)
-        key = page_key(request, self._version())
-        page = self.pages.get(key)
-        if page is None or (page.next_publication_at and page.next_publication_at <= utcnow()):
+        address = page_address(request)
+        page = self.pages.get(address)
+        try:
+            version = self._version()
+        except self._database_errors:
+            if page is None:
+                return self.wsgi_app(environ, start_response)  # Flask answers 503
+            return self._answer(request, address, page, start_response)  # kept while away
+        if page is None or page.version != version:
             return self._render_and_keep(environ, start_response, request)
-        return self._answer(request, key, page, start_response)
+        return self._answer(request, address, page, start_response)
 
-    def _answer(self, request: Request, key: str, page: StoredPage, start_response):
+    def _answer(self, request: Request, address: str, page: StoredPage, start_response):
         """A stored page, compressed if the reader accepts it, or 304 if theirs is current."""
         compressed = request.accept_encodings["gzip"] > 0
         etag = compressed_etag(page.etag) if compressed else page.etag
@@ -258,14 +354,14 @@ class ReaderCache:
             unchanged = [header for header in headers if header[0].lower() != "content-type"]
             start_response("304 NOT MODIFIED", unchanged)
             return []
-        plain, gzipped = self._bodies(key, page)
+        plain, gzipped = self._bodies(address, page)
         body = gzipped if compressed else plain
         if compressed:
             headers.append(("Content-Encoding", "gzip"))
         start_response("200 OK", [*headers, ("Content-Length", str(len(body)))])
         return [] if request.method == "HEAD" else [body]
 
-    def _bodies(self, key: str, page: StoredPage) -> tuple[bytes, bytes]:
+    def _bodies(self, address: str, page: StoredPage) -> tuple[bytes, bytes]:
         """The page as sent, plain and compressed. A page with a comment form gets a fresh
         timer; the timer counts whole seconds, so the page is filled in and compressed once a
         second for all its readers."""
@@ -277,11 +373,11 @@ class ReaderCache:
         if seen_second != second:
             filled = {}
             self._filled = (second, filled)
-        bodies = filled.get(key)
+        bodies = filled.get((address, page.version))
         if bodies is None:
             timer = form_token(page.timer_post_id, now, self.app.secret_key).encode()
             body = page.body.replace(TIMER_PLACEHOLDER, timer)
-            bodies = filled[key] = (body, _compress(body))
+            bodies = filled[(address, page.version)] = (body, _compress(body))
         return bodies
 
     def _anonymous(self, request: Request) -> bool:
@@ -293,22 +389,26 @@ class ReaderCache:
         session = self.session_interface.open_session(self.app, request)
         return session is not None and "_user_id" not in session and "_flashes" not in session
 
-    def _version(self) -> int:
-        """The content version, read with the driver alone: this runs on every cache hit."""
+    def _version(self) -> str:
+        """The pages' version, read with the driver alone: this runs on every cache hit."""
         if self._engine is None:
             with self.app.app_context():
                 self._engine = db.engine
-            compiled = _READ_VERSION.compile(self._engine, compile_kwargs={"literal_binds": True})
-            self._read_version_sql = str(compiled)
+            compiled = _READ_STATE.compile(self._engine, compile_kwargs={"literal_binds": True})
+            self._read_state_sql = str(compiled)
+            self._database_errors = (SQLAlchemyError, self._engine.dialect.loaded_dbapi.Error)
         connection = self._engine.raw_connection()
         try:
             cursor = connection.cursor()
-            cursor.execute(self._read_version_sql)
+            cursor.execute(self._read_state_sql)
             row = cursor.fetchone()
             cursor.close()
+        except self._database_errors:
+            connection.invalidate()  # a server that went away: never hand this one out again
+            raise
         finally:
             connection.close()
-        return row[0] if row else 0
+        return page_version(self._engine, *row) if row else "0"
 
     def _render_and_keep(self, environ, start_response, request: Request):
         """Let Flask answer; keep a reusable page and send it as a stored page is sent (so
@@ -341,11 +441,9 @@ class ReaderCache:
             gzipped = _compress(body)
         headers = [(k, v) for k, v in sent["headers"] if k.lower() not in VARIANT_HEADERS]
         timer_post_id = note.timer[0] if note.timer else None
-        page = StoredPage(
-            note.etag, headers, stored, timer_post_id, note.next_publication_at, gzipped
-        )
-        self.pages.put(note.key, page)
-        return self._answer(request, note.key, page, start_response)
+        page = StoredPage(note.version, note.etag, headers, stored, timer_post_id, gzipped)
+        self.pages.put(note.address, page)
+        return self._answer(request, note.address, page, start_response)
 
 
 def _no_write(data: bytes) -> None:
@@ -369,10 +467,9 @@ def register(app: Flask) -> None:
     def not_modified():
         if not reusable_request():
             return None
-        version, next_publication_at = site_state()
-        key = page_key(request, version)
-        etag = etag_of(key, app.config["STATIC_VERSION"])
-        g.page = PageNote(key, etag, next_publication_at)
+        address, version = page_address(request), site_version()
+        etag = etag_of(app.secret_key, address, version, app.config["STATIC_VERSION"])
+        g.page = PageNote(address, version, etag)
         # The reader may hold the page plain or compressed by the page cache (ReaderCache).
         forms = (etag, compressed_etag(etag))
         held = next((tag for tag in forms if tag in request.if_none_match), None)

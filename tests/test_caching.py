@@ -5,10 +5,14 @@ from datetime import timedelta
 
 import pytest
 from flask import render_template_string
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, Visibility, utcnow
 from blog.settings import save_settings
+
+from .conftest import make_app
 
 
 def etag_of(client, path):
@@ -296,3 +300,118 @@ def test_a_page_too_big_for_the_cache_is_served_but_not_kept(app, client, entry_
     first, again = client.get("/diary/"), client.get("/diary/")
     assert first.status_code == again.status_code == 200 and first.data == again.data
     assert app.extensions["page_cache"].pages == {}
+
+
+def test_a_forged_script_name_never_names_another_readers_page(app, client, entry_id):
+    poisoned = {"SCRIPT_NAME": "//evil.example"}
+    for _ in range(4):
+        forged = client.get("/", environ_overrides=poisoned)
+        assert "//evil.example/" in forged.text  # url_for prefixes every link with it
+    page = client.get("/")
+    assert "evil.example" not in page.text
+    assert page.headers["ETag"] != forged.headers["ETag"]
+
+
+def test_etags_are_keyed_with_the_secret(app, client, entry_id, tmp_path):
+    """Anyone can compute a plain hash of public values; nobody can compute this one."""
+    other = make_app(
+        tmp_path / "other",
+        SECRET_KEY="another-secret",
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+    )
+    assert etag_of(other.test_client(), "/diary/") != etag_of(client, "/diary/")
+
+
+def count_writes(app) -> list[str]:
+    """Every INSERT, UPDATE or DELETE this app sends to its database from now on."""
+    writes = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    return writes
+
+
+def test_a_scheduled_post_falling_due_is_shown_without_a_write(
+    app, client, make_entry, monkeypatch
+):
+    make_entry(title="예약", published_at=utcnow() + timedelta(hours=1))
+    etag = etag_of(client, "/")
+    writes = count_writes(app)
+    later = utcnow() + timedelta(hours=2)
+    for module in ("blog.models", "blog.caching"):
+        monkeypatch.setattr(f"{module}.utcnow", lambda: later)
+    for path in ("/", "/diary/", "/feed.xml"):
+        assert "예약" in client.get(path).text
+    assert not still_fresh(client, "/", etag)
+    assert writes == []  # reads never write: a full disk cannot break them
+
+
+def database_down(app, monkeypatch) -> None:
+    """Every new database connection fails, as while PostgreSQL restarts."""
+    with app.app_context():
+        engine = db.engine
+    engine.dispose()
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connect", {}, ConnectionRefusedError("the database is away"))
+
+    monkeypatch.setattr(engine.pool, "connect", refuse)
+
+
+def test_during_a_database_outage_readers_get_cached_pages_or_a_503(
+    app, client, entry_id, monkeypatch
+):
+    kept = client.get("/diary/")
+    database_down(app, monkeypatch)
+    stale = client.get("/diary/")
+    assert stale.status_code == 200 and stale.data == kept.data
+    for path in ("/", f"/diary/{entry_id}-글", "/tags/"):
+        away = client.get(path)
+        assert away.status_code == 503, path
+        assert away.headers["Retry-After"]
+        assert "잠시 후" in away.text
+    monkeypatch.undo()
+    assert client.get("/").status_code == 200  # back by itself
+
+
+def test_an_owner_during_a_database_outage_gets_a_503_page(
+    app, client, auth, entry_id, monkeypatch
+):
+    auth.login()
+    database_down(app, monkeypatch)
+    away = client.get("/admin/")
+    assert away.status_code == 503 and away.headers["Retry-After"]
+
+
+def send_comment(client, entry_id, **data):
+    form = {"name": "독자", "body": "좋은 글 감사합니다", "started": "", **data}
+    return client.post(f"/diary/{entry_id}/comments", data=form)
+
+
+@pytest.mark.parametrize("started", ["", "fresh"], ids=["spam", "pending"])
+def test_a_comment_readers_cannot_see_leaves_every_page_alone(
+    app, client, entry_id, monkeypatch, started
+):
+    from blog.comments import form_token
+
+    path = f"/diary/{entry_id}-글"
+    etags = {page: etag_of(client, page) for page in ("/", path)}
+    if started:
+        with app.app_context():
+            started = form_token(entry_id, utcnow() - timedelta(minutes=5))
+    commenter = app.test_client()  # their thank-you message keeps their own pages personal
+    assert send_comment(commenter, entry_id, started=started).status_code == 303
+    for page, etag in etags.items():
+        assert still_fresh(client, page, etag), page
+
+
+def test_editing_a_draft_leaves_every_page_alone(app, client, make_entry):
+    draft_id = make_entry(title="초안", visibility=Visibility.DRAFT)
+    etag = etag_of(client, "/")
+    change_post(app, draft_id, title="고친 초안")
+    assert still_fresh(client, "/", etag)
