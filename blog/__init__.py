@@ -169,7 +169,9 @@ def register_headers(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         # Pages differ for the owner, by language and by login state: never cache them shared.
         if response.mimetype == "text/html":
-            headers.setdefault("Cache-Control", "no-store" if owner_signed_in() else "no-cache")
+            # Only asked when needed: asking loads the login, which a refusal must not do.
+            if "Cache-Control" not in headers:
+                headers["Cache-Control"] = "no-store" if owner_signed_in() else "no-cache"
             response.vary.add("Cookie")
         return response
 

@@ -6,8 +6,11 @@ from datetime import timedelta
 SQLALCHEMY_DATABASE_URI = None
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
-# Request bodies above this size get 413; the longest commentary is far below it.
-MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+# Everything typed into one post, in characters. Form-encoded, a character costs at most 12
+# bytes (4 in UTF-8, each sent as %XX; Hangul 9), so any post within this limit also fits in
+# the request body limit below (plus room for field names): a 413 never meets a valid post.
+MAX_POST_CHARACTERS = 200_000
+MAX_CONTENT_LENGTH = 12 * MAX_POST_CHARACTERS + 256 * 1024
 
 # Cookies. Set HTTPS = True (FLASK_HTTPS=true) behind TLS to add Secure and HSTS.
 HTTPS = False

@@ -94,6 +94,24 @@ class PostForm(FlaskForm):
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save"))
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        limit = current_app.config["MAX_POST_CHARACTERS"]
+        typed = _typed_length(self.data)
+        if typed > limit:
+            # One limit for the whole post, so that every post within it also fits in the
+            # request body limit (see config.MAX_CONTENT_LENGTH).
+            self.form_errors.append(
+                _l(
+                    "This post is too long: at most %(limit)s characters in all, and it has "
+                    "%(count)s. Shorten it or split it into two posts.",
+                    limit=f"{limit:,}",
+                    count=f"{typed:,}",
+                )
+            )
+            return False
+        return valid
+
     def load(self, post: Post) -> None:
         """Fill the form from a saved post (on GET of the edit page)."""
         self.tags.data = [tag.name for tag in post.tags]
@@ -117,6 +135,17 @@ class PostForm(FlaskForm):
         post.touch()
 
 
+def _typed_length(data) -> int:
+    """The characters typed into a form, however deep its fields are nested (blocks)."""
+    if isinstance(data, str):
+        return len(data)
+    if isinstance(data, dict):
+        return sum(_typed_length(value) for value in data.values())
+    if isinstance(data, list):
+        return sum(_typed_length(value) for value in data)
+    return 0
+
+
 MAX_NAME_LENGTH = 40
 
 
@@ -134,7 +163,7 @@ class CommentForm(FlaskForm):
     SameSite=Lax, so a cross-site POST arrives without them), so such a token would protect
     nothing while giving every reader a cookie and making each post page personal, which
     would keep it out of the page cache. Cross-site posts are refused by the browser's own
-    headers instead (posts.sent_from_this_site), and `started` is a signed, per-post token."""
+    headers instead (origin.sent_from_another_site), and `started` is a signed, per-post token."""
 
     class Meta:
         csrf = False

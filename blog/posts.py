@@ -13,6 +13,7 @@ from .comments import Outcome, comments_open, receive
 from .extensions import db
 from .forms import CommentForm
 from .models import Comment, Commentary, CommentStatus, Post, utcnow
+from .origin import sent_from_another_site
 
 # Each section's blueprint, by post kind; the commentary section adds itself here.
 SECTION_ENDPOINTS = {"diary": "diary", "commentary": "commentary"}
@@ -62,6 +63,8 @@ def editor_response(form, post: Post, template: str, **context):
         elif not valid:
             status = 400
             flash(_("Nothing was saved: please fix the marked fields."), "error")
+            for message in form.form_errors:
+                flash(message, "error")
         elif not is_new and form.is_stale_for(post):
             status = 409
             context["newer"] = post
@@ -81,7 +84,7 @@ def editor_response(form, post: Post, template: str, **context):
             search.index_post(post)
             url = post_url(post)  # now: the commit expires the post, reading it would reload it
             db.session.commit()
-            flash(_("Saved."), "success")
+            flash(_("Saved."), "saved")
             return redirect(url, code=303)
     elif not is_new:
         form.load(post)
@@ -181,20 +184,9 @@ def post_page(post: Post, template: str, comment_form=None, status: int = 200, *
     ), status
 
 
-def sent_from_this_site() -> bool:
-    """The browser says the form was sent from one of our pages. Browsers send Sec-Fetch-Site
-    (or at least Origin) with every POST; a client sending neither is not a browser, and
-    carries no reader's authority to misuse."""
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None:
-        return fetch_site in ("same-origin", "none")
-    origin = request.headers.get("Origin")
-    return origin is None or origin == request.host_url.rstrip("/")
-
-
 def comment_response(post: Post, render_page):
     """A reader sends a comment: held for approval, or re-shown with a clear message."""
-    if not sent_from_this_site():
+    if sent_from_another_site():
         abort(403)
     if not comments_open(post):
         abort(403)

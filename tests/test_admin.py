@@ -42,7 +42,11 @@ def test_desk_is_owner_only(client, owner, path):
 
 def test_moderation_actions_need_the_owner(app, client, comments):
     _, ids = comments
-    response = client.post("/admin/comments", data={"ids": ids, "action": "approve"})
+    response = client.post(
+        "/admin/comments",
+        data={"ids": ids, "action": "approve"},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
     assert response.status_code == 401  # the resubmit page, nothing changed
     assert set(statuses(app).values()) == {"pending"}
 

@@ -355,3 +355,39 @@ def test_editor_numbers_let_the_owner_jump_to_a_quote(owner_client):
         (f"edit-block-{n}", str(n + 1)) for n in range(4)
     ]
     assert all(f'id="edit-block-{n}"' in page for n in range(4))
+
+
+def longest_commentary(characters: int, character: str = "😀") -> dict:
+    """A commentary filling `characters` with the costliest character to send (4 bytes in
+    UTF-8, 12 form-encoded), spread over blocks within every field's own limit."""
+    from blog.commentary.forms import MAX_TEXT
+
+    form = commentary_form(summary="", tags="")
+    left = characters - sum(len(value) for value in form.values())
+    blocks = []
+    while left > 0:
+        quote = character * min(MAX_TEXT, left)
+        left -= len(quote)
+        translation = character * min(MAX_TEXT, max(left, 0))
+        left -= len(translation)
+        blocks.append({"quote": quote, "translation": translation})
+    return commentary_form(blocks=blocks, summary="", tags="")
+
+
+def test_every_commentary_within_the_limits_fits_in_the_request_body_limit(app, client, auth):
+    from urllib.parse import urlencode
+
+    auth.login()
+    limit = app.config["MAX_POST_CHARACTERS"]
+    longest = longest_commentary(limit)
+    assert len(urlencode(longest).encode()) <= app.config["MAX_CONTENT_LENGTH"]
+    assert client.post("/commentary/new", data=longest).status_code == 303
+
+
+def test_a_commentary_over_the_total_limit_is_refused_with_a_clear_message(client, auth):
+    auth.login()
+    too_long = longest_commentary(200_100, character="가")
+    response = client.post("/commentary/new", data=too_long)
+    assert response.status_code == 400
+    assert "글이 너무 깁니다" in response.text
+    assert too_long["blocks-0-quote"] in response.text  # everything typed is still there

@@ -1,6 +1,7 @@
 """The owner's desk views: posts, trash, revisions, the comment queue, replies, settings."""
 
 import json
+from datetime import timedelta
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from .. import comments as comment_rules
 from .. import portability, search
 from .. import revisions as revision_rules
+from ..errors import database_unavailable
 from ..extensions import db
 from ..models import (
     Comment,
@@ -103,11 +105,12 @@ def post_action(post_id: int, action: str):
 
 @bp.get("/trash")
 def trash():
-    emptied = empty_old_trash()
-    if emptied:
-        db.session.commit()
+    # Reads never write: what has waited too long is deleted with the next change to the
+    # trash (posts.empty_old_trash), and not shown meanwhile.
     posts = db.session.scalars(
-        db.select(Post).where(Post.deleted_at.is_not(None)).order_by(Post.deleted_at.desc())
+        db.select(Post)
+        .where(Post.deleted_at >= utcnow() - timedelta(days=TRASH_DAYS))
+        .order_by(Post.deleted_at.desc())
     ).all()
     return render_template("admin/trash.html", posts=posts, trash_days=TRASH_DAYS)
 
@@ -116,6 +119,7 @@ def trash():
 def restore(post_id: int):
     post = db.get_or_404(Post, post_id)
     restore_from_trash(post)
+    empty_old_trash()
     db.session.commit()
     flash(_("The post is back where it was."), "success")
     return redirect(url_for("admin.trash"), code=303)
@@ -265,6 +269,6 @@ def settings():
 @bp.app_context_processor
 def owner_counts():
     """The pending-comment count in the owner's navigation (no query for visitors)."""
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and not database_unavailable():
         return {"pending_comments": comment_rules.pending_count()}
     return {}

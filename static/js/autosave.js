@@ -1,7 +1,8 @@
 // Autosave in the browser: while the owner types in an editor, a copy of the form is kept in
 // localStorage. If the page is opened again with a copy that differs from what the server
 // shows (a crash, a closed tab, a failed save), the owner is offered to restore it. The copy
-// is dropped once a save has gone through (the page after it has no editor).
+// is dropped only when the page after a submit says the save went through ("saved"): no
+// error page (413, 503, an expired login...) can ever make it go away.
 (function () {
   "use strict";
   var PREFIX = "blog.autosave:";
@@ -16,9 +17,9 @@
 
   var form = document.querySelector("form[data-autosave]");
   if (!form) {
-    // No editor here: if we just submitted one and landed elsewhere, the save went through.
+    // No editor here: if we just submitted one and this page confirms it, it was saved.
     var submitted = window.sessionStorage && sessionStorage.getItem(SUBMITTED);
-    if (submitted && !document.querySelector("[data-keep-autosave]")) {
+    if (submitted && document.querySelector("[data-autosave-saved]")) {
       store.removeItem(PREFIX + submitted);
       sessionStorage.removeItem(SUBMITTED);
     }

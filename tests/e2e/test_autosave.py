@@ -74,3 +74,21 @@ def test_a_refused_save_brings_the_faulty_block_into_view(new_context, live_serv
     faulty = page.locator("[name='blocks-4-quote']")
     expect(faulty).to_be_focused()
     expect(faulty).to_be_in_viewport()
+
+
+def test_no_error_page_drops_the_copy(new_context, live_server):
+    """A save refused as too large (413) lands on an error page: the copy must stay."""
+    page = new_context(base_url=live_server).new_page()
+    log_in(page)
+    page.goto("/diary/new")
+    body = page.get_by_label("본문", exact=True)
+    body.fill("너무 길어서 거절될 일기")
+    page.wait_for_timeout(600)
+    body.evaluate("(el) => { el.value += 'ㄱ'.repeat(400000); }")  # 3.6 MB form-encoded
+    page.get_by_role("button", name="저장", exact=True).click()
+    page.wait_for_load_state()
+    assert "413" in page.title()
+
+    page.goto("/diary/new")
+    page.get_by_role("button", name="사본 되살리기").click()
+    assert page.get_by_label("본문", exact=True).input_value().startswith("너무 길어서 거절될")
