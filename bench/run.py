@@ -43,11 +43,13 @@ GUNICORN = [
 ]
 
 
-def serve(module: str, port: int, env: dict) -> subprocess.Popen:
+def serve(module: str, port: int, env: dict, stderr=None) -> subprocess.Popen:
+    """gunicorn in its own process group, once it answers; `stderr` takes its log (a file)."""
     process = subprocess.Popen(
         [*GUNICORN, "--bind", f"127.0.0.1:{port}", module],
         cwd=ROOT,
         env=env,
+        stderr=stderr,
         start_new_session=True,
     )
     for _ in range(100):
@@ -56,6 +58,7 @@ def serve(module: str, port: int, env: dict) -> subprocess.Popen:
             return process
         except OSError:
             time.sleep(0.2)
+    stop(process)
     raise RuntimeError(f"{module} did not start")
 
 
