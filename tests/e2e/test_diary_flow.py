@@ -170,4 +170,4 @@ def test_csrf_is_on_in_the_served_app(new_context, live_server):
     response = page.request.post(
         f"{live_server}/login", form={"username": "owner", "password": "x"}
     )
-    assert response.status == 400
+    assert response.status == 403  # no token, and no proof it came from the site's pages
