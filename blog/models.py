@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -74,10 +75,17 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+# The owner's row always has this id, and a CHECK allows no other: two processes creating
+# the owner at once (the setup link, `flask set-owner`) cannot both succeed.
+OWNER_ID = 1
+
+
 class Owner(UserMixin, db.Model):
     """The one person who writes and moderates. There is never more than one row."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    __table_args__ = (CheckConstraint(f"id = {OWNER_ID}", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=OWNER_ID)
     username: Mapped[str] = mapped_column(String(50), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     # Flask-Login's id for this owner. Rotating it ends every copy of the session cookie
