@@ -93,8 +93,15 @@ class Owner(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # When the login this object was loaded for began (set by the user loader, in Unix
+    # seconds); None for an owner looked up to log in, whose login begins now.
+    login_started_at = None
+
     def get_id(self) -> str:
-        return self.session_token
+        """Flask-Login's id, kept in the session and in the remember cookie: the session token
+        and when the login began, so that the user loader can refuse logins past their life."""
+        started = self.login_started_at or int(utcnow().timestamp())
+        return f"{self.session_token}.{started}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
