@@ -7,6 +7,7 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import IntegrityError
 
 from . import demo, portability, search
 from .extensions import db
@@ -36,7 +37,13 @@ def set_owner(username: str, password_stdin: bool) -> None:
         db.session.add(owner)
     owner.username = username
     owner.set_password(password)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the database holds one owner: the setup link made it meanwhile
+        db.session.rollback()
+        raise click.ClickException(
+            "The owner was created meanwhile; run set-owner again."
+        ) from None
     use_up(current_app)
     click.echo(f"Owner {username!r} {'created' if created else 'updated'}.")
 

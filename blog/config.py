@@ -18,6 +18,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
+# Also the longest any login lasts: the user loader refuses older ones (blog/auth/session.py).
 REMEMBER_COOKIE_DURATION = timedelta(days=30)
 PERMANENT_SESSION_LIFETIME = timedelta(days=14)
 
@@ -27,10 +28,15 @@ WTF_CSRF_TIME_LIMIT = None
 # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
 PROXY_FIX_X_FOR = 0
 
-# Login throttling: after this many failures, each further failure doubles the wait.
+# Login throttling (see blog/auth/throttle.py): for clients the site does not know, after this
+# many failures each further failure doubles the wait. A browser the owner logged in from
+# holds a device cookie for a year and is exempt from those waits until it fails this often
+# within 24 hours.
 LOGIN_FREE_FAILURES_PER_NAME = 5
 LOGIN_FREE_FAILURES_PER_ADDRESS = 20
 LOGIN_MAX_WAIT = timedelta(hours=1)
+LOGIN_FAILURES_PER_DEVICE = 5
+LOGIN_DEVICE_COOKIE_DURATION = timedelta(days=365)
 
 # Interface language and the owner's time zone (datetime-local fields are read in it).
 LANGUAGES = {"ko": "한국어", "en": "English"}

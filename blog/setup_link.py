@@ -62,8 +62,11 @@ def token_matches(app: Flask, candidate: str) -> bool:
     return bool(token) and hmac.compare_digest(token.encode(), candidate.encode())
 
 
-def use_up(app: Flask) -> None:
+def use_up(app: Flask) -> bool:
+    """Remove the link; True for the one caller that removed it, however many race for it (a
+    file is unlinked once), so a request that gets False must not create an owner."""
     try:
         os.remove(_token_path(app))
     except FileNotFoundError:
-        pass
+        return False
+    return True

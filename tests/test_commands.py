@@ -1,7 +1,7 @@
 """Command-line tools: set-owner and rerender."""
 
 from blog.extensions import db
-from blog.models import Commentary, DiaryEntry, Owner
+from blog.models import Commentary, DiaryEntry, Owner, utcnow
 
 
 def test_set_owner_from_stdin_creates_then_resets(app, runner):
@@ -18,6 +18,26 @@ def test_set_owner_from_stdin_creates_then_resets(app, runner):
         assert len(owners) == 1
         assert owners[0].check_password("second pass 2")
         assert owners[0].session_token != token  # every session ended
+
+
+def test_set_owner_keeps_one_owner_when_the_setup_link_wins_a_race(app, runner, monkeypatch):
+    real_set_password = Owner.set_password
+
+    def set_password_while_the_setup_link_creates_an_owner(owner, password):
+        real_set_password(owner, password)
+        with db.engine.begin() as other_worker:  # the setup page, in another process
+            other_worker.execute(
+                db.insert(Owner).values(
+                    username="빠른 주인", password_hash="x", session_token="t", created_at=utcnow()
+                )
+            )
+
+    monkeypatch.setattr(Owner, "set_password", set_password_while_the_setup_link_creates_an_owner)
+    result = runner.invoke(args=["set-owner", "주인", "--password-stdin"], input="first pass 1\n")
+    assert result.exit_code == 1
+    assert "created meanwhile" in result.output and "Traceback" not in result.output
+    with app.app_context():
+        assert db.session.scalars(db.select(Owner.username)).all() == ["빠른 주인"]
 
 
 def test_set_owner_prompts_twice_hidden(app, runner):

@@ -60,7 +60,7 @@ def _session_token(app):
     from blog.models import Owner
 
     with app.app_context():
-        return db.session.scalar(db.select(Owner.session_token))
+        return db.session.scalar(db.select(Owner)).get_id()  # as Flask-Login keeps it
 
 
 # What a hostile page's auto-submitted form looks like: no cookies (the owner's are

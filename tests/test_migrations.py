@@ -1,11 +1,12 @@
 """Schema changes go through migrations: upgrading from empty gives the models' schema."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from blog.extensions import db
-from blog.models import Commentary, DiaryEntry
+from blog.models import Commentary, DiaryEntry, Owner
 
 from .conftest import empty_database
 
@@ -77,3 +78,37 @@ def test_every_upgrade_keeps_commentaries_blocks_and_tags(app):
         assert [tag.name for tag in commentary.tags] == ["영어"]
         assert commentary.comments_enabled is True
         db.session.remove()
+
+
+def insert_owners(ids) -> None:
+    for number in ids:
+        db.session.execute(
+            db.text(
+                "INSERT INTO owner (id, username, password_hash, session_token, created_at)"
+                " VALUES (:id, :name, 'x', :token, '2025-01-30 12:00:00')"
+            ),
+            {"id": number, "name": f"owner{number}", "token": f"token{number}"},
+        )
+    db.session.commit()
+
+
+def test_one_owner_migration_gives_the_owner_the_fixed_id(app):
+    with app.app_context():
+        empty_database()
+        upgrade(revision="bbcc0fdb8d66")  # before the one-row constraint
+        insert_owners([5])
+        upgrade()
+        assert db.session.scalars(db.select(Owner.id)).all() == [1]
+        db.session.remove()
+
+
+def test_one_owner_migration_refuses_to_choose_between_two_owners(app, capfd):
+    with app.app_context():
+        empty_database()
+        upgrade(revision="bbcc0fdb8d66")
+        insert_owners([1, 2])
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits
+            upgrade()
+        assert "The owner table has 2 rows" in capfd.readouterr().err
+        db.session.remove()
+        assert db.session.scalar(db.select(db.func.count()).select_from(Owner)) == 2

@@ -3,9 +3,20 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from blog.extensions import db
-from blog.models import Block, Commentary, DiaryEntry, Post, Tag, Visibility, slugify, utcnow
+from blog.models import (
+    Block,
+    Commentary,
+    DiaryEntry,
+    Owner,
+    Post,
+    Tag,
+    Visibility,
+    slugify,
+    utcnow,
+)
 
 from .conftest import make_app
 
@@ -123,3 +134,13 @@ def test_sqlite_runs_with_wal_foreign_keys_busy_timeout_and_memory_mapping(tmp_p
             assert pragma("busy_timeout") == 5000
             assert pragma("mmap_size") == 256 * 1024 * 1024
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("second_id", [None, 2])
+def test_the_database_holds_at_most_one_owner(app, owner, second_id):
+    with app.app_context():
+        db.session.add(Owner(id=second_id, username="second", password_hash="x"))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        assert db.session.scalar(db.select(db.func.count()).select_from(Owner)) == 1

@@ -1,8 +1,12 @@
 """Login, logout, first-run setup and password change views."""
 
+import secrets
+
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, fresh_login_required, login_user, logout_user
+from flask_login import current_user, fresh_login_required, login_fresh, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Owner
@@ -11,15 +15,27 @@ from . import bp, throttle
 from .forms import LoginForm, PasswordChangeForm, SetupForm
 from .safe_next import safe_next_path
 
+# Checked when the name tried is nobody's, so that a wrong name costs the same hash as a wrong
+# password (werkzeug's default method and parameters, as Owner.set_password uses) and the
+# answer's time does not tell whether the name exists.
+UNKNOWN_NAME_HASH = generate_password_hash(secrets.token_urlsafe(32))
+
+
+def _password_matches(owner: Owner | None, password: str) -> bool:
+    stored_hash = UNKNOWN_NAME_HASH if owner is None else owner.password_hash
+    return check_password_hash(stored_hash, password) and owner is not None
+
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     next_path = safe_next_path(request.args.get("next"))
-    if current_user.is_authenticated:
+    # A login restored from the remember cookie may come here to prove itself again.
+    if current_user.is_authenticated and login_fresh():
         return redirect(next_path or url_for("public.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        keys = throttle.keys_for(form.username.data, request.remote_addr)
+        device_cookie = request.cookies.get(throttle.DEVICE_COOKIE)
+        keys = throttle.keys_for(form.username.data, request.remote_addr, device_cookie)
         wait = throttle.seconds_to_wait(keys)
         if wait:
             current_app.logger.warning("login throttled for %r", form.username.data)
@@ -32,10 +48,12 @@ def login():
             )
             return render_template("auth/login.html", form=form), 429
         owner = db.session.scalar(db.select(Owner).where(Owner.username == form.username.data))
-        if owner is None or not owner.check_password(form.password.data):
+        if not _password_matches(owner, form.password.data):
             throttle.record_failure(keys)
             db.session.commit()
-            current_app.logger.warning("failed login for %r", form.username.data)
+            current_app.logger.warning(
+                "failed login for %r (%s)", form.username.data, ", ".join(keys)
+            )
             flash(_("Wrong name or password."), "error")
             return render_template("auth/login.html", form=form), 401
         throttle.forget_failures(keys)
@@ -43,7 +61,9 @@ def login():
         session.clear()  # a new session on login: nothing from before carries over
         login_user(owner, remember=form.remember.data)
         current_app.logger.info("owner logged in")
-        return redirect(next_path or url_for("public.index"), code=303)
+        response = redirect(next_path or url_for("public.index"), code=303)
+        throttle.trust_device(response, owner.username)
+        return response
     return render_template("auth/login.html", form=form, owner_exists=owner_exists())
 
 
@@ -65,11 +85,16 @@ def setup(token: str):
         abort(404)
     form = SetupForm()
     if form.validate_on_submit():
+        if not use_up(current_app):
+            abort(404)  # another request with this link came first
         owner = Owner(username=form.username.data.strip())
         owner.set_password(form.new_password.data)
         db.session.add(owner)
-        db.session.commit()
-        use_up(current_app)
+        try:
+            db.session.commit()
+        except IntegrityError:  # `flask set-owner` made the owner meanwhile
+            db.session.rollback()
+            abort(404)
         session.clear()
         login_user(owner)
         flash(_("Welcome! Your owner account is ready."), "success")
