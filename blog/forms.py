@@ -56,7 +56,8 @@ def within_site_years(form, field) -> None:
     if field.data is None:
         return
     try:
-        fits = FIRST_YEAR <= field.data.year <= LAST_YEAR and from_site_time(field.data)
+        from_site_time(field.data)
+        fits = FIRST_YEAR <= field.data.year <= LAST_YEAR
     except OverflowError:
         fits = False
     if not fits:
