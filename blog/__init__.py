@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import caching, commands, errors, rendering, search, setup_link
+from . import caching, commands, errors, inputs, rendering, search, setup_link
 from .extensions import babel, csrf, db, login_manager, migrate
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         static_folder="../static",
     )
     load_config(app, test_config)
+    inputs.register(app)
     register_extensions(app)
     register_blueprints(app)
     register_headers(app)

@@ -45,6 +45,31 @@ def from_site_time(local: datetime | None) -> datetime | None:
     return None if local is None else local.replace(tzinfo=site_timezone()).astimezone(UTC)
 
 
+# The years a publication time may have, as the archive lists them: from the Unix epoch to the
+# last year a datetime holds.
+FIRST_YEAR, LAST_YEAR = 1970, 9999
+
+
+def within_site_years(form, field) -> None:
+    """A local time in those years that also has a UTC time (late on 31 December 9999 west of
+    Greenwich is already the year 10000 there, which a datetime cannot hold)."""
+    if field.data is None:
+        return
+    try:
+        from_site_time(field.data)
+        fits = FIRST_YEAR <= field.data.year <= LAST_YEAR
+    except OverflowError:
+        fits = False
+    if not fits:
+        raise ValidationError(
+            _l(
+                "Choose a time between the years %(first)d and %(last)d.",
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            )
+        )
+
+
 class TagListField(Field):
     """Comma-separated tags in, a list of distinct names out; `#` prefixes are dropped."""
 
@@ -87,7 +112,7 @@ class PostForm(FlaskForm):
     published_at = DateTimeLocalField(
         _l("Publication time"),
         format="%Y-%m-%dT%H:%M",
-        validators=[Optional()],
+        validators=[Optional(), within_site_years],
         description=_l("Blank means now; a future time schedules the post."),
     )
     version = HiddenField()

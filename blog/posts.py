@@ -12,6 +12,7 @@ from . import search
 from .comments import Outcome, comments_open, receive
 from .extensions import db
 from .forms import CommentForm
+from .inputs import page_number, requested_page
 from .models import Comment, Commentary, CommentStatus, Post, utcnow
 from .origin import sent_from_another_site
 
@@ -146,7 +147,7 @@ def post_route(bp, rule: str, **options):
 def paginate_visible(model):
     return db.paginate(
         visible_posts(model),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["POSTS_PER_PAGE"],
     )
 
@@ -208,10 +209,15 @@ def comment_response(post: Post, render_page):
     return redirect(post_url(post, _anchor="comments"), code=303)
 
 
+# The query keys a post page reads: study mode (commentary) and the quote to comment on.
+POST_PAGE_QUERY = ("study", "comment_on")
+
+
 def canonical_redirect(post: Post):
     """A post reached by its id with another (or no) slug: a permanent redirect to its URL,
-    keeping the query (study mode, the quote to comment on)."""
-    query = {key: value for key, value in request.args.items() if key not in ("post_id", "slug")}
+    keeping only the query the page reads (any other key would reach `url_for` as one of its
+    own arguments: `post`, `action`, `_method`, `_scheme`...)."""
+    query = {key: request.args[key] for key in POST_PAGE_QUERY if key in request.args}
     return redirect(post_url(post, **query), code=301)
 
 
@@ -258,7 +264,7 @@ def canonical_url() -> str:
     if request.endpoint is None or request.url_rule is None:
         return request.base_url
     values = dict(request.view_args or {})
-    page = request.args.get("page", 1, type=int)
+    page = requested_page() or 1
     if page > 1:
         values["page"] = page
     return url_for(request.endpoint, _external=True, **values)

@@ -212,3 +212,67 @@ def test_publish_now_puts_the_post_first_in_search(app, client, auth, make_entry
     client.post("/logout")
     page = client.get("/search?q=필라테스").text
     assert page.index("오래된 초안") < page.index("새 일기")
+
+
+HUGE = "99999999999999999999"  # more than any integer column holds
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", f"/admin/?page={HUGE}"),
+        ("GET", "/admin/?page=0"),
+        ("GET", f"/admin/comments?page={HUGE}"),
+        ("GET", "/admin/comments?page=x"),
+        ("GET", f"/admin/posts/{HUGE}/revisions"),
+        ("GET", "/admin/posts/2147483648/revisions"),
+        ("GET", f"/admin/comments/{HUGE}/reply"),
+        ("POST", f"/admin/comments/{HUGE}/reply"),
+        ("POST", f"/admin/posts/{HUGE}/publish"),
+        ("POST", "/admin/posts/2147483648/comments-off"),
+        ("POST", f"/admin/trash/{HUGE}/restore"),
+        ("POST", f"/admin/trash/{HUGE}/delete"),
+        ("POST", "/admin/posts/{post}/revisions/" + HUGE + "/restore"),
+        ("POST", f"/admin/posts/{HUGE}/revisions/1/restore"),
+        ("GET", f"/diary/{HUGE}/edit"),
+        ("POST", "/diary/2147483648/delete"),
+        ("GET", f"/commentary/{HUGE}-x/edit"),
+        ("GET", f"/?page={HUGE}"),
+        ("GET", f"/search?q=댓글&page={HUGE}"),
+        ("GET", "/admin/?section=%00"),
+    ],
+)
+def test_malformed_owner_addresses_are_404_never_500(client, auth, comments, method, path):
+    auth.login()
+    response = client.open(path.format(post=comments[0]), method=method)
+    assert response.status_code in (400, 404)
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"one": f"approve:{HUGE}"},
+        {"one": "approve:²"},
+        {"one": "approve:2147483648"},
+        {"action": "approve", "ids": HUGE},
+        {"action": "approve", "ids": "²"},
+        {"action": "approve", "ids": "2147483648"},
+    ],
+)
+def test_moderation_ignores_ids_no_comment_can_have(app, client, auth, comments, form):
+    auth.login()
+    response = client.post("/admin/comments", data=form, follow_redirects=True)
+    assert response.status_code == 200
+    assert "댓글을 고르고" in response.text
+    assert set(statuses(app).values()) == {"pending"}
+
+
+@pytest.mark.parametrize(
+    "back", ["/admin/\r\nX-Evil: 1", "/admin/\x00", "https://evil.example/admin/"]
+)
+def test_post_action_goes_back_only_to_a_safe_desk_address(client, auth, make_entry, back):
+    post_id = make_entry()
+    auth.login()
+    response = client.post(f"/admin/posts/{post_id}/comments-off", data={"back": back})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/admin/"

@@ -136,6 +136,8 @@ def test_study_mode_folds_translations_without_javascript(owner_client, client):
         ({"move_up": "0"}, ["A", "B", "C"]),
         ({"move_down": "2"}, ["A", "B", "C"]),
         ({"remove_block": "7"}, ["A", "B", "C"]),
+        ({"insert_block": "²"}, ["A", "B", "C"]),
+        ({"move_up": "99999999999999999999"}, ["A", "B", "C"]),
     ],
 )
 def test_block_buttons_rearrange_without_saving(app, owner_client, button, expected):
@@ -171,6 +173,9 @@ def test_block_with_translation_but_no_quote_is_an_error_at_that_block(app, owne
         ("url", "javascript:alert(1)", "https://로 시작하는 주소"),
         ("url", "ftp://example.com/a", "https://로 시작하는 주소"),
         ("url", "https://", "https://로 시작하는 주소"),
+        ("url", "http://[::1", "https://로 시작하는 주소"),
+        ("url", "https://[nope]/", "https://로 시작하는 주소"),
+        ("published_at", "0001-01-01T00:00", "1970년부터 9999년 사이"),
         ("published_on", "어제", 'class="field__errors"'),
     ],
 )

@@ -1,6 +1,6 @@
 """The diary section: writing, previewing, editing, deleting, and who sees what."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import unquote
 
 import pytest
@@ -106,6 +106,51 @@ def test_bad_input_gets_a_400_with_a_message(client, auth, field, value):
     response = client.post("/diary/new", data=entry_form(**{field: value}))
     assert response.status_code == 400
     assert 'class="field__errors"' in response.text
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00", "1969-12-31T23:59", "10000-01-01T00:00"])
+def test_publication_time_out_of_range_is_a_form_error_keeping_the_text(app, client, auth, when):
+    auth.login()
+    response = client.post("/diary/new", data=entry_form(published_at=when))
+    assert response.status_code == 400
+    assert 'class="field__errors"' in response.text
+    assert f'value="{when}"' in response.text
+    assert "식단도 해야지.." in response.text
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(DiaryEntry)) == 0
+
+
+def test_range_error_names_the_years_allowed(client, auth):
+    auth.login()
+    response = client.post("/diary/new", data=entry_form(published_at="0001-01-01T00:00"))
+    assert "1970년부터 9999년 사이" in response.text
+
+
+@pytest.mark.parametrize(
+    ("app_config", "when"),
+    [
+        ({}, "1970-01-01T00:00"),
+        ({}, "9999-12-31T23:59"),
+        ({"BABEL_DEFAULT_TIMEZONE": "America/New_York"}, "1970-01-01T00:00"),
+    ],
+)
+def test_publication_times_at_the_edges_are_saved_and_shown(app, client, auth, when):
+    auth.login()
+    response = client.post("/diary/new", data=entry_form(published_at=when))
+    assert response.status_code == 303
+    local = datetime.fromisoformat(when)
+    assert client.get(response.headers["Location"]).status_code == 200
+    assert client.get(f"/archive/{local.year}/{local.month}").status_code == 200
+    assert client.get("/archive/").status_code == 200
+
+
+@pytest.mark.parametrize("app_config", [{"BABEL_DEFAULT_TIMEZONE": "America/New_York"}])
+def test_a_time_past_the_last_utc_moment_is_a_form_error(client, auth):
+    # 9999-12-31 23:59 in New York is in the year 10000 in UTC, which datetime cannot hold.
+    auth.login()
+    response = client.post("/diary/new", data=entry_form(published_at="9999-12-31T23:59"))
+    assert response.status_code == 400
+    assert 'value="9999-12-31T23:59"' in response.text
 
 
 def test_tags_are_split_deduplicated_and_unicode(app, client, auth):

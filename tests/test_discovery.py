@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from blog.extensions import db
-from blog.models import Commentary, Visibility, utcnow
+from blog.models import Commentary, DiaryEntry, Visibility, utcnow
+
+from .conftest import hidden_state
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -59,6 +61,23 @@ def test_section_and_tag_feeds(client, make_entry, commentary_id, hidden):
     assert entry_titles(atom(client, "/commentary/feed.xml")) == ["AI spending"]
     assert entry_titles(atom(client, "/tags/영어 공부/feed.xml")) == ["일기", "AI spending"]
     assert client.get("/tags/없는태그/feed.xml").status_code == 404
+
+
+@pytest.mark.parametrize("state", ["draft", "private", "scheduled", "trashed"])
+def test_tag_feed_is_404_when_the_tag_page_is(app, client, auth, make_entry, state):
+    if state == "trashed":
+        post_id = make_entry(title="버린 글", tags=["Hidden Tag"])
+        with app.app_context():
+            db.session.get(DiaryEntry, post_id).deleted_at = utcnow()
+            db.session.commit()
+    else:
+        make_entry(title="숨은 글", tags=["Hidden Tag"], **hidden_state(state))
+    assert client.get("/tags/hidden tag").status_code == 404
+    response = client.get("/tags/hidden tag/feed.xml")
+    assert response.status_code == 404
+    assert "Hidden Tag" not in response.text  # the stored spelling stays unknown
+    auth.login()  # the feed is the same for the owner: it lists published posts only
+    assert client.get("/tags/hidden tag/feed.xml").status_code == 404
 
 
 def test_feed_entry_is_stable_full_and_sanitised(app, client, commentary_id):

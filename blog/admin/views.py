@@ -11,8 +11,10 @@ from sqlalchemy.orm import selectinload
 from .. import comments as comment_rules
 from .. import portability, search
 from .. import revisions as revision_rules
+from ..auth.safe_next import safe_next_path
 from ..errors import database_unavailable
 from ..extensions import db
+from ..inputs import page_number, parse_bounded_int
 from ..models import (
     Comment,
     Commentary,
@@ -59,7 +61,7 @@ def index():
         query = query.where(Post.kind == section)
     if state in STATES:
         query = query.where(_state_condition(state))
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=30)
+    page = db.paginate(query, page=page_number(), per_page=30)
     pending = dict(
         db.session.execute(
             db.select(Comment.post_id, db.func.count())
@@ -99,7 +101,7 @@ def post_action(post_id: int, action: str):
     search.index_post(post)  # the index orders by publication time
     db.session.commit()
     flash(_("Done."), "success")
-    back = request.form.get("back", "")
+    back = safe_next_path(request.form.get("back")) or ""
     return redirect(back if back.startswith("/admin/") else url_for("admin.index"), code=303)
 
 
@@ -221,7 +223,7 @@ def comments():
         .options(selectinload(Comment.post), selectinload(Comment.block))
         .order_by(Comment.created_at.desc())
     )
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50)
+    page = db.paginate(query, page=page_number(), per_page=50)
     counts = dict(
         db.session.execute(
             db.select(Comment.status, db.func.count())
@@ -236,9 +238,13 @@ def _chosen_moderation() -> tuple[str, list[int]]:
     """The bulk form (`action` + checked `ids`) or a row's own button (`one=action:id`)."""
     if "one" in request.form:
         action, _, comment_id = request.form["one"].partition(":")
-        return action, [int(comment_id)] if comment_id.isdigit() else []
-    ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
-    return request.form.get("action", ""), ids
+        return action, _comment_ids([comment_id])
+    return request.form.get("action", ""), _comment_ids(request.form.getlist("ids"))
+
+
+def _comment_ids(values: list[str]) -> list[int]:
+    """The values that can be comment ids (others could not even be queried)."""
+    return [number for number in map(parse_bounded_int, values) if number is not None]
 
 
 @bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])

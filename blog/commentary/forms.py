@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import PostForm
+from ..inputs import parse_bounded_int
 from ..models import Commentary
 from ..rendering import clean_text
 
@@ -36,8 +37,11 @@ def _stripped(value: str | None) -> str:
 
 def web_address(form, field) -> None:
     if field.data:
-        parts = urlsplit(field.data)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        try:
+            parts = urlsplit(field.data)
+        except ValueError:  # a broken bracketed host such as `http://[::1`
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValidationError(_l("Give a web address starting with http:// or https://."))
 
 
@@ -206,7 +210,8 @@ def _pressed_block_button(formdata) -> tuple[str | None, int]:
     for name in BLOCK_BUTTONS:
         value = formdata.get(name)
         if value is not None:
-            return name, int(value) if value.isdigit() else -1
+            index = parse_bounded_int(value, low=0, high=MAX_BLOCKS)
+            return name, -1 if index is None else index
     return None, -1
 
 

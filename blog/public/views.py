@@ -1,7 +1,7 @@
 """Pages for everyone: home, search, tags, archive, feeds, sitemap, the language choice."""
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from babel.dates import format_skeleton
 from flask import (
@@ -21,7 +21,8 @@ from .. import search
 from ..auth.safe_next import safe_next_path
 from ..extensions import csrf, db
 from ..feeds import FEED_LENGTH, atom_response
-from ..forms import from_site_time, to_site_time
+from ..forms import FIRST_YEAR, LAST_YEAR, from_site_time, to_site_time
+from ..inputs import page_number
 from ..models import Post, Tag, post_tag, tag_key
 from ..posts import owner_signed_in, published_posts, visible_posts
 from . import bp
@@ -30,12 +31,8 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 SITEMAP_LIMIT = 45_000  # a sitemap file may list at most 50,000 addresses
 
 
-def _page_number() -> int:
-    return request.args.get("page", 1, type=int)
-
-
 def _paginate(query):
-    return db.paginate(query, page=_page_number(), per_page=current_app.config["POSTS_PER_PAGE"])
+    return db.paginate(query, page=page_number(), per_page=current_app.config["POSTS_PER_PAGE"])
 
 
 @bp.get("/")
@@ -93,12 +90,20 @@ def archive():
     )
 
 
+def _month_start(year: int, month: int) -> datetime:
+    """The first moment of a month of the site's calendar, in UTC; past the last year a
+    datetime can hold (the end of December 9999), the last moment there is."""
+    if year > LAST_YEAR:
+        return datetime.max.replace(tzinfo=UTC)
+    return from_site_time(datetime(year, month, 1))
+
+
 @bp.get("/archive/<int:year>/<int:month>")
 def archive_month(year: int, month: int):
-    if not (1970 <= year <= 9999 and 1 <= month <= 12):
+    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
         abort(404)
-    start = from_site_time(datetime(year, month, 1))
-    end = from_site_time(datetime(year + month // 12, month % 12 + 1, 1))
+    start = _month_start(year, month)
+    end = _month_start(year + month // 12, month % 12 + 1)
     posts = _paginate(visible_posts().where(Post.published_at >= start, Post.published_at < end))
     if not posts.total:
         abort(404)
@@ -122,7 +127,7 @@ def search_page():
     results, problem = None, None
     if raw.strip():
         try:
-            results = search.search(raw, include_hidden=owner_signed_in(), page=_page_number())
+            results = search.search(raw, include_hidden=owner_signed_in(), page=page_number())
         except search.QueryError as error:
             problem = QUERY_PROBLEMS[str(error)]
     status = 400 if problem else 200
@@ -147,9 +152,12 @@ def feed():
 @bp.get("/tags/<tag>/feed.xml")
 def tag_feed(tag: str):
     found = _tag_or_404(tag)
+    posts = published_posts(limit=FEED_LENGTH, tag=found)
+    if not posts:
+        abort(404)  # as the tag page for readers: a tag with no published post does not exist
     return atom_response(
         f"#{found.name}",
-        published_posts(limit=FEED_LENGTH, tag=found),
+        posts,
         "public.tag_feed",
         url_for("public.tag", tag=found.name, _external=True),
         tag=found.name,
