@@ -376,3 +376,9 @@ def test_logins_end_on_the_server_after_the_remember_duration(
     later = utcnow() + timedelta(days=days_later)  # REMEMBER_COOKIE_DURATION is 30 days
     monkeypatch.setattr("blog.auth.session.utcnow", lambda: later)
     assert browser.get("/diary/new").status_code == (200 if logged_in else 302)
+
+
+@pytest.mark.parametrize("username", ["own\x00er", "owner\x00", "\x00"])
+def test_a_nul_in_the_login_name_is_a_plain_refusal(client, owner, username):
+    response = client.post("/login", data={"username": username, "password": "x" * 10})
+    assert response.status_code in (400, 401)
