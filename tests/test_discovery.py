@@ -193,3 +193,17 @@ def test_list_canonical_keeps_only_the_page_number(client, make_entry):
         make_entry(title=f"글 {number}")
     page = client.get("/diary/?page=2&utm_source=x").text
     assert '<link rel="canonical" href="http://localhost/diary/?page=2">' in page
+
+
+def test_feeds_survive_control_characters_already_stored(app, client, make_entry):
+    post_id = make_entry(title="제목", tags=["태그"])
+    with app.app_context():
+        from blog.models import Post
+
+        post = db.session.get(Post, post_id)
+        post.title, post.excerpt = "제\x0b목\x1b", "요\x08약"  # stored before imports were checked
+        post.tags[0].name = "태\x0c그"
+        db.session.commit()
+    for path in ("/feed.xml", "/diary/feed.xml"):
+        feed = atom(client, path)
+        assert entry_titles(feed) == ["제목"]

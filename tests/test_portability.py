@@ -263,3 +263,95 @@ def test_import_text_command_is_registered(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(db.select(Post.visibility)) == Visibility.DRAFT
+
+
+def exported_site(app) -> dict:
+    """The export of fill_site's data, then an empty site to import it into."""
+    with app.app_context():
+        fill_site()
+        document = portability.export_document()
+        empty_database()
+        db.create_all()
+    return document
+
+
+def first_post(document: dict, kind: str) -> dict:
+    return next(post for post in document["posts"] if post["kind"] == kind)
+
+
+def hostile_url(document):
+    first_post(document, "commentary")["source_url"] = "javascript:alert(document.cookie)"
+
+
+def climbing_slug(document):
+    first_post(document, "diary")["slug"] = "../../../../tmp/x"
+
+
+def unknown_visibility(document):
+    first_post(document, "diary")["visibility"] = "everyone"
+
+
+def overlong_title(document):
+    first_post(document, "commentary")["title"] = "x" * 301
+
+
+def title_not_text(document):
+    first_post(document, "diary")["title"] = ["필라테스"]
+
+
+def hostile_revision(document):
+    first_post(document, "commentary")["revisions"][0]["data"]["source_url"] = "javascript:x"
+
+
+def naive_time(document):
+    first_post(document, "diary")["created_at"] = "2026-01-01T09:00:00"
+
+
+@pytest.mark.parametrize(
+    "spoil, named",
+    [
+        (hostile_url, "Article address (URL)"),
+        (climbing_slug, "slug"),
+        (unknown_visibility, "Visibility"),
+        (overlong_title, "Headline"),
+        (title_not_text, "title"),
+        (hostile_revision, "revision 1"),
+        (naive_time, "created_at"),
+    ],
+)
+def test_import_refuses_what_the_editor_refuses(app, runner, tmp_path, spoil, named):
+    document = exported_site(app)
+    spoil(document)
+    path = tmp_path / "site.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert result.output.startswith("Error: Nothing was imported: post ")
+    assert named in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
+
+
+def test_import_cleans_like_the_editor(app, client):
+    document = exported_site(app)
+    diary = first_post(document, "diary")
+    diary["title"] = "필라테스\x0b 일기\x1b "
+    diary["published_at"] = None  # public: the editor's blank time means now
+    with app.app_context():
+        portability.import_document(document)
+        db.session.commit()
+        entry = db.session.get(DiaryEntry, diary["id"])
+        assert entry.title == "필라테스 일기" and entry.published_at is not None
+    assert client.get("/feed.xml").status_code == 200
+    assert client.get(f"/diary/{diary['id']}-{diary['slug']}").status_code == 200
+
+
+def test_markdown_zip_names_never_leave_their_folder(app):
+    with app.app_context():
+        fill_site()
+        entry = db.session.scalar(db.select(DiaryEntry).where(DiaryEntry.title != ""))
+        entry.slug = "../../../../tmp/x"  # stored before imports were checked
+        db.session.commit()
+        names = zipfile.ZipFile(io.BytesIO(portability.markdown_zip())).namelist()
+    assert all(".." not in name and name.count("/") == 1 for name in names), names
