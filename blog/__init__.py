@@ -6,7 +6,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -113,7 +113,8 @@ def _drop_search_index(target, connection, **kw):
 
 
 def select_locale() -> str:
-    chosen = request.cookies.get("lang")
+    # Commands translate too (an import's refusal quotes the editor's messages).
+    chosen = request.cookies.get("lang") if has_request_context() else None
     return chosen if chosen in current_app.config["LANGUAGES"] else "ko"
 
 

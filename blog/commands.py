@@ -2,12 +2,14 @@
 import, backup, import-text."""
 
 import json
+import sqlite3
 import sys
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy.exc import IntegrityError
+from flask_babel import force_locale
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from . import demo, portability, search
 from .extensions import db
@@ -88,28 +90,41 @@ def seed_demo(count: int, seed: int, append: bool) -> None:
 
 @click.command("export")
 @with_appcontext
-@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@click.argument("path", type=click.Path(dir_okay=False))
 def export(path: str) -> None:
     """Write every post, block, tag, comment, revision and setting as one JSON document."""
     document = portability.export_document()
+    try:
+        portability.write_replacing(
+            path,
+            lambda temporary: _write_json(document, temporary),
+        )
+    except OSError as error:
+        raise click.ClickException(f"Nothing was exported ({path} is as it was): {error}") from None
+    click.echo(f"Exported {len(document['posts'])} posts to {path}.")
+
+
+def _write_json(document: dict, path: str) -> None:
     with open(path, "w", encoding="utf-8") as target:
         json.dump(document, target, ensure_ascii=False, indent=1)
-    click.echo(f"Exported {len(document['posts'])} posts to {path}.")
 
 
 @click.command("import")
 @with_appcontext
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("path", type=click.Path(dir_okay=False))
 def import_(path: str) -> None:
     """Load an export into a site with no posts yet; posts keep their ids and addresses."""
-    try:
-        with open(path, encoding="utf-8") as source:
-            document = json.load(source)
-        count = portability.import_document(document)
-    except (ValueError, KeyError) as error:
-        db.session.rollback()
-        raise click.ClickException(f"Nothing was imported: {error}") from None
-    db.session.commit()
+    # The editor's messages, quoted when a post is refused, in the language of the command.
+    with force_locale("en"):
+        try:
+            with open(path, encoding="utf-8") as source:
+                document = json.load(source)
+            count = portability.import_document(document)
+            db.session.commit()
+        except (OSError, ValueError, SQLAlchemyError) as error:
+            db.session.rollback()
+            problem = error.orig if isinstance(error, DBAPIError) else error
+            raise click.ClickException(f"Nothing was imported: {problem}") from None
     click.echo(f"Imported {count} posts.")
     if db.session.scalar(db.select(Owner)) is None:
         click.echo("No owner yet: run `flask --app app set-owner NAME` to log in.")
@@ -117,13 +132,15 @@ def import_(path: str) -> None:
 
 @click.command("backup")
 @with_appcontext
-@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@click.argument("path", type=click.Path(dir_okay=False))
 def backup(path: str) -> None:
     """A consistent copy of the SQLite database, taken while the site runs."""
     try:
         portability.backup_sqlite(path)
-    except portability.ImportRefused as error:
-        raise click.ClickException(str(error)) from None
+    except (portability.ImportRefused, OSError, sqlite3.Error) as error:
+        raise click.ClickException(
+            f"No backup was written ({path} is as it was): {error}"
+        ) from None
     click.echo(f"Backed up the database to {path}.")
 
 

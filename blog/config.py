@@ -47,6 +47,9 @@ SITE_NAME = "일기와 기사 해설"
 # The name the owner's replies are signed with: never the login name, which is half a login.
 OWNER_DISPLAY_NAME = "주인"
 POSTS_PER_PAGE = 10
+# Addresses per sitemap page (/sitemap-N.xml): the protocol allows 50,000 and 50 MB a file;
+# 10,000 keeps each page quick to read and about 2 MB.
+SITEMAP_PAGE_SIZE = 10_000
 
 # Comments: a form sent sooner than this after it was shown is a bot's (at most 3 s: a person
 # who waits 3 s is never refused); at most COMMENT_RATE_LIMIT comments per address per window.

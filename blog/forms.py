@@ -7,10 +7,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     Field,
+    FieldList,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -30,6 +32,39 @@ MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
 # Commas in every width a Korean keyboard or IME may produce.
 _TAG_SEPARATORS = re.compile(r"[,，、]")
+
+
+def submitted(form_class, formdata: dict[str, str]):
+    """`form_class` filled and validated as though `formdata` had been posted from its page:
+    data from elsewhere (an import, a stored revision) meets exactly the rules typed data
+    meets. No CSRF token: it comes from a file or the database, not from a browser."""
+    form = form_class(formdata=MultiDict(formdata), meta={"csrf": False})
+    form.validate()
+    return form
+
+
+def form_problems(form) -> list[str]:
+    """Each error of a validated form as "Label: message" (a block's with its number)."""
+    problems = []
+    for field in form:
+        if isinstance(field, FieldList):
+            problems += [f"{field.label.text}: {e}" for e in field.errors if isinstance(e, str)]
+            for number, entry in enumerate(field, start=1):
+                problems += [f"{p} ({number})" for p in form_problems(entry.form)]
+        else:
+            problems += [f"{field.label.text}: {error}" for error in field.errors]
+    return problems
+
+
+def text_value(data: dict, key: str) -> str:
+    """`data[key]` as a form would receive it: text, with null as blank; anything else
+    (a number, a list) is no value a person could have typed."""
+    value = data[key]
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{key} is not text")
+    return value
 
 
 def site_timezone() -> ZoneInfo:
@@ -95,6 +130,7 @@ class TagListField(Field):
             )
 
 
+PUBLICATION_TIME_FORMAT = "%Y-%m-%dT%H:%M"  # what a datetime-local input sends
 VISIBILITY_CHOICES = [
     SelectChoice(Visibility.PUBLIC.value, _l("Public")),
     SelectChoice(Visibility.PRIVATE.value, _l("Private (only me)")),
@@ -111,7 +147,7 @@ class PostForm(FlaskForm):
     )
     published_at = DateTimeLocalField(
         _l("Publication time"),
-        format="%Y-%m-%dT%H:%M",
+        format=PUBLICATION_TIME_FORMAT,
         validators=[Optional(), within_site_years],
         description=_l("Blank means now; a future time schedules the post."),
     )
@@ -143,6 +179,43 @@ class PostForm(FlaskForm):
         self.visibility.data = post.visibility.value
         self.published_at.data = to_site_time(post.published_at)
         self.version.data = str(post.version)
+
+    @classmethod
+    def formdata_for(cls, snapshot: dict) -> dict[str, str]:
+        """What this editor posts to save the post `snapshot` describes (Post.snapshot()'s
+        shape: a revision, or a post of an export); `submitted` then checks it."""
+        tags = snapshot["tags"]
+        if not isinstance(tags, list):
+            raise ValueError("tags is not a list")
+        published_at = text_value(snapshot, "published_at")
+        try:
+            moment = datetime.fromisoformat(published_at)
+            if moment.tzinfo is not None:
+                published_at = to_site_time(moment).strftime(PUBLICATION_TIME_FORMAT)
+        except (ValueError, OverflowError):
+            pass  # left as given: the field says what is wrong with it
+        return {
+            "tags": ", ".join(text_value({"tag": name}, "tag") for name in tags),
+            "visibility": text_value(snapshot, "visibility"),
+            "published_at": published_at,
+        }
+
+    def cleaned(self, snapshot: dict) -> dict:
+        """What this validated form would save, in Post.snapshot()'s shape. The editor shows
+        minutes; an exact time given with its zone is kept, so export → import → export is
+        the same document."""
+        published_at = from_site_time(self.published_at.data)
+        if published_at is not None:
+            given = datetime.fromisoformat(snapshot["published_at"])
+            if given.tzinfo and to_site_time(given).replace(second=0, microsecond=0) == (
+                self.published_at.data
+            ):
+                published_at = given
+        return {
+            "tags": self.tags.data,
+            "visibility": self.visibility.data,
+            "published_at": published_at.isoformat() if published_at else None,
+        }
 
     def edit_structure(self, formdata) -> bool:
         """Sections with lists (commentary blocks) rearrange them here; True means 'done,

@@ -8,16 +8,22 @@ what is derived (rendered HTML, excerpts, the search index): import renders thos
 
 import io
 import json
+import os
 import sqlite3
+import tempfile
 import zipfile
-from datetime import date, datetime
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import datetime
 
 from sqlalchemy import text
 
-from . import search
+from . import revisions, search
+from .admin.forms import SettingsForm
+from .comments import clean_display_name
 from .extensions import db
+from .forms import form_problems, submitted, text_value
 from .models import (
-    Block,
     Comment,
     Commentary,
     CommentStatus,
@@ -25,10 +31,11 @@ from .models import (
     Owner,
     Post,
     Revision,
-    Visibility,
+    slugify,
     utcnow,
 )
-from .settings import get_settings, save_settings
+from .rendering import clean_text
+from .settings import DEFAULTS, get_settings, save_settings
 
 FORMAT = "blog-export"
 VERSION = 1
@@ -42,21 +49,43 @@ def _time(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _parse_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
 def export_document() -> dict:
-    owner = db.session.scalar(db.select(Owner))
-    posts = db.session.scalars(db.select(Post).order_by(Post.id)).all()
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": utcnow().isoformat(),
-        "owner": {"username": owner.username} if owner else None,
-        "settings": get_settings(),
-        "posts": [_export_post(post) for post in posts],
-    }
+    """The whole site as one JSON-ready document, read from one snapshot of the database:
+    saves committed while it reads (a post's blocks, its revisions) are all in or all out.
+    Call it with nothing pending in the session: it starts a transaction of its own."""
+    with _one_snapshot():
+        owner = db.session.scalar(db.select(Owner))
+        posts = db.session.scalars(db.select(Post).order_by(Post.id)).all()
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "exported_at": utcnow().isoformat(),
+            "owner": {"username": owner.username} if owner else None,
+            "settings": get_settings(),
+            "posts": [_export_post(post) for post in posts],
+        }
+
+
+@contextmanager
+def _one_snapshot():
+    """One read-only transaction whose every read sees the same committed state.
+
+    PostgreSQL: REPEATABLE READ READ ONLY. SQLite: pysqlite (Python < 3.12, its legacy
+    transaction control) sends BEGIN only before writes, so each SELECT would otherwise be
+    its own transaction; an explicit BEGIN makes them one read transaction, and in WAL mode
+    that reads one snapshot while writers go on.
+    """
+    db.session.rollback()  # end whatever the caller's session had begun
+    options = {}
+    if db.engine.dialect.name == "postgresql":
+        options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+    connection = db.session.connection(execution_options=options)
+    if db.engine.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
+    try:
+        yield
+    finally:
+        db.session.rollback()
 
 
 def _export_post(post: Post) -> dict:
@@ -109,81 +138,170 @@ def _export_post(post: Post) -> dict:
     return data
 
 
-def import_document(document: dict) -> int:
+def import_document(document) -> int:
     """Load an export into a site with no posts yet; returns the number of posts.
 
-    Posts, blocks and comments keep their ids, so every address stays the same.
-    The caller commits.
+    Posts, blocks and comments keep their ids, so every address stays the same. Every post
+    and revision passes its section's editor form, as if the owner had typed it; anything
+    that would not (or is not even of the right type) refuses the whole document, naming
+    the post. The caller commits, or rolls back on ImportRefused.
     """
-    if document.get("format") != FORMAT:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRefused("this is not an export of this site")
     if document.get("version") != VERSION:
-        raise ImportRefused(f"export version {document.get('version')} is not supported")
+        raise ImportRefused(f"export version {document.get('version')!r} is not supported")
+    posts = document.get("posts")
+    if not isinstance(posts, list) or not all(isinstance(data, dict) for data in posts):
+        raise ImportRefused('"posts" is not a list of posts')
     if db.session.scalar(db.select(db.func.count()).select_from(Post)):
         raise ImportRefused("the site already has posts; import only into an empty site")
-    save_settings(document.get("settings") or {})
-    for data in document["posts"]:
-        post = _import_post(data)
-        db.session.add(post)
-        db.session.flush()
-        _import_comments(post, data["comments"])
+    _import_settings(document.get("settings") or {})
+    seen: dict[str, set[int]] = {"post": set(), "block": set(), "comment": set()}
+    for data in posts:
+        try:
+            post = _import_post(data, seen)
+            db.session.add(post)
+            db.session.flush()
+            _import_comments(post, _value(data, "comments", list), seen)
+        except ValueError as error:  # ImportRefused, SnapshotRefused, a bad enum value
+            title = json.dumps(data.get("title"), ensure_ascii=False)  # escapes control codes
+            raise ImportRefused(f"post {data.get('id')!r} {title}: {error}") from None
     db.session.flush()
     _continue_id_sequences()
     search.reindex()
-    return len(document["posts"])
+    return len(posts)
 
 
-def _import_post(data: dict) -> Post:
-    post = Commentary() if data["kind"] == "commentary" else DiaryEntry()
-    post.id = data["id"]
-    post.title = data["title"]
-    post.slug = data["slug"]
-    if isinstance(post, Commentary):
-        post.outlet = data["outlet"]
-        post.source_url = data["source_url"]
-        post.author = data["author"]
-        post.published_on = (
-            date.fromisoformat(data["published_on"]) if data["published_on"] else None
+def _value(data: dict, key: str, kind: type, optional: bool = False):
+    """`data[key]` if it is a `kind` (or null, when `optional`); ImportRefused otherwise."""
+    if key not in data:
+        raise ImportRefused(f"{key} is missing")
+    value = data[key]
+    if value is None and optional:
+        return None
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise ImportRefused(f"{key} is not {'null or ' if optional else ''}{kind.__name__}")
+    return value
+
+
+def _moment(data: dict, key: str, optional: bool = False) -> datetime | None:
+    """A time as the export writes it: ISO 8601 with its UTC offset."""
+    value = _value(data, key, str, optional)
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ImportRefused(f"{key} is not a time with its UTC offset")
+    return moment
+
+
+def _unique(seen: set[int], kind: str, value: int | None) -> int | None:
+    if value in seen:
+        raise ImportRefused(f"{kind} id {value} appears twice")
+    if value is not None:
+        seen.add(value)
+    return value
+
+
+def _import_settings(settings) -> None:
+    """Settings pass the owner's settings form, as if typed there."""
+    if not isinstance(settings, dict) or not set(settings) <= set(DEFAULTS):
+        raise ImportRefused(f"settings are not the settings of this site: {settings!r:.80}")
+    values = {key: text_value(settings, key) for key in settings}
+    form = submitted(SettingsForm, {**DEFAULTS, **values})
+    if form.errors:
+        raise ImportRefused(f"settings: {'; '.join(form_problems(form))}")
+    save_settings({name: str(form[name].data) for name in DEFAULTS})
+
+
+POST_MODELS = {"diary": DiaryEntry, "commentary": Commentary}
+
+
+def _import_post(data: dict, seen: dict[str, set[int]]) -> Post:
+    kind = data.get("kind")
+    if kind not in POST_MODELS:
+        raise ImportRefused(f"kind {kind!r} is neither diary nor commentary")
+    cleaned = revisions.checked(data, kind)
+    post = POST_MODELS[kind]()
+    post.id = _unique(seen["post"], "post", _value(data, "id", int))
+    # Kept as exported, so the address stays; but only a slug the site itself could make
+    # (a slug is a file name in the Markdown zip, and a path part of the address).
+    slug = _value(data, "slug", str)
+    if slug != slugify(slug):
+        raise ImportRefused(
+            f"slug {json.dumps(slug, ensure_ascii=False)} is not one the site makes"
         )
-        post.lead = data["lead"]
-        post.set_closing(data["closing"])
-        post.blocks = []
-        for position, item in enumerate(data["blocks"]):
-            block = Block(id=item["id"], position=position)
-            block.set_text(item["quote"], item["translation"], item["opinion"])
-            post.blocks.append(block)
-    post.set_body(data["body"])
-    post.set_tags(data["tags"])
-    post.visibility = Visibility(data["visibility"])
-    post.published_at = _parse_time(data["published_at"])
-    post.created_at = _parse_time(data["created_at"])
-    post.updated_at = _parse_time(data["updated_at"])
-    post.deleted_at = _parse_time(data["deleted_at"])
-    post.version = data["version"]
-    post.comments_enabled = data["comments_enabled"]
-    post.revisions = [
-        Revision(version=r["version"], created_at=_parse_time(r["created_at"]), data=r["data"])
-        for r in data["revisions"]
-    ]
+    post.slug = slug
+    post.restore(cleaned)
+    for block, item in zip(getattr(post, "blocks", []), cleaned.get("blocks", []), strict=True):
+        block.id = _unique(seen["block"], "block", item.get("id"))
+    post.created_at = _moment(data, "created_at")
+    post.updated_at = _moment(data, "updated_at")
+    post.deleted_at = _moment(data, "deleted_at", optional=True)
+    post.version = _value(data, "version", int)
+    post.comments_enabled = _value(data, "comments_enabled", bool)
+    post.revisions = [_import_revision(item, kind) for item in _value(data, "revisions", list)]
     return post
 
 
-def _import_comments(post: Post, comments: list[dict]) -> None:
+def _import_revision(item, kind: str) -> Revision:
+    """A revision is kept as exported, once its editor would save it (so restoring and
+    comparing it later are safe)."""
+    if not isinstance(item, dict):
+        raise ImportRefused("a revision is not an object")
+    version = _value(item, "version", int)
+    data = _value(item, "data", dict)
+    try:
+        revisions.checked(data, kind)
+    except ValueError as error:
+        raise ImportRefused(f"revision {version}: {error}") from None
+    return Revision(version=version, created_at=_moment(item, "created_at"), data=data)
+
+
+def _import_comments(post: Post, comments: list, seen: dict[str, set[int]]) -> None:
+    blocks = {block.id for block in getattr(post, "blocks", [])}
+    earlier: set[int] = set()
     for data in comments:
-        comment = Comment(
-            id=data["id"],
-            post_id=post.id,
-            block_id=data["block_id"],
-            parent_id=data["parent_id"],
-            name=data["name"],
-            status=CommentStatus(data["status"]),
-            secret=data["secret"],
-            by_owner=data["by_owner"],
-            created_at=_parse_time(data["created_at"]),
-        )
-        comment.set_body(data["body"])
+        if not isinstance(data, dict):
+            raise ImportRefused("a comment is not an object")
+        comment_id = _unique(seen["comment"], "comment", _value(data, "id", int))
+        try:
+            comment = _comment(post, data, blocks, earlier)
+        except ValueError as error:
+            raise ImportRefused(f"comment {comment_id}: {error}") from None
+        comment.id = comment_id
         db.session.add(comment)
         db.session.flush()  # replies name their parent: insert in id order
+        earlier.add(comment_id)
+
+
+def _comment(post: Post, data: dict, blocks: set[int], earlier: set[int]) -> Comment:
+    """A comment cleaned as the comment form cleans a reader's."""
+    block_id = _value(data, "block_id", int, optional=True)
+    if block_id is not None and block_id not in blocks:
+        raise ImportRefused(f"block {block_id} is not a block of this post")
+    parent_id = _value(data, "parent_id", int, optional=True)
+    if parent_id is not None and parent_id not in earlier:
+        raise ImportRefused(f"comment {parent_id} is not an earlier comment of this post")
+    name = clean_display_name(clean_text(_value(data, "name", str)))
+    body = clean_text(_value(data, "body", str)).strip()
+    if not name or len(name) > Comment.name.type.length or not body:
+        raise ImportRefused("a comment needs a short name and a body")
+    comment = Comment(
+        post_id=post.id,
+        block_id=block_id,
+        parent_id=parent_id,
+        name=name,
+        status=CommentStatus(_value(data, "status", str)),
+        secret=_value(data, "secret", bool),
+        by_owner=_value(data, "by_owner", bool),
+        created_at=_moment(data, "created_at"),
+    )
+    comment.set_body(body)
+    return comment
 
 
 def _continue_id_sequences() -> None:
@@ -242,7 +360,10 @@ def markdown_zip() -> bytes:
             db.select(Post).where(Post.deleted_at.is_(None)).order_by(Post.id)
         )
         for post in posts:
-            name = f"{post.kind}/{post.id:05d}{'-' + post.slug if post.slug else ''}.md"
+            # slugify again: a name with a path in it would land outside the folder when
+            # unpacked (zip-slip), whatever an older version of the site let in.
+            slug = slugify(post.slug)
+            name = f"{post.kind}/{post.id:05d}{'-' + slug if slug else ''}.md"
             archive.writestr(name, _markdown(post))
     return buffer.getvalue()
 
@@ -257,8 +378,37 @@ def backup_sqlite(path: str) -> None:
         raise ImportRefused("backup copies SQLite databases; for PostgreSQL use pg_dump")
     source = db.engine.raw_connection()
     try:
-        with sqlite3.connect(path) as target:
-            source.driver_connection.backup(target)
-        target.close()
+        write_replacing(path, lambda temporary: _copy_database(source, temporary))
     finally:
         source.close()
+
+
+def _copy_database(source, path: str) -> None:
+    target = sqlite3.connect(path)
+    try:
+        source.driver_connection.backup(target)
+    finally:
+        target.close()
+
+
+def write_replacing(path: str, write: Callable[[str], None]) -> None:
+    """`write(temporary)` fills a new file beside `path`, which then becomes `path` only once
+    it is whole and on disk (fsync, then an atomic rename). On any failure (a full disk) the
+    temporary file is removed and the file at `path`, if any, is left as it was."""
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".", suffix=".partial")
+    os.close(handle)
+    try:
+        write(temporary)
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    # The rename itself is on disk only once the directory is.
+    folder = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)

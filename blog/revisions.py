@@ -5,7 +5,17 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from .commentary.forms import CommentaryForm
+from .diary.forms import DiaryForm
+from .forms import form_problems, submitted
 from .models import Post, Revision, utcnow
+
+# The editor of each kind of post: its rules are the rules for every post data, typed or not.
+EDITOR_FORMS = {"diary": DiaryForm, "commentary": CommentaryForm}
+
+
+class SnapshotRefused(ValueError):
+    """Post data (a revision, a post of an export) its editor would not save; says why."""
 
 
 def _lines(data: dict) -> list[str]:
@@ -57,9 +67,25 @@ def diff(older: Revision, newer: Revision) -> list[DiffLine]:
     return result
 
 
+def checked(snapshot: dict, kind: str) -> dict:
+    """`snapshot` (Post.snapshot()'s shape) as the editor of `kind` would save it if the owner
+    had typed it: cleaned by its filters, or SnapshotRefused naming each broken rule."""
+    form_class = EDITOR_FORMS.get(kind)
+    if form_class is None or snapshot.get("kind") != kind:
+        raise SnapshotRefused(f"kind {snapshot.get('kind')!r} is not {kind!r}")
+    try:
+        form = submitted(form_class, form_class.formdata_for(snapshot))
+    except (KeyError, ValueError) as error:
+        raise SnapshotRefused(f"{error} (missing or not what the editor sends)") from None
+    if form.errors:
+        raise SnapshotRefused("; ".join(form_problems(form)))
+    return {"kind": kind, **form.cleaned(snapshot)}
+
+
 def restore(post: Post, revision: Revision) -> Revision:
-    """Bring `revision` back; that is itself a save, so it becomes the newest revision."""
-    post.restore(revision.data)
+    """Bring `revision` back; that is itself a save, so it becomes the newest revision.
+    Raises SnapshotRefused, changing nothing, when the editor would not save that revision."""
+    post.restore(checked(revision.data, post.kind))
     post.touch()
     post.updated_at = utcnow()
     return post.keep_revision()

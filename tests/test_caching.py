@@ -319,7 +319,11 @@ def test_etags_are_keyed_with_the_secret(app, client, entry_id, tmp_path):
         SECRET_KEY="another-secret",
         SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
     )
-    assert etag_of(other.test_client(), "/diary/") != etag_of(client, "/diary/")
+    try:
+        assert etag_of(other.test_client(), "/diary/") != etag_of(client, "/diary/")
+    finally:
+        with other.app_context():
+            db.engine.dispose()
 
 
 def count_writes(app) -> list[str]:

@@ -119,17 +119,68 @@ def test_pages_announce_their_feeds(client, make_entry, commentary_id):
     )
 
 
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_urls(client, path) -> dict:
+    response = client.get(path)
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    root = ET.fromstring(response.data)
+    assert root.tag == f"{SITEMAP}urlset"
+    return {u.find(f"{SITEMAP}loc").text: u.find(f"{SITEMAP}lastmod") for u in root}
+
+
+def sitemap_pages(client) -> list[str]:
+    """The sitemap pages /sitemap.xml names, as paths."""
+    index = ET.fromstring(client.get("/sitemap.xml").data)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    return [s.find(f"{SITEMAP}loc").text.removeprefix("http://localhost") for s in index]
+
+
 def test_sitemap_lists_public_posts_and_list_pages(client, make_entry, commentary_id, hidden):
     entry_id = make_entry(title="공개 일기")
-    response = client.get("/sitemap.xml")
-    assert response.mimetype == "application/xml"
-    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-    urls = {u.find(f"{ns}loc").text: u.find(f"{ns}lastmod") for u in ET.fromstring(response.data)}
+    assert sitemap_pages(client) == ["/sitemap-1.xml"]
+    urls = sitemap_urls(client, "/sitemap-1.xml")
     assert "http://localhost/" in urls and "http://localhost/commentary/" in urls
     assert f"http://localhost/diary/{entry_id}-%EA%B3%B5%EA%B0%9C-%EC%9D%BC%EA%B8%B0" in urls
     assert f"http://localhost/commentary/{commentary_id}-ai-spending" in urls
     assert len([u for u in urls if "/diary/" in u and u != "http://localhost/diary/"]) == 1
     assert all(lastmod is not None and lastmod.text for lastmod in urls.values())
+
+
+@pytest.mark.parametrize("app_config", [{"SITEMAP_PAGE_SIZE": 3}])
+def test_sitemap_is_an_index_of_pages_each_within_the_limit(client, make_entry, hidden):
+    published = {
+        make_entry(title=f"글 {n}", published_at=utcnow() - timedelta(days=n)) for n in range(7)
+    }
+    make_entry(title="지운 글")
+    with client.application.app_context():
+        from blog.models import Post
+
+        trashed = db.session.scalar(db.select(Post).where(Post.title == "지운 글"))
+        trashed.deleted_at = utcnow()
+        db.session.commit()
+    pages = sitemap_pages(client)
+    assert pages == ["/sitemap-1.xml", "/sitemap-2.xml", "/sitemap-3.xml"]
+    listed = [sitemap_urls(client, page) for page in pages]
+    assert "http://localhost/" in listed[0] and "http://localhost/" not in listed[1]
+    posts = [
+        int(re.search(r"/diary/(\d+)", url)[1])
+        for urls in listed
+        for url in urls
+        if re.search(r"/diary/\d+", url)
+    ]
+    assert [len([u for u in urls if re.search(r"/diary/\d+", u)]) for urls in listed] == [3, 3, 1]
+    assert sorted(posts) == sorted(published)  # each once; drafts, private, scheduled, trash never
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/sitemap-2.xml", "/sitemap-0.xml", "/sitemap-x.xml", "/sitemap-99999999999999999999.xml"],
+)
+def test_sitemap_page_beyond_the_last_is_404(client, make_entry, path):
+    make_entry(title="글")
+    assert client.get(path).status_code == 404
 
 
 def test_robots_points_to_the_sitemap(client):
@@ -212,3 +263,22 @@ def test_list_canonical_keeps_only_the_page_number(client, make_entry):
         make_entry(title=f"글 {number}")
     page = client.get("/diary/?page=2&utm_source=x").text
     assert '<link rel="canonical" href="http://localhost/diary/?page=2">' in page
+
+
+def test_feeds_survive_control_characters_already_stored(app, client, make_entry):
+    post_id = make_entry(title="제목", tags=["태그"])
+    with app.app_context():
+        from blog.models import Post
+
+        post = db.session.get(Post, post_id)
+        post.title, post.excerpt = "제\x0b목\x1b", "요\x08약"  # stored before imports were checked
+        post.tags[0].name = "태\x0c그"
+        db.session.commit()
+    for path in ("/feed.xml", "/diary/feed.xml"):
+        feed = atom(client, path)
+        assert entry_titles(feed) == ["제목"]
+
+
+def test_sitemap_of_an_empty_site_lists_the_list_pages(client):
+    assert sitemap_pages(client) == ["/sitemap-1.xml"]
+    assert "http://localhost/diary/" in sitemap_urls(client, "/sitemap-1.xml")

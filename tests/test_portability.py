@@ -1,13 +1,18 @@
 """The owner owns the data: export → import → export is identical; Markdown zip; backup."""
 
+import errno
 import io
 import json
+import os
+import re
 import sqlite3
 import threading
 import zipfile
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event, text
+from sqlalchemy.exc import OperationalError
 
 from blog import portability, revisions, search
 from blog.comments import owner_reply
@@ -263,3 +268,257 @@ def test_import_text_command_is_registered(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(db.select(Post.visibility)) == Visibility.DRAFT
+
+
+def exported_site(app) -> dict:
+    """The export of fill_site's data, then an empty site to import it into."""
+    with app.app_context():
+        fill_site()
+        document = portability.export_document()
+        empty_database()
+        db.create_all()
+    return document
+
+
+def first_post(document: dict, kind: str) -> dict:
+    return next(post for post in document["posts"] if post["kind"] == kind)
+
+
+def hostile_url(document):
+    first_post(document, "commentary")["source_url"] = "javascript:alert(document.cookie)"
+
+
+def climbing_slug(document):
+    first_post(document, "diary")["slug"] = "../../../../tmp/x"
+
+
+def unknown_visibility(document):
+    first_post(document, "diary")["visibility"] = "everyone"
+
+
+def overlong_title(document):
+    first_post(document, "commentary")["title"] = "x" * 301
+
+
+def title_not_text(document):
+    first_post(document, "diary")["title"] = ["필라테스"]
+
+
+def hostile_revision(document):
+    first_post(document, "commentary")["revisions"][0]["data"]["source_url"] = "javascript:x"
+
+
+def naive_time(document):
+    first_post(document, "diary")["created_at"] = "2026-01-01T09:00:00"
+
+
+@pytest.mark.parametrize(
+    "spoil, named",
+    [
+        (hostile_url, "Article address (URL)"),
+        (climbing_slug, "slug"),
+        (unknown_visibility, "Visibility"),
+        (overlong_title, "Headline"),
+        (title_not_text, "title"),
+        (hostile_revision, "revision 1"),
+        (naive_time, "created_at"),
+    ],
+)
+def test_import_refuses_what_the_editor_refuses(app, runner, tmp_path, spoil, named):
+    document = exported_site(app)
+    spoil(document)
+    path = tmp_path / "site.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert result.output.startswith("Error: Nothing was imported: post ")
+    assert named in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
+
+
+def test_import_cleans_like_the_editor(app, client):
+    document = exported_site(app)
+    diary = first_post(document, "diary")
+    diary["title"] = "필라테스\x0b 일기\x1b "
+    diary["published_at"] = None  # public: the editor's blank time means now
+    with app.app_context():
+        portability.import_document(document)
+        db.session.commit()
+        entry = db.session.get(DiaryEntry, diary["id"])
+        assert entry.title == "필라테스 일기" and entry.published_at is not None
+    assert client.get("/feed.xml").status_code == 200
+    assert client.get(f"/diary/{diary['id']}-{diary['slug']}").status_code == 200
+
+
+def test_markdown_zip_names_never_leave_their_folder(app):
+    with app.app_context():
+        fill_site()
+        entry = db.session.scalar(db.select(DiaryEntry).where(DiaryEntry.title != ""))
+        entry.slug = "../../../../tmp/x"  # stored before imports were checked
+        db.session.commit()
+        names = zipfile.ZipFile(io.BytesIO(portability.markdown_zip())).namelist()
+    assert all(".." not in name and name.count("/") == 1 for name in names), names
+
+
+def test_export_reads_one_snapshot_while_a_save_commits(app, runner, tmp_path):
+    """A save committed between the export's reads (here: after it read the posts, before
+    it read a commentary's blocks) is either wholly in the export or wholly out."""
+    with app.app_context():
+        fill_site()
+        commentary = db.session.scalar(db.select(Commentary))
+        commentary_id, version = commentary.id, commentary.version
+        block_id, quote = commentary.blocks[0].id, commentary.blocks[0].quote
+        engine = db.engine
+    saved = []
+
+    def save_elsewhere(conn, cursor, statement, *args):
+        if saved or not re.search(r"FROM block\s+WHERE", statement):
+            return
+        saved.append(True)
+        with engine.begin() as other:  # another connection: a save from a request
+            other.execute(
+                text("UPDATE block SET quote = 'Later.' WHERE id = :id"), {"id": block_id}
+            )
+            other.execute(
+                text("UPDATE post SET version = version + 1 WHERE id = :id"), {"id": commentary_id}
+            )
+
+    event.listen(engine, "before_cursor_execute", save_elsewhere)
+    try:
+        result = runner.invoke(args=["export", str(tmp_path / "site.json")])
+    finally:
+        event.remove(engine, "before_cursor_execute", save_elsewhere)
+    assert result.exit_code == 0 and saved
+    exported = json.loads((tmp_path / "site.json").read_text(encoding="utf-8"))
+    post = next(p for p in exported["posts"] if p["id"] == commentary_id)
+    assert (post["version"], post["blocks"][0]["quote"]) == (version, quote)
+
+
+def _full_disk() -> OSError:
+    return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_export_on_a_full_disk_keeps_the_previous_export(app, runner, tmp_path, monkeypatch):
+    with app.app_context():
+        fill_site()
+    path = tmp_path / "site.json"
+    assert runner.invoke(args=["export", str(path)]).exit_code == 0
+    good = path.read_bytes()
+
+    def dump_until_full(document, target, **options):
+        target.write('{"format": "blog-export", "posts": [')
+        raise _full_disk()
+
+    monkeypatch.setattr(json, "dump", dump_until_full)
+    result = runner.invoke(args=["export", str(path)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: Nothing was exported") and "No space" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert path.read_bytes() == good
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def test_backup_on_a_full_disk_keeps_the_previous_backup(app, runner, tmp_path, monkeypatch):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("backup copies SQLite databases")
+        fill_site()
+    path = tmp_path / "copy.sqlite3"
+    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+    good = path.read_bytes()
+    connect = sqlite3.connect
+
+    def small_disk(target, *args, **kwargs):
+        connection = connect(target, *args, **kwargs)
+        connection.execute("PRAGMA max_page_count = 2")  # SQLite's own "disk is full"
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", small_disk)
+    result = runner.invoke(args=["backup", str(path)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: No backup was written") and "full" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert path.read_bytes() == good
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def _duplicate_post_id(document):
+    document["posts"][1]["id"] = document["posts"][0]["id"]
+
+
+def _duplicate_block_id(document):
+    blocks = first_post(document, "commentary")["blocks"]
+    blocks[1]["id"] = blocks[0]["id"]
+
+
+def _unknown_kind(document):
+    document["posts"][0]["kind"] = "photo"
+
+
+def _posts_not_a_list(document):
+    document["posts"] = "x"
+
+
+def _reply_to_nothing(document):
+    first_post(document, "commentary")["comments"][0]["parent_id"] = 999
+
+
+@pytest.mark.parametrize(
+    "spoil, said",
+    [
+        (lambda document: [document], "not an export"),
+        (_posts_not_a_list, '"posts" is not a list'),
+        (_duplicate_post_id, "appears twice"),
+        (_duplicate_block_id, "block id"),
+        (_unknown_kind, "kind 'photo'"),
+        (_reply_to_nothing, "comment 999"),
+    ],
+)
+def test_import_refuses_a_bad_document_in_one_line(app, runner, tmp_path, spoil, said):
+    document = exported_site(app)
+    document = spoil(document) or document
+    path = tmp_path / "site.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(args=["import", str(path)])
+    assert (result.exit_code, result.exception.__class__) == (1, SystemExit), result.output
+    assert result.output.startswith("Error: Nothing was imported: ") and said in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
+
+
+@pytest.mark.parametrize(
+    "content, said",
+    [(None, "No such file"), (b'{"format": ', "Expecting value"), (b"\xff\xfe", "codec")],
+)
+def test_import_refuses_an_unreadable_file_in_one_line(app, runner, tmp_path, content, said):
+    path = tmp_path / "site.json"
+    if content is not None:
+        path.write_bytes(content)
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 1 and said in result.output
+    assert result.output.startswith("Error: Nothing was imported: ")
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_import_on_a_full_disk_imports_nothing(app, runner, tmp_path):
+    document = exported_site(app)
+    path = tmp_path / "site.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+    def disk_full(connection):
+        raise OperationalError("COMMIT", {}, sqlite3.OperationalError("database or disk is full"))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "commit", disk_full)
+    try:
+        result = runner.invoke(args=["import", str(path)])
+    finally:
+        event.remove(engine, "commit", disk_full)
+    assert result.exit_code == 1 and "disk is full" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0

@@ -185,3 +185,38 @@ def test_only_trashed_posts_can_be_deleted_for_good(client, entry_url):
     post_id = entry_url.split("/")[2].split("-")[0]
     assert client.post(f"/admin/trash/{post_id}/delete").status_code == 404
     assert client.get(entry_url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("source_url", "javascript:alert(1)"),
+        ("visibility", "everyone"),
+        ("title", ""),
+        ("published_at", "2026-01-01T09:00:00"),  # no time zone: not a time the site wrote
+        ("blocks", [{"quote": "", "translation": "번역만", "opinion": ""}]),
+    ],
+)
+def test_a_revision_the_editor_would_refuse_is_not_restored(
+    app, client, auth, make_commentary, field, value
+):
+    post_id = make_commentary(
+        "Headline", [{"quote": "Q."}], summary="요약", source_url="https://example.com/a"
+    )
+    with app.app_context():
+        post = db.session.get(Commentary, post_id)
+        revision = post.keep_revision()
+        revision.data = {**revision.data, field: value}  # as an imported revision may be
+        db.session.commit()
+        revision_id, version = revision.id, post.version
+    auth.login()
+    response = client.post(f"/admin/posts/{post_id}/revisions/{revision_id}/restore")
+    assert response.status_code == 303
+    assert "바뀐 것이 없습니다" in client.get(response.headers["Location"]).text
+    with app.app_context():
+        post = db.session.get(Commentary, post_id)
+        assert (post.version, post.source_url, post.title) == (
+            version,
+            "https://example.com/a",
+            "Headline",
+        )

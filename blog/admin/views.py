@@ -167,7 +167,18 @@ def restore_revision(post_id: int, revision_id: int):
     revision = db.get_or_404(Revision, revision_id)
     if revision.post_id != post.id:
         abort(404)
-    revision_rules.restore(post, revision)
+    try:
+        revision_rules.restore(post, revision)
+    except revision_rules.SnapshotRefused as error:
+        flash(
+            _(
+                "Nothing changed: version %(version)d breaks the editor's rules (%(problems)s).",
+                version=revision.version,
+                problems=error,
+            ),
+            "error",
+        )
+        return redirect(url_for("admin.revisions", post_id=post.id), code=303)
     db.session.flush()
     search.index_post(post)
     db.session.commit()

@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import PostForm
+from ..forms import PostForm, text_value
 from ..inputs import parse_bounded_int
 from ..models import Commentary
 from ..rendering import clean_text
@@ -184,6 +184,48 @@ class CommentaryForm(PostForm):
             )
         if not commentary.blocks:
             self.blocks.append_entry()
+
+    @classmethod
+    def formdata_for(cls, snapshot: dict) -> dict[str, str]:
+        formdata = {
+            **super().formdata_for(snapshot),
+            "headline": text_value(snapshot, "title"),
+            "url": text_value(snapshot, "source_url"),
+            "summary": text_value(snapshot, "body"),
+            "published_on": text_value(snapshot, "published_on"),
+        }
+        for name in ("outlet", "author", "lead", "closing"):
+            formdata[name] = text_value(snapshot, name)
+        blocks = snapshot["blocks"]
+        if not isinstance(blocks, list) or not all(isinstance(b, dict) for b in blocks):
+            raise ValueError("blocks is not a list of blocks")
+        for index, block in enumerate(blocks):
+            # An export names each block's id (kept on import); a revision does not.
+            formdata[f"blocks-{index}-block_id"] = str(block.get("id", ""))
+            for name in BLOCK_TEXT_FIELDS:
+                formdata[f"blocks-{index}-{name}"] = text_value(block, name)
+        return formdata
+
+    def cleaned(self, snapshot: dict) -> dict:
+        blocks = []
+        for entry in self.blocks.data:
+            if any(entry[name] for name in BLOCK_TEXT_FIELDS):  # the editor drops blank ones
+                block = {name: entry[name] for name in BLOCK_TEXT_FIELDS}
+                if entry["block_id"].isdigit():
+                    block["id"] = int(entry["block_id"])
+                blocks.append(block)
+        return {
+            **super().cleaned(snapshot),
+            "title": self.headline.data,
+            "outlet": self.outlet.data,
+            "source_url": self.url.data,
+            "author": self.author.data,
+            "published_on": self.published_on.data.isoformat() if self.published_on.data else None,
+            "lead": self.lead.data,
+            "closing": self.closing.data,
+            "body": self.summary.data,
+            "blocks": blocks,
+        }
 
     def apply_to(self, commentary: Commentary) -> None:
         commentary.set_title(self.headline.data)

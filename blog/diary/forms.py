@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import PostForm
+from ..forms import PostForm, text_value
 from ..models import DiaryEntry
 from ..rendering import clean_text
 
@@ -28,6 +28,17 @@ class DiaryForm(PostForm):
         super().load(entry)
         self.title.data = entry.title
         self.body.data = entry.body
+
+    @classmethod
+    def formdata_for(cls, snapshot: dict) -> dict[str, str]:
+        return {
+            **super().formdata_for(snapshot),
+            "title": text_value(snapshot, "title"),
+            "body": text_value(snapshot, "body"),
+        }
+
+    def cleaned(self, snapshot: dict) -> dict:
+        return {**super().cleaned(snapshot), "title": self.title.data, "body": self.body.data}
 
     def apply_to(self, entry: DiaryEntry) -> None:
         entry.set_title(self.title.data)
