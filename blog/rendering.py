@@ -4,6 +4,7 @@ Everything a person typed reaches a page through this module. Templates never ma
 safe themselves; they use the filters registered here.
 """
 
+import html
 import math
 import re
 import threading
@@ -51,6 +52,19 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 EXTERNAL_REL = "nofollow noopener"
 
 
+# What the URL standard drops before reading an address: C0 controls and spaces around it,
+# tabs and line ends anywhere in it.
+_IGNORED_IN_URLS = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$|[\t\n\r]")
+
+
+def leaves_site(address: str) -> bool:
+    r"""Whether a browser following `address` (an attribute value, entities undecoded) leaves
+    this site: an absolute http(s) address, or a protocol-relative `//host`, read as browsers
+    read it, where a backslash is a slash, so `\\host` and `/\host` are `//host` too."""
+    address = _IGNORED_IN_URLS.sub("", html.unescape(address)).replace("\\", "/")
+    return address.startswith("//") or urlsplit(address).scheme in ("http", "https")
+
+
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     if tag == "a":
         return name in ("href", "title") or (name == "rel" and value == EXTERNAL_REL)
@@ -58,7 +72,7 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
         if name == "src":
             # Remote images only over https; own images by path, never protocol-relative.
             return value.startswith("https://") or (
-                value.startswith("/") and not value.startswith("//")
+                value.startswith("/") and not leaves_site(value)
             )
         return name in ("alt", "title")
     if tag == "ol":
@@ -73,8 +87,7 @@ class ExternalLinkFilter(Filter):
         for token in super().__iter__():
             if token["type"] == "StartTag" and token["name"] == "a":
                 attributes = dict(token["data"])
-                href = attributes.get((None, "href"), "")
-                if urlsplit(href).scheme in ("http", "https"):
+                if leaves_site(attributes.get((None, "href"), "")):
                     attributes[(None, "rel")] = EXTERNAL_REL
                     token = {**token, "data": attributes}
             yield token

@@ -112,10 +112,68 @@ def test_headings_start_at_h2_without_gaps(source, tags):
     assert [element.tag for element in elements(render_markdown(source))] == tags
 
 
+# Addresses that leave the site as a browser reads them: absolute http(s), and protocol-
+# relative ones, which browsers also recognise with backslashes, tabs or leading spaces.
+EXTERNAL_LINKS = [
+    "[x](https://evil.example)",
+    "[x](HTTP://evil.example)",
+    "[x](https:evil.example)",
+    "[x](//evil.example)",
+    "[x](<//evil.example>)",
+    "[x](&#x2F;&#x2F;evil.example)",
+    '[x](//evil.example "제목")',
+    "[x]: //evil.example\n\n[x]",
+    "[![i](/a.png)](//evil.example)",
+]
+EXTERNAL_RAW_LINKS = [
+    '<a href="\\\\evil.example">x</a>',
+    '<a href="/\\evil.example">x</a>',
+    '<a href="\\/evil.example">x</a>',
+    '<a href="&#92;&#92;evil.example">x</a>',
+    '<a href=" //evil.example">x</a>',
+    '<a href="/&#9;/evil.example">x</a>',
+    '<a href="/\n/evil.example">x</a>',
+    '<a href="HTTPS://evil.example">x</a>',
+]
+
+
+def only_link(html: str):
+    (link,) = [element for element in elements(html) if element.tag == "a"]
+    return link
+
+
+@pytest.mark.parametrize("source", EXTERNAL_LINKS)
+def test_links_leaving_the_site_get_nofollow(source):
+    assert only_link(render_markdown(source)).get("rel") == "nofollow noopener", source
+
+
+@pytest.mark.parametrize("html", EXTERNAL_RAW_LINKS)
+def test_sanitizer_marks_links_browsers_read_as_protocol_relative(html):
+    assert only_link(sanitize(html)).get("rel") == "nofollow noopener", html
+
+
+@pytest.mark.parametrize(
+    ("source", "href"),
+    [
+        ("[x](/diary/)", "/diary/"),
+        ("[x](#comments)", "#comments"),
+        ("[x](글/1)", "%EA%B8%80/1"),
+        # Markdown percent-encodes a backslash: a browser reads these as paths on this site.
+        ("[x](/\\evil.example)", "/%5Cevil.example"),
+        ("[x](&#92;&#92;evil.example)", "%5C%5Cevil.example"),
+        ("[x](/&#9;/evil.example)", "/%09/evil.example"),
+    ],
+)
+def test_links_within_the_site_stay_plain(source, href):
+    link = only_link(render_markdown(source))
+    assert (link.get("href"), link.get("rel")) == (href, None)
+
+
 def test_remote_images_only_over_https():
     assert "src=" not in render_markdown("![x](http://example.com/a.png)")
     assert "src=" not in render_markdown("![x](//example.com/a.png)")
     assert 'src="/static/a.png"' in render_markdown("![x](/static/a.png)")
+    assert "src=" not in sanitize('<img src="/\\evil.example/a.png">')
 
 
 def test_raw_html_is_shown_as_text_not_markup():
