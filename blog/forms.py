@@ -24,7 +24,14 @@ from wtforms.widgets import TextInput
 
 from .comments import clean_display_name, form_token, imitates_owner
 from .models import UTC, Post, Visibility, tag_key
-from .rendering import clean_text, find_links
+from .rendering import (
+    MAX_HTML,
+    RenderBudget,
+    TooLargeToRender,
+    check_markdown,
+    clean_text,
+    find_links,
+)
 
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
@@ -77,6 +84,20 @@ VISIBILITY_CHOICES = [
 ]
 
 
+TOO_LARGE = {
+    "steps": _l(
+        "This text makes too large a page: with the rest of this post it has too much "
+        "formatting (table cells, list items, links…) to build. Use smaller tables or split "
+        "the post."
+    ),
+    "html": _l(
+        "This text makes too large a page: with the rest of this post it would be more than "
+        "%(count)s characters of HTML. Shorten it or split the post.",
+        count=f"{MAX_HTML:,}",
+    ),
+}
+
+
 class PostForm(FlaskForm):
     """What every editor has: tags, visibility, publication time, buttons, the loaded version."""
 
@@ -93,6 +114,26 @@ class PostForm(FlaskForm):
     version = HiddenField()
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save"))
+
+    def markdown_fields(self) -> list[Field]:
+        """The fields rendered as Markdown, in page order."""
+        return []
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, then one bound for the Markdown of the whole post: the
+        first text past it gets the error (rendering.TooLargeToRender), and the rest are not
+        looked at, so a refused save costs no more than one that passes."""
+        valid = super().validate(extra_validators)
+        budget = RenderBudget()
+        for field in self.markdown_fields():
+            if field.errors or not field.data:
+                continue
+            try:
+                check_markdown(field.data, budget)
+            except TooLargeToRender as error:
+                field.errors.append(TOO_LARGE[error.kind])
+                return False
+        return valid
 
     def load(self, post: Post) -> None:
         """Fill the form from a saved post (on GET of the edit page)."""

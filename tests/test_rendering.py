@@ -7,11 +7,17 @@ from urllib.parse import urlsplit
 import pytest
 from bleach._vendor import html5lib
 
+from blog import rendering
 from blog.rendering import (
     ALLOWED_TAGS,
+    MAX_HTML,
+    RenderBudget,
+    TooLargeToRender,
+    check_markdown,
     clean_text,
     excerpt,
     plain_text,
+    preview_markdown,
     reading_minutes,
     render_markdown,
     render_markdown_with_text,
@@ -206,6 +212,81 @@ def test_text_after_a_less_than_sign_is_kept():
 def test_rendering_never_raises_on_odd_input(odd):
     render_markdown(clean_text(odd))
     render_plain(clean_text(odd))
+
+
+def padded_table(columns: int, rows: int) -> str:
+    """A wide header, then one-cell rows: markdown-it pads each row to the header's width."""
+    return "|" + "a|" * columns + "\n|" + "-|" * columns + "\n" + "x\n" * rows
+
+
+SAMPLE_TEXT = (ROOT / "tests/data/plain-text-posts.txt").read_text(encoding="utf-8")
+# Texts that make pages far larger, or take far longer, than their length suggests.
+BLOW_UPS = [
+    pytest.param(padded_table(300, 1000), "steps", id="issue-padded-table"),
+    pytest.param((padded_table(300, 60) + "\n") * 300, "steps", id="many-padded-tables"),
+    pytest.param("[a]: /" + "x" * 1000 + "\n\n" + "[a] " * 300, "html", id="reference-repeated"),
+    pytest.param("*a* " * 25_000, "steps", id="emphasis"),
+    pytest.param("a\n" * 50_000, "steps", id="line-breaks"),
+    pytest.param("![" * 50_000, "steps", id="unclosed-images"),
+    pytest.param("- a\n" * 25_000, "steps", id="list-items"),
+    pytest.param("<" * 100_000, "steps", id="less-than-signs"),
+]
+
+
+@pytest.mark.parametrize(("source", "kind"), BLOW_UPS)
+def test_markdown_that_blows_up_is_refused_before_bleach(monkeypatch, source, kind):
+    def no_bleach(html):
+        raise AssertionError("bleach ran on a refused text")
+
+    monkeypatch.setattr(rendering, "sanitize", no_bleach)
+    with pytest.raises(TooLargeToRender) as refused:
+        render_markdown(source)
+    assert refused.value.kind == kind
+
+
+def test_a_padded_table_is_stopped_within_its_rows(monkeypatch):
+    # Stopping after the table would already have cost seconds: markdown-it must stop
+    # within it, a few dozen of its thousand rows in.
+    steps = []
+    spend = RenderBudget.spend_steps
+    monkeypatch.setattr(
+        RenderBudget, "spend_steps", lambda *a, **k: steps.append(1) or spend(*a, **k)
+    )
+    with pytest.raises(TooLargeToRender):
+        check_markdown(padded_table(300, 1000), RenderBudget())
+    assert len(steps) < 200
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(("\n\n".join([SAMPLE_TEXT] * 50))[:100_000], id="sample-to-100000-chars"),
+        pytest.param(
+            "|" + "열|" * 20 + "\n|" + "---|" * 20 + "\n" + ("| 값 " * 20 + "|\n") * 100,
+            id="table-20x100",
+        ),
+        pytest.param("[" * 5000, id="brackets"),
+    ],
+)
+def test_long_normal_texts_render_within_the_bounds(source):
+    assert render_markdown(source)
+
+
+def test_the_texts_of_one_post_share_one_budget():
+    half = "가나다라마 " * (MAX_HTML // 10)  # 60% of the HTML bound
+    budget = RenderBudget()
+    check_markdown(half, budget)
+    with pytest.raises(TooLargeToRender) as refused:
+        render_markdown(half, budget)
+    assert refused.value.kind == "html"
+    assert render_markdown(half)  # alone, it fits
+
+
+def test_a_preview_past_the_budget_shows_plain_text_not_an_error(app):
+    with app.test_request_context():
+        assert "<strong>" in preview_markdown("**굵게**")
+        html = preview_markdown(padded_table(300, 1000))
+        assert html.startswith("<p>|a|a|") and "<table>" not in html
 
 
 def test_render_plain_keeps_lines_and_escapes():

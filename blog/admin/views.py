@@ -22,6 +22,7 @@ from ..models import (
     utcnow,
 )
 from ..posts import TRASH_DAYS, empty_old_trash, post_url, restore_from_trash
+from ..rendering import TooLargeToRender
 from ..settings import get_settings, save_settings
 from . import bp
 from .forms import ReplyForm, SettingsForm
@@ -161,7 +162,12 @@ def restore_revision(post_id: int, revision_id: int):
     revision = db.get_or_404(Revision, revision_id)
     if revision.post_id != post.id:
         abort(404)
-    revision_rules.restore(post, revision)
+    try:
+        revision_rules.restore(post, revision)
+    except TooLargeToRender:  # a version saved before the bound on a post's Markdown
+        db.session.rollback()
+        flash(_("This version makes too large a page to restore. Nothing was changed."), "error")
+        return revisions(post_id), 400
     db.session.flush()
     search.index_post(post)
     db.session.commit()
