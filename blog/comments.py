@@ -18,7 +18,7 @@ from flask import current_app
 from itsdangerous import BadSignature, Signer
 
 from .extensions import db
-from .models import Comment, CommentStatus, Owner, Post, utcnow
+from .models import Comment, CommentStatus, Post, utcnow
 from .rendering import find_links
 from .settings import get_settings, save_settings, setting_lines
 
@@ -51,11 +51,15 @@ def _skeleton(name: str) -> str:
 
 
 def imitates_owner(name: str) -> bool:
-    skeleton = _skeleton(name)
-    owner_names = db.session.scalars(db.select(Owner.username)).all()
-    protected = RESERVED_NAMES | {_skeleton(n) for n in owner_names}
-    protected.add(_skeleton(current_app.config["SITE_NAME"]))
-    return skeleton in protected
+    """The name the owner's replies are signed with, the site's name or a reserved word, in
+    any width, case, spacing or punctuation. Never the login name: refusing it would tell
+    anyone which guess is half of the owner's login."""
+    config = current_app.config
+    protected = RESERVED_NAMES | {
+        _skeleton(config["OWNER_DISPLAY_NAME"]),
+        _skeleton(config["SITE_NAME"]),
+    }
+    return _skeleton(name) in protected
 
 
 # --- the form timer ---------------------------------------------------------------------

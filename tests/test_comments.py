@@ -1,12 +1,13 @@
 """Readers' comments: sending, holding, spam defences, and what the public sees."""
 
+import re
 from datetime import timedelta
 
 import pytest
 
 from blog.comments import address_hash, form_token
 from blog.extensions import db
-from blog.models import Comment, Commentary, CommentStatus, Visibility, utcnow
+from blog.models import Comment, Commentary, CommentStatus, Owner, Visibility, utcnow
 from blog.settings import save_settings
 
 from .conftest import hidden_state
@@ -112,6 +113,46 @@ def test_bad_comments_get_a_clear_message_and_keep_the_text(
     if data["body"] == "지우면 안 되는 댓글":
         assert "지우면 안 되는 댓글</textarea>" in response.text
     assert stored(app) == []
+
+
+@pytest.fixture
+def owner_logging_in_as_minjikim(app, owner):
+    with app.app_context():
+        db.session.get(Owner, owner).username = "minjikim"
+        db.session.commit()
+
+
+def answer(response, client) -> tuple:
+    """What a sender learns: the status, where it leads, and the message shown there."""
+    page = client.get(response.headers["Location"]).text if response.status_code == 303 else ""
+    flashed = re.findall(r'class="flash[^"]*"[^>]*>(.*?)<', page + response.text, re.S)
+    return response.status_code, response.headers.get("Location"), flashed
+
+
+@pytest.mark.parametrize("name", ["minjikim", "MinjiKim", "ｍｉｎｊｉ．ｋｉｍ", "minji kim"])
+def test_the_owners_login_name_is_a_name_like_any_other(
+    app, client, entry_id, owner_logging_in_as_minjikim, name
+):
+    # Refusing it would tell anyone which guess is the owner's login name.
+    other = answer(send(client, app, entry_id, name="독자"), client)
+    assert answer(send(client, app, entry_id, name=name), client) == other
+    assert [comment[0] for comment in stored(app)] == ["독자", name]
+
+
+@pytest.mark.parametrize("app_config", [{"OWNER_DISPLAY_NAME": "김민지"}])
+@pytest.mark.parametrize("name", ["김민지", "김 민지", "김​민지", "owner", "관리자", "주인"])
+def test_the_display_name_site_name_and_reserved_words_are_kept_for_the_owner(
+    app, client, entry_id, owner_logging_in_as_minjikim, name
+):
+    response = send(client, app, entry_id, name=name)
+    assert response.status_code == 400
+    assert "주인만 쓸 수 있는 이름" in response.text
+    assert stored(app) == []
+
+
+def test_the_site_name_is_kept_for_the_owner(app, client, entry_id):
+    response = send(client, app, entry_id, name=app.config["SITE_NAME"].replace(" ", ""))
+    assert response.status_code == 400 and "주인만 쓸 수 있는 이름" in response.text
 
 
 def test_display_name_loses_invisible_characters(app, client, entry_id):
