@@ -22,7 +22,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from .comments import clean_display_name, form_token, imitates_owner
+from .comments import (
+    clean_comment_body,
+    clean_display_name,
+    form_token,
+    imitates_owner,
+    timer_needs_renewal,
+)
 from .models import UTC, Post, Visibility, tag_key
 from .rendering import (
     MAX_HTML,
@@ -166,7 +172,7 @@ def _display_name(value: str | None) -> str:
 
 
 def _comment_text(value: str | None) -> str:
-    return clean_text(value).strip()
+    return clean_comment_body(clean_text(value)).strip()
 
 
 class CommentForm(FlaskForm):
@@ -202,6 +208,7 @@ class CommentForm(FlaskForm):
 
     def __init__(self, post: Post, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.post_id = post.id
         self.block.choices = [("", _l("The whole post"))] + [
             (str(block.id), _l("Quote %(number)s", number=block.position + 1))
             for block in getattr(post, "blocks", [])
@@ -210,6 +217,19 @@ class CommentForm(FlaskForm):
             self.started.data = form_token(post.id)
             # The page cache stores this page with a placeholder instead (caching.py).
             g.comment_form_started = (post.id, self.started.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if timer_needs_renewal(self.started.data, self.post_id):
+            self.started.data = form_token(self.post_id, renewed=True)
+            self.body.errors.append(
+                _l(
+                    "This comment form was open for a long time: check your comment and send "
+                    "it again."
+                )
+            )
+            return False
+        return valid
 
     def validate_name(self, field) -> None:
         if imitates_owner(field.data):
