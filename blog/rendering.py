@@ -132,7 +132,7 @@ def _rank_headings(state) -> None:
 #
 # Markdown multiplies: a table pads every row to its header's column count and a reference
 # link repeats its address at every use, so 3 KB of text can make 700 KB of HTML; and some
-# texts are slow to parse at all (thousands of unclosed `[` are rescanned again and again).
+# texts are slow to parse at all (100,000 characters of unclosed `![` take seconds).
 # The texts of one post are bounded together, as markdown-it works, before the slow parts
 # run: its steps are counted while it parses (each block it starts and line it checks, each
 # place in a paragraph where it tries its rules, and each token it makes: paragraphs, table
@@ -162,10 +162,11 @@ class RenderBudget:
     steps: int = MAX_STEPS
     html: int = MAX_HTML
 
-    def spend_steps(self, count: int, then_make: int = 0) -> None:
-        """Spend `count` steps; refuse if `then_make` more tokens would not fit either."""
+    def spend_steps(self, count: int, unpaid_tokens: int = 0) -> None:
+        """Spend `count` steps; refuse if the tokens made but not paid for yet (the blocks'
+        once all blocks are found, a paragraph's once it is parsed) would not fit either."""
         self.steps -= count
-        if self.steps < then_make:
+        if self.steps < unpaid_tokens:
             raise TooLargeToRender("steps", MAX_STEPS)
 
     def spend_html(self, html: str) -> None:
@@ -178,7 +179,7 @@ def _block_step(state, start_line: int, end_line: int, silent: bool) -> bool:
     """Never matches. The first block rule, and a terminator of paragraphs, tables, lists and
     quotes, so markdown-it takes this step at every block and every line it checks: a table
     padding thousands of rows stops as soon as the tokens made so far pass the budget."""
-    state.env["budget"].spend_steps(1, then_make=len(state.tokens))
+    state.env["budget"].spend_steps(1, unpaid_tokens=len(state.tokens))
     return False
 
 
@@ -187,7 +188,7 @@ def _inline_step(state, silent: bool) -> bool:
     its rules in a paragraph. Trying a link or an image (scanning its label, address and
     title, then looking them up) costs several steps."""
     steps = LINK_STEPS if state.src.startswith(("[", "!["), state.pos) else 1
-    state.env["budget"].spend_steps(steps, then_make=len(state.tokens))
+    state.env["budget"].spend_steps(steps, unpaid_tokens=len(state.tokens))
     return False
 
 
@@ -197,7 +198,8 @@ def _inline_within_budget(state) -> None:
     budget.spend_steps(len(state.tokens))
     for token in state.tokens:
         if token.type == "inline":
-            token.children = token.children or []
+            if token.children is None:
+                token.children = []
             state.md.inline.parse(token.content, state.md, state.env, token.children)
             budget.spend_steps(len(token.children))
 
