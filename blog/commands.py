@@ -15,6 +15,7 @@ from . import demo, portability, search
 from .extensions import db
 from .importer import import_text_command
 from .models import Owner, Post
+from .rendering import TooLargeToRender
 from .setup_link import use_up
 
 MIN_PASSWORD_LENGTH = 8
@@ -53,13 +54,27 @@ def set_owner(username: str, password_stdin: bool) -> None:
 @click.command("rerender")
 @with_appcontext
 def rerender() -> None:
-    """Render every post's stored HTML again (after a change to the rendering rules)."""
-    count = 0
+    """Render every post's stored HTML again (after a change to the rendering rules).
+
+    A text too large to render (stored before the bound, or written around the forms) keeps
+    its stored HTML; each such post is named, and the command ends with exit code 1."""
+    count, too_large = 0, []
     for post in db.session.scalars(db.select(Post)):
-        post.rerender()
+        try:
+            post.rerender()
+        except TooLargeToRender as error:
+            # All of this post stays as stored, the parts rendered again before this one too.
+            for part in [*getattr(post, "blocks", []), post]:
+                db.session.expire(part)
+            too_large.append(f"post {post.id} ({error})")
+            continue
         count += 1
     db.session.commit()
     click.echo(f"Rendered {count} posts.")
+    if too_large:
+        raise click.ClickException(
+            "Too large to render again, stored HTML kept: " + ", ".join(too_large)
+        )
 
 
 @click.command("reindex")

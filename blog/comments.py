@@ -1,7 +1,8 @@
 """Receiving readers' comments: spam defences with no third-party service.
 
 A comment passes, in order: the honeypot field (bots fill it; dropped), the form timer
-(sent sooner than COMMENT_MIN_SECONDS after the form was loaded; stored as spam), the rate
+(sent sooner than COMMENT_MIN_SECONDS after the form was loaded, or with no genuine timer;
+stored as spam; a timer older than COMMENT_FORM_LIFETIME shows the form again), the rate
 limit per address (a clear message to a human), then the owner's block lists and the link
 count (stored as spam). Everything else waits for the owner's approval. Bots get the same
 "waiting for approval" answer as people, so they learn nothing.
@@ -11,6 +12,7 @@ import enum
 import hashlib
 import hmac
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -18,19 +20,19 @@ from flask import current_app
 from itsdangerous import BadSignature, Signer
 
 from .extensions import db
-from .models import Comment, CommentStatus, Owner, Post, utcnow
+from .models import Comment, CommentStatus, Post, utcnow
 from .rendering import find_links
 from .settings import get_settings, save_settings, setting_lines
 
 ADDRESS_RETENTION = timedelta(days=30)
 
-# Characters that hide or reorder text: bidi controls, zero-width marks, Hangul fillers.
-INVISIBLE = dict.fromkeys(
-    map(
-        ord,
-        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200c\u200d\u200e\u200f"
-        "\u2060\ufeff\u00ad\u3164\u115f\u1160\uffa0\u034f",
-    )
+# Characters that reorder the text around them: bidi embeddings, overrides, isolates, marks.
+REORDERING = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+)
+# In a name, also those that hide: zero-width marks, Hangul fillers.
+INVISIBLE = REORDERING | dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u3164\u115f\u1160\uffa0\u034f")
 )
 RESERVED_NAMES = {"owner", "admin", "administrator", "주인", "관리자", "운영자", "블로그주인"}
 
@@ -45,17 +47,28 @@ def clean_display_name(name: str) -> str:
     return " ".join(name.translate(INVISIBLE).split())
 
 
+def clean_comment_body(body: str) -> str:
+    """Without the characters that reorder text, so a comment reads as it was written (an
+    override makes `exe.txt` show as `txt.exe`); line breaks, zero-width joiners of emoji
+    and every Hangul character are kept."""
+    return body.translate(REORDERING)
+
+
 def _skeleton(name: str) -> str:
     folded = unicodedata.normalize("NFKC", name).casefold()
     return "".join(character for character in folded if character.isalnum())
 
 
 def imitates_owner(name: str) -> bool:
-    skeleton = _skeleton(name)
-    owner_names = db.session.scalars(db.select(Owner.username)).all()
-    protected = RESERVED_NAMES | {_skeleton(n) for n in owner_names}
-    protected.add(_skeleton(current_app.config["SITE_NAME"]))
-    return skeleton in protected
+    """The name the owner's replies are signed with, the site's name or a reserved word, in
+    any width, case, spacing or punctuation. Never the login name: refusing it would tell
+    anyone which guess is half of the owner's login."""
+    config = current_app.config
+    protected = RESERVED_NAMES | {
+        _skeleton(config["OWNER_DISPLAY_NAME"]),
+        _skeleton(config["SITE_NAME"]),
+    }
+    return _skeleton(name) in protected
 
 
 # --- the form timer ---------------------------------------------------------------------
@@ -65,23 +78,50 @@ def _signer(secret_key: str | None = None) -> Signer:
     return Signer(secret_key or current_app.config["SECRET_KEY"], salt="comment-form")
 
 
-def form_token(post_id: int, issued: datetime | None = None, secret_key: str | None = None) -> str:
-    """A signed note of when the comment form for this post was shown. The page cache passes
-    the secret key: it fills in timers outside any Flask request."""
+def form_token(
+    post_id: int,
+    issued: datetime | None = None,
+    secret_key: str | None = None,
+    renewed: bool = False,
+) -> str:
+    """A signed note of when the comment form for this post was shown, and whether it was
+    shown again because the first note had expired. The page cache passes the secret key:
+    it fills in timers outside any Flask request."""
     moment = int((issued or utcnow()).timestamp())
-    return _signer(secret_key).sign(f"{post_id}:{moment}").decode()
+    return _signer(secret_key).sign(f"{post_id}:{moment}{':renewed' if renewed else ''}").decode()
 
 
-def seconds_since_form_shown(token: str, post_id: int, now: datetime) -> float | None:
+@dataclass(frozen=True)
+class FormTimer:
+    seconds: float  # since the form was shown
+    renewed: bool
+
+
+def read_form_timer(token: str, post_id: int, now: datetime) -> FormTimer | None:
     """None when the token is missing, forged or for another post."""
     try:
-        value = _signer().unsign(token or "").decode()
-        token_post, moment = value.split(":")
+        token_post, moment, *flags = _signer().unsign(token or "").decode().split(":")
+        seconds = now.timestamp() - int(moment)
     except (BadSignature, ValueError):
         return None
-    if token_post != str(post_id):
+    if token_post != str(post_id) or flags not in ([], ["renewed"]):
         return None
-    return now.timestamp() - int(moment)
+    return FormTimer(seconds, renewed=bool(flags))
+
+
+def timer_needs_renewal(token: str, post_id: int) -> bool:
+    """The form must be shown again, with the text and a renewed timer, rather than judged:
+    its genuine timer is older than COMMENT_FORM_LIFETIME (a bot cannot replay one timer
+    forever; a person who left the tab open overnight is still a person), or it was renewed
+    less than COMMENT_MIN_SECONDS ago (a person sending again at once is not taken for a bot).
+    A missing or forged timer is not renewed: that comment is stored as spam."""
+    timer = read_form_timer(token, post_id, utcnow())
+    if timer is None:
+        return False
+    config = current_app.config
+    if timer.renewed and timer.seconds < config["COMMENT_MIN_SECONDS"]:
+        return True
+    return timer.seconds > config["COMMENT_FORM_LIFETIME"].total_seconds()
 
 
 # --- addresses, hashed with a daily salt ----------------------------------------------------
@@ -167,9 +207,13 @@ def receive(post: Post, form, address: str, now: datetime | None = None) -> Outc
     if _recent_from(hashed, now) >= current_app.config["COMMENT_RATE_LIMIT"]:
         return Outcome.RATE_LIMITED
     forget_old_addresses(now)
-    elapsed = seconds_since_form_shown(form.started.data, post.id, now)
-    too_fast = elapsed is None or elapsed < current_app.config["COMMENT_MIN_SECONDS"]
-    spam = too_fast or _looks_like_spam(form.body.data, form.name.data, address or "", now)
+    timer = read_form_timer(form.started.data, post.id, now)
+    # The form shows an expired timer again; should one come this far, it counts as none.
+    lifetime = current_app.config["COMMENT_FORM_LIFETIME"].total_seconds()
+    timely = (
+        timer is not None and current_app.config["COMMENT_MIN_SECONDS"] <= timer.seconds <= lifetime
+    )
+    spam = not timely or _looks_like_spam(form.body.data, form.name.data, address or "", now)
     comment = Comment(
         post=post,
         block=form.chosen_block(post),

@@ -54,6 +54,9 @@ SITEMAP_PAGE_SIZE = 10_000
 # Comments: a form sent sooner than this after it was shown is a bot's (at most 3 s: a person
 # who waits 3 s is never refused); at most COMMENT_RATE_LIMIT comments per address per window.
 COMMENT_MIN_SECONDS = 3
+# A form's timer lasts this long (a long comment may take hours); an older one shows the form
+# again with the text and a new timer, so a bot cannot fetch one timer and use it forever.
+COMMENT_FORM_LIFETIME = timedelta(hours=12)
 COMMENT_RATE_LIMIT = 5
 COMMENT_RATE_WINDOW_SECONDS = 600
 COMMENT_MAX_LENGTH = 3000

@@ -24,9 +24,22 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from .comments import clean_display_name, form_token, imitates_owner
+from .comments import (
+    clean_comment_body,
+    clean_display_name,
+    form_token,
+    imitates_owner,
+    timer_needs_renewal,
+)
 from .models import UTC, Post, Visibility, tag_key
-from .rendering import clean_text, find_links
+from .rendering import (
+    MAX_HTML,
+    RenderBudget,
+    TooLargeToRender,
+    check_markdown,
+    clean_text,
+    find_links,
+)
 
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
@@ -138,6 +151,20 @@ VISIBILITY_CHOICES = [
 ]
 
 
+TOO_LARGE = {
+    "steps": _l(
+        "This text makes too large a page: with the rest of this post it has too much "
+        "formatting (table cells, list items, links…) to build. Use smaller tables or split "
+        "the post."
+    ),
+    "html": _l(
+        "This text makes too large a page: with the rest of this post it would be more than "
+        "%(count)s characters of HTML. Shorten it or split the post.",
+        count=f"{MAX_HTML:,}",
+    ),
+}
+
+
 class PostForm(FlaskForm):
     """What every editor has: tags, visibility, publication time, buttons, the loaded version."""
 
@@ -155,13 +182,20 @@ class PostForm(FlaskForm):
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save"))
 
+    def markdown_fields(self) -> list[Field]:
+        """The fields rendered as Markdown, in page order."""
+        return []
+
     def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks; one limit on everything typed, so that every post within
+        it also fits in the request body limit (see config.MAX_CONTENT_LENGTH); then one bound
+        for the Markdown of the whole post: the first text past it gets the error
+        (rendering.TooLargeToRender), and the rest are not looked at, so a refused save costs
+        no more than one that passes."""
         valid = super().validate(extra_validators)
         limit = current_app.config["MAX_POST_CHARACTERS"]
         typed = _typed_length(self.data)
         if typed > limit:
-            # One limit for the whole post, so that every post within it also fits in the
-            # request body limit (see config.MAX_CONTENT_LENGTH).
             self.form_errors.append(
                 _l(
                     "This post is too long: at most %(limit)s characters in all, and it has "
@@ -171,6 +205,15 @@ class PostForm(FlaskForm):
                 )
             )
             return False
+        budget = RenderBudget()
+        for field in self.markdown_fields():
+            if field.errors or not field.data:
+                continue
+            try:
+                check_markdown(field.data, budget)
+            except TooLargeToRender as error:
+                field.errors.append(TOO_LARGE[error.kind])
+                return False
         return valid
 
     def load(self, post: Post) -> None:
@@ -252,7 +295,7 @@ def _display_name(value: str | None) -> str:
 
 
 def _comment_text(value: str | None) -> str:
-    return clean_text(value).strip()
+    return clean_comment_body(clean_text(value)).strip()
 
 
 class CommentForm(FlaskForm):
@@ -288,6 +331,7 @@ class CommentForm(FlaskForm):
 
     def __init__(self, post: Post, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.post_id = post.id
         self.block.choices = [("", _l("The whole post"))] + [
             (str(block.id), _l("Quote %(number)s", number=block.position + 1))
             for block in getattr(post, "blocks", [])
@@ -296,6 +340,19 @@ class CommentForm(FlaskForm):
             self.started.data = form_token(post.id)
             # The page cache stores this page with a placeholder instead (caching.py).
             g.comment_form_started = (post.id, self.started.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if timer_needs_renewal(self.started.data, self.post_id):
+            self.started.data = form_token(self.post_id, renewed=True)
+            self.body.errors.append(
+                _l(
+                    "This comment form was open for a long time: check your comment and send "
+                    "it again."
+                )
+            )
+            return False
+        return valid
 
     def validate_name(self, field) -> None:
         if imitates_owner(field.data):

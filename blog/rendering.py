@@ -4,14 +4,17 @@ Everything a person typed reaches a page through this module. Templates never ma
 safe themselves; they use the filters registered here.
 """
 
+import html
 import math
 import re
 import threading
 import unicodedata
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import bleach
 from bleach.html5lib_shim import Filter
+from flask import g
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
@@ -51,6 +54,19 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 EXTERNAL_REL = "nofollow noopener"
 
 
+# What the URL standard drops before reading an address: C0 controls and spaces around it,
+# tabs and line ends anywhere in it.
+_IGNORED_IN_URLS = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$|[\t\n\r]")
+
+
+def leaves_site(address: str) -> bool:
+    r"""Whether a browser following `address` (an attribute value, entities undecoded) leaves
+    this site: an absolute http(s) address, or a protocol-relative `//host`, read as browsers
+    read it, where a backslash is a slash, so `\\host` and `/\host` are `//host` too."""
+    address = _IGNORED_IN_URLS.sub("", html.unescape(address)).replace("\\", "/")
+    return address.startswith("//") or urlsplit(address).scheme in ("http", "https")
+
+
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     if tag == "a":
         return name in ("href", "title") or (name == "rel" and value == EXTERNAL_REL)
@@ -58,7 +74,7 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
         if name == "src":
             # Remote images only over https; own images by path, never protocol-relative.
             return value.startswith("https://") or (
-                value.startswith("/") and not value.startswith("//")
+                value.startswith("/") and not leaves_site(value)
             )
         return name in ("alt", "title")
     if tag == "ol":
@@ -73,8 +89,7 @@ class ExternalLinkFilter(Filter):
         for token in super().__iter__():
             if token["type"] == "StartTag" and token["name"] == "a":
                 attributes = dict(token["data"])
-                href = attributes.get((None, "href"), "")
-                if urlsplit(href).scheme in ("http", "https"):
+                if leaves_site(attributes.get((None, "href"), "")):
                     attributes[(None, "rel")] = EXTERNAL_REL
                     token = {**token, "data": attributes}
             yield token
@@ -113,16 +128,113 @@ def _rank_headings(state) -> None:
             token.tag = rank[int(token.tag[1])]
 
 
+# --- what one post's Markdown may cost -------------------------------------------------------
+#
+# Markdown multiplies: a table pads every row to its header's column count and a reference
+# link repeats its address at every use, so 3 KB of text can make 700 KB of HTML; and some
+# texts are slow to parse at all (100,000 characters of unclosed `![` take seconds).
+# The texts of one post are bounded together, as markdown-it works, before the slow parts
+# run: its steps are counted while it parses (each block it starts and line it checks, each
+# place in a paragraph where it tries its rules, and each token it makes: paragraphs, table
+# cells, links…), and the HTML it made is measured before bleach sees it. Figures, and the
+# share of each bound normal long posts use: bench/markdown_cost.py.
+MAX_STEPS = 60_000
+MAX_HTML = 200_000  # characters of HTML before sanitising
+CHARACTERS_PER_STEP = 8  # reading the text (reference definitions make no tokens at all)
+LINK_STEPS = 4
+
+
+class TooLargeToRender(ValueError):
+    """Markdown that would make too large a page, or too slow a save: `kind` is "steps" or
+    "html", `limit` the bound it passed. Raised before bleach runs; nothing is rendered.
+    Forms turn it into a field error; anything else rendering stored text must expect it."""
+
+    def __init__(self, kind: str, limit: int):
+        super().__init__(f"more than {limit} {kind}")
+        self.kind = kind
+        self.limit = limit
+
+
+@dataclass
+class RenderBudget:
+    """What the texts of one post may still cost together; each rendering spends from it."""
+
+    steps: int = MAX_STEPS
+    html: int = MAX_HTML
+
+    def spend_steps(self, count: int, unpaid_tokens: int = 0) -> None:
+        """Spend `count` steps; refuse if the tokens made but not paid for yet (the blocks'
+        once all blocks are found, a paragraph's once it is parsed) would not fit either."""
+        self.steps -= count
+        if self.steps < unpaid_tokens:
+            raise TooLargeToRender("steps", MAX_STEPS)
+
+    def spend_html(self, html: str) -> None:
+        self.html -= len(html)
+        if self.html < 0:
+            raise TooLargeToRender("html", MAX_HTML)
+
+
+def _block_step(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """Never matches. The first block rule, and a terminator of paragraphs, tables, lists and
+    quotes, so markdown-it takes this step at every block and every line it checks: a table
+    padding thousands of rows stops as soon as the tokens made so far pass the budget."""
+    state.env["budget"].spend_steps(1, unpaid_tokens=len(state.tokens))
+    return False
+
+
+def _inline_step(state, silent: bool) -> bool:
+    """Never matches; the first inline rule, so markdown-it takes this step wherever it tries
+    its rules in a paragraph. Trying a link or an image (scanning its label, address and
+    title, then looking them up) costs several steps."""
+    steps = LINK_STEPS if state.src.startswith(("[", "!["), state.pos) else 1
+    state.env["budget"].spend_steps(steps, unpaid_tokens=len(state.tokens))
+    return False
+
+
+def _inline_within_budget(state) -> None:
+    """markdown-it's core `inline` rule, spending a step for each token, block then inline."""
+    budget = state.env["budget"]
+    budget.spend_steps(len(state.tokens))
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+            budget.spend_steps(len(token.children))
+
+
 def _markdown() -> MarkdownIt:
     # html=False: raw HTML in the source is shown as text, not passed on to the sanitiser.
     md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
         ["table", "strikethrough"]
     )
+    md.block.ruler.before(
+        "table",
+        "budget_step",
+        _block_step,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
+    md.inline.ruler.before("text", "budget_step", _inline_step)
+    md.core.ruler.at("inline", _inline_within_budget)
     md.core.ruler.push("rank_headings", _rank_headings)
     return md
 
 
 _md = _markdown()
+
+
+def _parse(source: str, budget: RenderBudget | None) -> tuple[list, dict]:
+    env = {"budget": budget or RenderBudget()}
+    env["budget"].spend_steps(len(source) // CHARACTERS_PER_STEP)
+    return _md.parse(source, env), env
+
+
+def _unsanitised_html(tokens, env: dict) -> str:
+    html = _md.renderer.render(tokens, _md.options, env)
+    env["budget"].spend_html(html)
+    return html
+
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
@@ -143,23 +255,38 @@ def clean_text(value: str | None) -> str:
     return unicodedata.normalize("NFC", value)
 
 
-def render_markdown(source: str) -> Markup:
-    """The owner's Markdown as sanitised HTML. The owner's text is treated as untrusted too."""
-    env: dict = {}
-    return _html(_md.parse(source, env), env)
+def render_markdown(source: str, budget: RenderBudget | None = None) -> Markup:
+    """The owner's Markdown as sanitised HTML. The owner's text is treated as untrusted too.
+    Raises TooLargeToRender past the budget (a whole post's, unless one is passed)."""
+    tokens, env = _parse(source, budget)
+    return Markup(sanitize(_unsanitised_html(tokens, env)))
 
 
-def render_markdown_with_text(source: str) -> tuple[Markup, str]:
+def render_markdown_with_text(
+    source: str, budget: RenderBudget | None = None
+) -> tuple[Markup, str]:
     """`render_markdown(source)` and `plain_text(source)` from one parse of the Markdown, for
     a save that stores the HTML and derives excerpts and reading times from the words."""
-    env: dict = {}
-    tokens = _md.parse(source, env)
+    tokens, env = _parse(source, budget)
     words = _words(tokens)
-    return _html(tokens, env), words
+    return Markup(sanitize(_unsanitised_html(tokens, env))), words
 
 
-def _html(tokens, env: dict) -> Markup:
-    return Markup(sanitize(_md.renderer.render(tokens, _md.options, env)))
+def check_markdown(source: str, budget: RenderBudget) -> None:
+    """Spend from `budget` what rendering `source` would, without the slow sanitising:
+    raises TooLargeToRender where `render_markdown(source, budget)` would."""
+    _unsanitised_html(*_parse(source, budget))
+
+
+def preview_markdown(source: str) -> Markup:
+    """The `markdown` filter, for text not saved yet (the editors' and the importer's
+    previews). The previews of one page share one post's budget; text past it is shown as
+    plain paragraphs (the form says why) instead of an error page."""
+    budget = g.setdefault("preview_budget", RenderBudget())
+    try:
+        return render_markdown(source, budget)
+    except TooLargeToRender:
+        return render_plain(source)
 
 
 def _paragraphs(text: str, render_line) -> Markup:
@@ -253,8 +380,9 @@ def stored_html(value: str | None) -> Markup:
 
 
 def plain_text(source: str) -> str:
-    """The words of a Markdown text without markup, for excerpts, titles and search."""
-    return _words(_md.parse(source))
+    """The words of a Markdown text without markup, for excerpts, titles and search.
+    Raises TooLargeToRender as `render_markdown` does."""
+    return _words(_parse(source, None)[0])
 
 
 def _words(tokens) -> str:
@@ -307,6 +435,6 @@ def reading_minutes(text: str) -> int:
 
 def register(app) -> None:
     app.jinja_env.filters["stored_html"] = stored_html
-    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["markdown"] = preview_markdown
     app.jinja_env.filters["plain"] = render_plain
     app.jinja_env.filters["highlight"] = highlight

@@ -80,3 +80,38 @@ def test_rerender_covers_commentary_blocks_and_closing(app, runner):
         commentary = db.session.scalar(db.select(Commentary))
         assert commentary.blocks[0].opinion_html == "<p><em>생각</em></p>\n"
         assert commentary.closing_html == "<p><strong>끝</strong></p>\n"
+
+
+def test_rerender_keeps_the_stored_html_of_text_too_large_to_render(app, runner, make_entry):
+    # Stored before the bound existed (or written around the forms): reported, not a crash.
+    fine_id, large_id = make_entry(body="**다시**"), make_entry(body="곧 바뀔 글")
+    with app.app_context():
+        db.session.get(DiaryEntry, fine_id).body_html = "stale"
+        large = db.session.get(DiaryEntry, large_id)
+        large.body = "|" + "a|" * 300 + "\n|" + "-|" * 300 + "\n" + "x\n" * 1000
+        large.body_html = "<p>kept</p>"
+        db.session.commit()
+    result = runner.invoke(args=["rerender"])
+    assert result.exit_code == 1
+    assert f"post {large_id}" in result.output and "Traceback" not in result.output
+    assert "Rendered 1 posts." in result.output
+    with app.app_context():
+        assert db.session.get(DiaryEntry, fine_id).body_html == "<p><strong>다시</strong></p>\n"
+        assert db.session.get(DiaryEntry, large_id).body_html == "<p>kept</p>"
+
+
+def test_rerender_leaves_all_of_a_post_too_large_to_render_as_stored(app, runner):
+    with app.app_context():
+        commentary = Commentary()
+        commentary.set_title("Headline")
+        commentary.replace_blocks([{"quote": "Q", "opinion": "*생각*"}])
+        commentary.set_body("")
+        db.session.add(commentary)
+        db.session.commit()
+        commentary.blocks[0].opinion_html = "<p>kept</p>"
+        commentary.closing = "[a]: /" + "x" * 1000 + "\n\n" + "[a] " * 300
+        db.session.commit()
+    assert runner.invoke(args=["rerender"]).exit_code == 1
+    with app.app_context():
+        commentary = db.session.scalar(db.select(Commentary))
+        assert commentary.blocks[0].opinion_html == "<p>kept</p>"

@@ -202,6 +202,38 @@ def test_adding_past_the_limit_says_so(owner_client):
     assert len(quotes_in(response.text)) == 100
 
 
+PADDED_TABLE = "|" + "a|" * 300 + "\n|" + "-|" * 300 + "\n" + "x\n" * 1000
+
+
+def test_opinions_that_together_make_too_large_a_page_are_refused_where_it_overflows(
+    app, owner_client
+):
+    # Each opinion fits alone; together they pass the HTML bound at the eleventh block.
+    opinions = [f"opinion {n} " + "word " * 3800 for n in range(12)]
+    blocks = [{"quote": f"Quote {n}.", "opinion": opinion} for n, opinion in enumerate(opinions)]
+    response = owner_client.post("/commentary/new", data=commentary_form(blocks))
+    assert response.status_code == 400
+    html = response.text
+    error_at = html.index("이 글은 페이지를 너무 크게 만듭니다")
+    assert html.index('id="edit-block-10"') < error_at < html.index('id="edit-block-11"')
+    assert html.count("이 글은 페이지를 너무 크게 만듭니다") == 1
+    assert all(opinion.strip() + "</textarea>" in html for opinion in opinions)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
+
+
+@pytest.mark.parametrize("field", ["summary", "closing", "blocks-0-opinion"])
+def test_a_padded_table_in_any_markdown_field_is_refused(owner_client, field):
+    blocks = [{"quote": "Keep me.", "opinion": "생각"}]
+    response = owner_client.post(
+        "/commentary/new", data=commentary_form(blocks, **{field: PADDED_TABLE})
+    )
+    assert response.status_code == 400
+    html = response.text
+    assert html.index(f'name="{field}"') < html.index("이 글은 페이지를 너무 크게 만듭니다")
+    assert "Keep me.</textarea>" in html
+
+
 def test_blank_blocks_are_dropped_on_save(app, owner_client):
     blocks = [{"quote": "One."}, {"quote": "", "translation": "", "opinion": ""}, {"quote": "Two."}]
     owner_client.post("/commentary/new", data=commentary_form(blocks))

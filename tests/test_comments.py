@@ -1,12 +1,13 @@
 """Readers' comments: sending, holding, spam defences, and what the public sees."""
 
+import re
 from datetime import timedelta
 
 import pytest
 
-from blog.comments import address_hash, form_token
+from blog.comments import address_hash, form_token, read_form_timer
 from blog.extensions import db
-from blog.models import Comment, Commentary, CommentStatus, Visibility, utcnow
+from blog.models import Comment, Commentary, CommentStatus, Owner, Visibility, utcnow
 from blog.settings import save_settings
 
 from .conftest import hidden_state
@@ -114,6 +115,46 @@ def test_bad_comments_get_a_clear_message_and_keep_the_text(
     assert stored(app) == []
 
 
+@pytest.fixture
+def owner_logging_in_as_minjikim(app, owner):
+    with app.app_context():
+        db.session.get(Owner, owner).username = "minjikim"
+        db.session.commit()
+
+
+def answer(response, client) -> tuple:
+    """What a sender learns: the status, where it leads, and the message shown there."""
+    page = client.get(response.headers["Location"]).text if response.status_code == 303 else ""
+    flashed = re.findall(r'class="flash[^"]*"[^>]*>(.*?)<', page + response.text, re.S)
+    return response.status_code, response.headers.get("Location"), flashed
+
+
+@pytest.mark.parametrize("name", ["minjikim", "MinjiKim", "ｍｉｎｊｉ．ｋｉｍ", "minji kim"])
+def test_the_owners_login_name_is_a_name_like_any_other(
+    app, client, entry_id, owner_logging_in_as_minjikim, name
+):
+    # Refusing it would tell anyone which guess is the owner's login name.
+    other = answer(send(client, app, entry_id, name="독자"), client)
+    assert answer(send(client, app, entry_id, name=name), client) == other
+    assert [comment[0] for comment in stored(app)] == ["독자", name]
+
+
+@pytest.mark.parametrize("app_config", [{"OWNER_DISPLAY_NAME": "김민지"}])
+@pytest.mark.parametrize("name", ["김민지", "김 민지", "김​민지", "owner", "관리자", "주인"])
+def test_the_display_name_site_name_and_reserved_words_are_kept_for_the_owner(
+    app, client, entry_id, owner_logging_in_as_minjikim, name
+):
+    response = send(client, app, entry_id, name=name)
+    assert response.status_code == 400
+    assert "주인만 쓸 수 있는 이름" in response.text
+    assert stored(app) == []
+
+
+def test_the_site_name_is_kept_for_the_owner(app, client, entry_id):
+    response = send(client, app, entry_id, name=app.config["SITE_NAME"].replace(" ", ""))
+    assert response.status_code == 400 and "주인만 쓸 수 있는 이름" in response.text
+
+
 def test_display_name_loses_invisible_characters(app, client, entry_id):
     send(client, app, entry_id, name="\u202e독\u200b자\u2066")
     assert stored(app)[0][0] == "독자"
@@ -149,6 +190,78 @@ def test_timer_from_another_post_is_spam(app, client, entry_id, make_entry):
         foreign = form_token(other, issued=utcnow() - timedelta(seconds=30))
     send(client, app, entry_id, started=foreign)
     assert stored(app)[0][2] == "spam"
+
+
+TWELVE_HOURS = 12 * 3600
+RENEWED = "댓글 창을 연 지 오래되어"
+
+
+def shown_timer(html: str) -> str:
+    return re.search(r'name="started" type="hidden" value="([^"]*)"', html).group(1)
+
+
+@pytest.mark.parametrize(
+    ("app_config", "seconds_ago"),
+    [
+        ({}, TWELVE_HOURS + 1),
+        ({}, 30 * 24 * 3600),
+        ({"COMMENT_FORM_LIFETIME": timedelta(hours=1)}, 3601),
+    ],
+)
+def test_a_timer_past_its_lifetime_shows_the_form_again_with_a_new_one(
+    app, client, entry_id, seconds_ago
+):
+    # A bot replaying one old timer forever gets nothing stored; a person who left the tab
+    # open overnight gets the form back with the text and a new timer, not the spam folder.
+    data = comment_data(app, entry_id, seconds_ago=seconds_ago, body="밤새 쓴 댓글")
+    response = client.post(f"/diary/{entry_id}/comments", data=data)
+    assert response.status_code == 400
+    assert RENEWED in response.text
+    assert "밤새 쓴 댓글</textarea>" in response.text
+    assert shown_timer(response.text) not in ("", data["started"])
+    assert stored(app) == []
+
+
+def test_after_a_renewal_the_comment_is_received_once_the_short_wait_is_over(
+    app, client, entry_id, monkeypatch
+):
+    data = comment_data(app, entry_id, seconds_ago=TWELVE_HOURS + 1)
+    data["started"] = shown_timer(client.post(f"/diary/{entry_id}/comments", data=data).text)
+    # Sent again at once: shown again (a person in a hurry is not taken for a bot)...
+    again = client.post(f"/diary/{entry_id}/comments", data=data)
+    assert again.status_code == 400 and RENEWED in again.text
+    assert stored(app) == []
+    # ...and received as any comment once COMMENT_MIN_SECONDS have passed.
+    data["started"] = shown_timer(again.text)
+    later = utcnow() + timedelta(seconds=3)
+    monkeypatch.setattr("blog.comments.utcnow", lambda: later)
+    assert client.post(f"/diary/{entry_id}/comments", data=data).status_code == 303
+    assert stored(app) == [("독자", "좋은 글 고맙습니다.", "pending")]
+
+
+def test_a_timer_within_its_lifetime_is_received(app, client, entry_id):
+    send(client, app, entry_id, seconds_ago=TWELVE_HOURS - 60)
+    assert stored(app)[0][2] == "pending"
+
+
+def test_the_page_cache_fills_timers_with_the_secret_key_it_is_given(app):
+    token = form_token(7, utcnow(), app.secret_key)  # outside any request, as caching.py does
+    with app.app_context():
+        assert 0 <= read_form_timer(token, 7, utcnow()).seconds < 5
+
+
+@pytest.mark.parametrize(
+    ("body", "kept"),
+    [
+        ("‮⁦txt.exe⁩‬ 파일", "txt.exe 파일"),
+        ("왼쪽‏오른쪽‎؜끝", "왼쪽오른쪽끝"),
+        ("첫 줄\n\n둘째 문단 한글 그대로", "첫 줄\n\n둘째 문단 한글 그대로"),
+        ("가족 👨‍👩‍👧 이모지", "가족 👨‍👩‍👧 이모지"),
+    ],
+)
+def test_comment_bodies_lose_the_characters_that_reorder_text(app, client, entry_id, body, kept):
+    send(client, app, entry_id, body=body)
+    assert stored(app)[0][1] == kept
 
 
 @pytest.mark.parametrize("app_config", [{"COMMENT_RATE_LIMIT": 2}])

@@ -90,6 +90,23 @@ def test_failed_save_keeps_everything_typed(client, auth):
     assert "저장하지 않았습니다" in response.text
 
 
+# 3 KB of Markdown that markdown-it pads to 700 KB of HTML (issue 11).
+PADDED_TABLE = "|" + "a|" * 300 + "\n|" + "-|" * 300 + "\n" + "x\n" * 1000
+
+
+@pytest.mark.parametrize(("button", "status"), [("save", 400), ("preview", 200)])
+def test_text_that_makes_too_large_a_page_is_refused_and_kept(app, client, auth, button, status):
+    auth.login()
+    body = "지워지면 안 되는 표\n\n" + PADDED_TABLE
+    response = client.post("/diary/new", data=entry_form(body=body, **{button: "y"}))
+    assert response.status_code == status
+    assert "이 글은 페이지를 너무 크게 만듭니다" in response.text
+    assert body + "</textarea>" in response.text
+    assert "<table>" not in response.text  # the preview shows it as plain text instead
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(DiaryEntry)) == 0
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [

@@ -7,11 +7,17 @@ from urllib.parse import urlsplit
 import pytest
 from bleach._vendor import html5lib
 
+from blog import rendering
 from blog.rendering import (
     ALLOWED_TAGS,
+    MAX_HTML,
+    RenderBudget,
+    TooLargeToRender,
+    check_markdown,
     clean_text,
     excerpt,
     plain_text,
+    preview_markdown,
     reading_minutes,
     render_markdown,
     render_markdown_with_text,
@@ -112,10 +118,68 @@ def test_headings_start_at_h2_without_gaps(source, tags):
     assert [element.tag for element in elements(render_markdown(source))] == tags
 
 
+# Addresses that leave the site as a browser reads them: absolute http(s), and protocol-
+# relative ones, which browsers also recognise with backslashes, tabs or leading spaces.
+EXTERNAL_LINKS = [
+    "[x](https://evil.example)",
+    "[x](HTTP://evil.example)",
+    "[x](https:evil.example)",
+    "[x](//evil.example)",
+    "[x](<//evil.example>)",
+    "[x](&#x2F;&#x2F;evil.example)",
+    '[x](//evil.example "제목")',
+    "[x]: //evil.example\n\n[x]",
+    "[![i](/a.png)](//evil.example)",
+]
+EXTERNAL_RAW_LINKS = [
+    '<a href="\\\\evil.example">x</a>',
+    '<a href="/\\evil.example">x</a>',
+    '<a href="\\/evil.example">x</a>',
+    '<a href="&#92;&#92;evil.example">x</a>',
+    '<a href=" //evil.example">x</a>',
+    '<a href="/&#9;/evil.example">x</a>',
+    '<a href="/\n/evil.example">x</a>',
+    '<a href="HTTPS://evil.example">x</a>',
+]
+
+
+def only_link(html: str):
+    (link,) = [element for element in elements(html) if element.tag == "a"]
+    return link
+
+
+@pytest.mark.parametrize("source", EXTERNAL_LINKS)
+def test_links_leaving_the_site_get_nofollow(source):
+    assert only_link(render_markdown(source)).get("rel") == "nofollow noopener", source
+
+
+@pytest.mark.parametrize("html", EXTERNAL_RAW_LINKS)
+def test_sanitizer_marks_links_browsers_read_as_protocol_relative(html):
+    assert only_link(sanitize(html)).get("rel") == "nofollow noopener", html
+
+
+@pytest.mark.parametrize(
+    ("source", "href"),
+    [
+        ("[x](/diary/)", "/diary/"),
+        ("[x](#comments)", "#comments"),
+        ("[x](글/1)", "%EA%B8%80/1"),
+        # Markdown percent-encodes a backslash: a browser reads these as paths on this site.
+        ("[x](/\\evil.example)", "/%5Cevil.example"),
+        ("[x](&#92;&#92;evil.example)", "%5C%5Cevil.example"),
+        ("[x](/&#9;/evil.example)", "/%09/evil.example"),
+    ],
+)
+def test_links_within_the_site_stay_plain(source, href):
+    link = only_link(render_markdown(source))
+    assert (link.get("href"), link.get("rel")) == (href, None)
+
+
 def test_remote_images_only_over_https():
     assert "src=" not in render_markdown("![x](http://example.com/a.png)")
     assert "src=" not in render_markdown("![x](//example.com/a.png)")
     assert 'src="/static/a.png"' in render_markdown("![x](/static/a.png)")
+    assert "src=" not in sanitize('<img src="/\\evil.example/a.png">')
 
 
 def test_raw_html_is_shown_as_text_not_markup():
@@ -148,6 +212,81 @@ def test_text_after_a_less_than_sign_is_kept():
 def test_rendering_never_raises_on_odd_input(odd):
     render_markdown(clean_text(odd))
     render_plain(clean_text(odd))
+
+
+def padded_table(columns: int, rows: int) -> str:
+    """A wide header, then one-cell rows: markdown-it pads each row to the header's width."""
+    return "|" + "a|" * columns + "\n|" + "-|" * columns + "\n" + "x\n" * rows
+
+
+SAMPLE_TEXT = (ROOT / "tests/data/plain-text-posts.txt").read_text(encoding="utf-8")
+# Texts that make pages far larger, or take far longer, than their length suggests.
+BLOW_UPS = [
+    pytest.param(padded_table(300, 1000), "steps", id="issue-padded-table"),
+    pytest.param((padded_table(300, 60) + "\n") * 300, "steps", id="many-padded-tables"),
+    pytest.param("[a]: /" + "x" * 1000 + "\n\n" + "[a] " * 300, "html", id="reference-repeated"),
+    pytest.param("*a* " * 25_000, "steps", id="emphasis"),
+    pytest.param("a\n" * 50_000, "steps", id="line-breaks"),
+    pytest.param("![" * 50_000, "steps", id="unclosed-images"),
+    pytest.param("- a\n" * 25_000, "steps", id="list-items"),
+    pytest.param("<" * 100_000, "steps", id="less-than-signs"),
+]
+
+
+@pytest.mark.parametrize(("source", "kind"), BLOW_UPS)
+def test_markdown_that_blows_up_is_refused_before_bleach(monkeypatch, source, kind):
+    def no_bleach(html):
+        raise AssertionError("bleach ran on a refused text")
+
+    monkeypatch.setattr(rendering, "sanitize", no_bleach)
+    with pytest.raises(TooLargeToRender) as refused:
+        render_markdown(source)
+    assert refused.value.kind == kind
+
+
+def test_a_padded_table_is_stopped_within_its_rows(monkeypatch):
+    # Stopping after the table would already have cost seconds: markdown-it must stop
+    # within it, a few dozen of its thousand rows in.
+    steps = []
+    spend = RenderBudget.spend_steps
+    monkeypatch.setattr(
+        RenderBudget, "spend_steps", lambda *a, **k: steps.append(1) or spend(*a, **k)
+    )
+    with pytest.raises(TooLargeToRender):
+        check_markdown(padded_table(300, 1000), RenderBudget())
+    assert len(steps) < 200
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(("\n\n".join([SAMPLE_TEXT] * 50))[:100_000], id="sample-to-100000-chars"),
+        pytest.param(
+            "|" + "열|" * 20 + "\n|" + "---|" * 20 + "\n" + ("| 값 " * 20 + "|\n") * 100,
+            id="table-20x100",
+        ),
+        pytest.param("[" * 5000, id="brackets"),
+    ],
+)
+def test_long_normal_texts_render_within_the_bounds(source):
+    assert render_markdown(source)
+
+
+def test_the_texts_of_one_post_share_one_budget():
+    half = "가나다라마 " * (MAX_HTML // 10)  # 60% of the HTML bound
+    budget = RenderBudget()
+    check_markdown(half, budget)
+    with pytest.raises(TooLargeToRender) as refused:
+        render_markdown(half, budget)
+    assert refused.value.kind == "html"
+    assert render_markdown(half)  # alone, it fits
+
+
+def test_a_preview_past_the_budget_shows_plain_text_not_an_error(app):
+    with app.test_request_context():
+        assert "<strong>" in preview_markdown("**굵게**")
+        html = preview_markdown(padded_table(300, 1000))
+        assert html.startswith("<p>|a|a|") and "<table>" not in html
 
 
 def test_render_plain_keeps_lines_and_escapes():

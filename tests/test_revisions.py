@@ -119,6 +119,24 @@ def test_restoring_a_revision_is_a_new_revision(app, client, entry_url):
     assert "첫 <mark>번째</mark> 글" in client.get("/search?q=번째").text
 
 
+def test_a_revision_too_large_to_render_is_refused_with_a_message(app, client, entry_url):
+    # A version saved before the bound on Markdown existed: refused, the post unchanged.
+    post_id = int(entry_url.split("/")[2].split("-")[0])
+    with app.app_context():
+        first = db.session.scalar(db.select(Revision).where(Revision.version == 1))
+        table = "|" + "a|" * 300 + "\n|" + "-|" * 300 + "\n" + "x\n" * 1000
+        first.data = {**first.data, "body": table}
+        db.session.commit()
+        first_id = first.id
+    response = client.post(f"/admin/posts/{post_id}/revisions/{first_id}/restore")
+    assert response.status_code == 400
+    assert "페이지를 너무 크게 만들어 되살릴 수 없습니다" in response.text
+    with app.app_context():
+        post = db.session.get(Post, post_id)
+        assert (post.body, post.version) == ("세 번째 글", 3)
+    assert [version for version, _, _ in revisions_of(app)] == [1, 2, 3]
+
+
 def test_restore_is_a_post_and_owner_only(app, client, entry_url):
     post_id = entry_url.split("/")[2].split("-")[0]
     assert client.get(f"/admin/posts/{post_id}/revisions/1/restore").status_code == 405

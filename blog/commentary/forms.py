@@ -151,6 +151,9 @@ class CommentaryForm(PostForm):
         self.focus_block = index
         return True
 
+    def markdown_fields(self) -> list:
+        return [entry.form.opinion for entry in self.blocks] + [self.summary, self.closing]
+
     @property
     def block_list_errors(self) -> list:
         """Errors about the list as a whole (each block's own errors show at that block)."""

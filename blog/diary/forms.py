@@ -24,6 +24,9 @@ class DiaryForm(PostForm):
         description=_l("Markdown: **bold**, *italic*, - lists, > quotes, [link](https://…)"),
     )
 
+    def markdown_fields(self) -> list:
+        return [self.body]
+
     def load(self, entry: DiaryEntry) -> None:
         super().load(entry)
         self.title.data = entry.title
