@@ -26,7 +26,6 @@ from ..models import (
     utcnow,
 )
 from ..posts import TRASH_DAYS, empty_old_trash, post_url, restore_from_trash
-from ..rendering import TooLargeToRender
 from ..settings import get_settings, save_settings
 from . import bp
 from .forms import ReplyForm, SettingsForm
@@ -180,10 +179,6 @@ def restore_revision(post_id: int, revision_id: int):
             "error",
         )
         return redirect(url_for("admin.revisions", post_id=post.id), code=303)
-    except TooLargeToRender:  # a version saved before the bound on a post's Markdown
-        db.session.rollback()
-        flash(_("This version makes too large a page to restore. Nothing was changed."), "error")
-        return revisions(post_id), 400
     db.session.flush()
     search.index_post(post)
     db.session.commit()
