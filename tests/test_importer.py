@@ -534,3 +534,14 @@ def test_preview_shows_pasted_markup_as_text(client, auth):
     page = client.post("/admin/import", data={"text": text, "preview": "y"}).text
     assert "<script>x()" not in page and "<b>H</b>" not in page and "<i>Q</i>" not in page
     assert "&lt;script&gt;x()&lt;/script&gt;" in page and "&lt;b&gt;H&lt;/b&gt;" in page
+
+
+def test_a_pasted_post_too_large_to_render_is_refused_and_kept(app, client, auth):
+    auth.login()
+    table = "|" + "a|" * 300 + "\n|" + "-|" * 300 + "\n" + "x\n" * 1000
+    response = client.post("/admin/import", data={"text": table, "save": "y"})
+    assert response.status_code == 400
+    assert "페이지를 너무 크게 만듭니다" in response.text
+    assert "|a|a|a|" in response.text  # the pasted text is still there
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0

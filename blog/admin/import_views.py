@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from .. import importer
 from ..extensions import db
+from ..forms import TOO_LARGE
+from ..rendering import TooLargeToRender
 from . import bp
 from .forms import ImportForm
 
@@ -45,7 +47,15 @@ def import_text():
                 "error",
             )
         elif form.save.data:
-            posts = importer.save_as_drafts(result.posts)
+            try:
+                posts = importer.save_as_drafts(result.posts)
+            except TooLargeToRender as error:  # the editors' bound on one post's Markdown
+                db.session.rollback()
+                form.text.errors.append(TOO_LARGE[error.kind])
+                flash(_("Nothing was saved: please fix the marked fields."), "error")
+                return render_template(
+                    "admin/import.html", form=form, result=result, reasons=REASONS
+                ), 400
             db.session.commit()
             flash(
                 _("%(count)d drafts saved. Edit them to finish and publish.", count=len(posts)),
