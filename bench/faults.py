@@ -523,6 +523,20 @@ def settle(site: Site, writer: FaultWriter, readers: Readers, events: list, paus
 # The parts
 
 
+def print_phases(phases: list[tuple[str, float]], finished: float, writer, readers) -> None:
+    """Per phase (a name and when it began; each ends where the next begins): the saves and
+    reads answered in it, by kind, and how soon each worked again."""
+    ends = [when for _, when in phases[1:]] + [finished]
+    for (what, when), end in zip(phases, ends, strict=True):
+        print(
+            f"  {what}, {end - when:.0f} s:\n"
+            f"    saves: {counts(writer.saves_since(when, end))};"
+            f" {recovery(writer.owner.saves, when, end, saved)}\n"
+            f"    reads: {counts(readers.between(when, end), reads=True)};"
+            f" {recovery(readers.answers, when, end, reads_ok)}"
+        )
+
+
 def kill_part(args, folder: Path, cleanup: contextlib.ExitStack) -> None:
     print("\nkill -9 during saves: SQLite, gunicorn 2 sync workers, the owner saving, 2 readers")
     database = folder / "blog.sqlite3"
@@ -548,15 +562,7 @@ def kill_part(args, folder: Path, cleanup: contextlib.ExitStack) -> None:
     finished = clock()
     stop_load(writer, readers)
     site.stop()
-    ends = [when for _, when in events[1:]] + [finished]
-    for (what, when), end in zip(events, ends, strict=True):
-        print(
-            f"  kill -9 {what}:\n"
-            f"    saves: {counts(writer.saves_since(when, end))};"
-            f" {recovery(writer.owner.saves, when, end, saved)}\n"
-            f"    reads: {counts(readers.between(when, end), reads=True)};"
-            f" {recovery(readers.answers, when, end, reads_ok)}"
-        )
+    print_phases([(f"kill -9 {what}", when) for what, when in events], finished, writer, readers)
     print(f"  reads in all: {counts(readers.answers, reads=True)}")
     print_saves(writer, url, database)
 
@@ -734,15 +740,7 @@ def postgres_part(args, folder: Path, cleanup: contextlib.ExitStack) -> None:
     finished = clock()
     stop_load(writer, readers)
     site.stop()
-    ends = [when for _, when in phases[1:]] + [finished]
-    for (what, when), end in zip(phases, ends, strict=True):
-        print(
-            f"  {what}, {end - when:.0f} s:\n"
-            f"    reads: {counts(readers.between(when, end), reads=True)};"
-            f" {recovery(readers.answers, when, end, reads_ok)}\n"
-            f"    saves: {counts(writer.saves_since(when, end))};"
-            f" {recovery(writer.owner.saves, when, end, saved)}"
-        )
+    print_phases(phases, finished, writer, readers)
     restarts = [answer for answer in readers.answers if answer.sent >= phases[1][1]]
     failed = sum(not answer.read_ok for answer in restarts)
     print(f"  reads from the first restart on: {failed} of {len(restarts)} failed")
