@@ -97,6 +97,16 @@ def error_page(code: int, message=None):
 
 
 def register(app) -> None:
+    @app.teardown_appcontext
+    def end_transaction(error) -> None:
+        # Before Flask-SQLAlchemy's own teardown (teardowns run last registered first): its
+        # closing ROLLBACK on a connection the server dropped meanwhile (a restart) would
+        # raise past every error handler and replace a finished page with a bare 500.
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            db.session().invalidate()  # closes without a word to the server; the pool moves on
+
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
         app.logger.warning("CSRF failure on %r: %s", request.path, error.description)

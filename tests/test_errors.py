@@ -155,3 +155,28 @@ def test_a_comment_that_cannot_be_written_answers_503_with_the_text(
     response = client.post(f"/diary/{entry_id}/comments", data=comment, headers=SAME_ORIGIN)
     assert response.status_code == 503
     assert ">정성껏 쓴 댓글</textarea>" in response.text
+
+
+def test_a_connection_lost_by_the_end_of_a_request_does_not_fail_its_answer(
+    app, client, make_entry, monkeypatch
+):
+    """PostgreSQL restarting between a page's queries and the end of its request: the
+    closing ROLLBACK fails on the dead connection, after the page was made."""
+    from blog.extensions import db
+
+    make_entry(title="글")
+    with app.app_context():
+        dialect = db.engine.dialect
+
+    def server_gone(connection):
+        raise dialect.loaded_dbapi.OperationalError("server closed the connection unexpectedly")
+
+    @app.after_request
+    def the_server_goes_away(response):  # the page is made; the connection dies now
+        monkeypatch.setattr(dialect, "do_rollback", server_gone)
+        return response
+
+    response = client.get("/diary/")
+    assert response.status_code == 200 and "글" in response.text
+    monkeypatch.undo()
+    assert client.get("/").status_code == 200
