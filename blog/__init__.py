@@ -119,22 +119,22 @@ def select_locale() -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import auth
+    from .auth.session import configure_login
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
-    auth.configure_login(login_manager)
+    configure_login(login_manager)
 
 
 def register_blueprints(app: Flask) -> None:
-    from .admin import bp as admin_bp
-    from .auth import bp as auth_bp
-    from .commentary import bp as commentary_bp
-    from .diary import bp as diary_bp
-    from .public import bp as public_bp
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .commentary.views import bp as commentary_bp
+    from .diary.views import bp as diary_bp
+    from .public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -158,7 +158,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def register_headers(app: Flask) -> None:
-    from .posts import owner_signed_in
+    from .posts.queries import owner_signed_in
 
     @app.after_request
     def security_headers(response):
@@ -179,7 +179,7 @@ def register_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from .posts import canonical_url, post_url
+    from .posts.urls import canonical_url, post_url
 
     rendering.register(app)
     app.jinja_env.globals.update(

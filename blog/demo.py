@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, insert, select, text
 
 from . import caching, rendering, search
@@ -27,7 +28,6 @@ from .models import (
     Comment,
     Commentary,
     CommentStatus,
-    Owner,
     Post,
     Tag,
     Visibility,
@@ -843,7 +843,7 @@ class Generator:
         self.pieces = pieces
         self.tags = tags  # name -> id
         self.ids = ids  # next id per table
-        self.owner_name = "주인"
+        self.owner_name = ""  # seed() sets the owner's display name
 
     def _next(self, table: str) -> int:
         value = self.ids[table]
@@ -1114,8 +1114,8 @@ def seed(
     rng = random.Random(seed)
     pieces = Pieces(rng, size=min(4000, max(30, n // 8)))
     generator = Generator(rng, pieces, _ensure_tags(), _next_ids())
-    owner = db.session.scalar(select(Owner.username))
-    generator.owner_name = owner or generator.owner_name
+    # Replies are signed as the owner's replies are: the display name, never the login name.
+    generator.owner_name = current_app.config["OWNER_DISPLAY_NAME"]
     end = (now or datetime.now(UTC)).replace(second=0, microsecond=0) - timedelta(hours=1)
     span = timedelta(days=365 * YEARS).total_seconds()
     # Sorted, so post ids follow publication dates as they do on a real site.

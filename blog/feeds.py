@@ -8,7 +8,7 @@ from flask import Response, current_app, render_template, url_for
 from flask_babel import format_date
 
 from .models import Commentary, Post
-from .posts import post_url
+from .posts.urls import post_url
 
 FEED_LENGTH = 20
 EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)

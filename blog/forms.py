@@ -273,7 +273,6 @@ class PostForm(FlaskForm):
         post.set_publication(
             Visibility(self.visibility.data), from_site_time(self.published_at.data)
         )
-        post.touch()
 
 
 def _typed_length(data) -> int:

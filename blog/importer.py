@@ -26,9 +26,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from . import search
 from .extensions import db
 from .models import Commentary, DiaryEntry, Post, Visibility
+from .posts import saving
 from .rendering import clean_text
 
 HEADLINE_MAX_LENGTH = 300  # Post.title
@@ -454,11 +454,7 @@ def save_as_drafts(parsed_posts: list[ParsedPost]) -> list[Post]:
     for parsed in parsed_posts:
         post = _commentary(parsed) if parsed.kind == "commentary" else _diary_entry(parsed)
         post.set_publication(Visibility.DRAFT, None)
-        post.touch()
-        db.session.add(post)
-        db.session.flush()  # the post has its id and blocks before the index is updated
-        post.keep_revision()
-        search.index_post(post)
+        saving.save(post)
         saved.append(post)
     return saved
 

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import text
 
-from . import revisions, search
+from . import revisions
 from .admin.forms import SettingsForm
 from .comments import clean_display_name
 from .extensions import db
@@ -34,6 +34,7 @@ from .models import (
     slugify,
     utcnow,
 )
+from .posts import saving
 from .rendering import clean_text
 from .settings import DEFAULTS, get_settings, save_settings
 
@@ -160,15 +161,13 @@ def import_document(document) -> int:
     for data in posts:
         try:
             post = _import_post(data, seen)
-            db.session.add(post)
-            db.session.flush()
+            saving.add_as_exported(post)
             _import_comments(post, _value(data, "comments", list), seen)
         except ValueError as error:  # ImportRefused, SnapshotRefused, a bad enum value
             title = json.dumps(data.get("title"), ensure_ascii=False)  # escapes control codes
             raise ImportRefused(f"post {data.get('id')!r} {title}: {error}") from None
     db.session.flush()
     _continue_id_sequences()
-    search.reindex()
     return len(posts)
 
 

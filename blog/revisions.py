@@ -1,4 +1,5 @@
-"""Revisions: what changed between two saves, and bringing an old one back."""
+"""Revisions: what changed between two saves, and whether an old one may come back (the
+editor's rules; posts.saving.restore_revision brings it back)."""
 
 import difflib
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from flask_babel import gettext as _
 from .commentary.forms import CommentaryForm
 from .diary.forms import DiaryForm
 from .forms import form_problems, submitted
-from .models import Post, Revision, utcnow
+from .models import Revision
 
 # The editor of each kind of post: its rules are the rules for every post data, typed or not.
 EDITOR_FORMS = {"diary": DiaryForm, "commentary": CommentaryForm}
@@ -80,12 +81,3 @@ def checked(snapshot: dict, kind: str) -> dict:
     if form.errors:
         raise SnapshotRefused("; ".join(form_problems(form)))
     return {"kind": kind, **form.cleaned(snapshot)}
-
-
-def restore(post: Post, revision: Revision) -> Revision:
-    """Bring `revision` back; that is itself a save, so it becomes the newest revision.
-    Raises SnapshotRefused, changing nothing, when the editor would not save that revision."""
-    post.restore(checked(revision.data, post.kind))
-    post.touch()
-    post.updated_at = utcnow()
-    return post.keep_revision()

@@ -1,7 +1,7 @@
 """schema.org descriptions of posts, for the page's application/ld+json block."""
 
 from .models import Commentary, DiaryEntry
-from .posts import post_url
+from .posts.urls import post_url
 
 
 def commentary_article(commentary: Commentary) -> dict:

@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from werkzeug.security import generate_password_hash
 
-from blog import create_app, search
+from blog import create_app
 from blog.extensions import db
 from blog.models import Commentary, DiaryEntry, Owner, Visibility, utcnow
+from blog.posts import saving
 
 # Set by `make test` for the second run against a real PostgreSQL server.
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -95,15 +96,12 @@ def auth(client, owner):
 
 
 def _save(post, visibility, published_at, tags) -> int:
-    """Publish (or not) and index a post made in a test, as the editor would; its id."""
+    """Publish (or not) a post made in a test and save it through the save path; its id."""
     post.set_tags(list(tags))
     if published_at is None and visibility == Visibility.PUBLIC:
         published_at = utcnow() - timedelta(minutes=1)
     post.set_publication(visibility, published_at)
-    post.touch()
-    db.session.add(post)
-    db.session.flush()
-    search.index_post(post)
+    saving.save(post)
     db.session.commit()
     return post.id
 

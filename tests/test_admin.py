@@ -276,3 +276,13 @@ def test_post_action_goes_back_only_to_a_safe_desk_address(client, auth, make_en
     response = client.post(f"/admin/posts/{post_id}/comments-off", data={"back": back})
     assert response.status_code == 303
     assert response.headers["Location"] == "/admin/"
+
+
+def test_publishing_from_the_desk_is_a_save_with_its_own_version(app, client, auth, make_entry):
+    draft_id = make_entry(title="초안", visibility=Visibility.DRAFT)
+    auth.login()
+    client.post(f"/admin/posts/{draft_id}/publish", data={"back": "/admin/"})
+    with app.app_context():
+        post = db.session.get(Post, draft_id)
+        kept = [(revision.version, revision.data["visibility"]) for revision in post.revisions]
+        assert (post.version, kept) == (2, [(2, "public"), (1, "draft")])

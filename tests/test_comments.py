@@ -8,6 +8,7 @@ import pytest
 from blog.comments import address_hash, form_token, read_form_timer
 from blog.extensions import db
 from blog.models import Comment, Commentary, CommentStatus, Owner, Visibility, utcnow
+from blog.posts import saving
 from blog.settings import save_settings
 
 from .conftest import hidden_state
@@ -340,8 +341,7 @@ def test_comment_on_a_block_shows_which_quote(app, client, auth):
         commentary.replace_blocks([{"quote": "First."}, {"quote": "Second."}])
         commentary.set_body("요약")
         commentary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=1))
-        commentary.touch()
-        db.session.add(commentary)
+        saving.save(commentary)
         db.session.commit()
         post_id, second_block = commentary.id, commentary.blocks[1].id
     page = client.get(f"/commentary/{post_id}", follow_redirects=True).text

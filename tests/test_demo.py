@@ -204,3 +204,13 @@ def test_seeding_tells_the_page_cache(app):
         version = db.session.scalar(select(SiteState.content_version))
         demo.seed(3)
         assert db.session.scalar(select(SiteState.content_version)) > version
+
+
+def test_demo_replies_are_signed_with_the_display_name_never_the_login_name(
+    app, runner, owner, monkeypatch
+):
+    monkeypatch.setattr(demo, "COMMENTED_SHARE", 1.0)
+    assert runner.invoke(args=["seed-demo", "--posts", "10"]).exit_code == 0
+    with app.app_context():
+        names = set(db.session.scalars(select(Comment.name).where(Comment.by_owner)))
+    assert names == {app.config["OWNER_DISPLAY_NAME"]}

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
-from blog import portability, revisions, search
+from blog import portability
 from blog.comments import owner_reply
 from blog.extensions import db
 from blog.models import (
@@ -27,6 +27,7 @@ from blog.models import (
     Visibility,
     utcnow,
 )
+from blog.posts import saving
 from blog.settings import save_settings
 
 from .conftest import empty_database
@@ -40,9 +41,7 @@ def fill_site() -> None:
     diary.set_body("몸무게를 쟀다.\n\n**식단**도 해야지..")
     diary.set_tags(["운동", "식단"])
     diary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(days=3))
-    diary.touch()
-    db.session.add(diary)
-    db.session.flush()  # its new tags exist before the next post looks them up
+    saving.save(diary)  # its new tags exist before the next post looks them up
     commentary = Commentary()
     commentary.set_title("Microsoft, Meta CEOs defend hefty AI spending")
     commentary.outlet, commentary.source_url = "Reuters", "https://www.reuters.com/x"
@@ -61,28 +60,23 @@ def fill_site() -> None:
     commentary.set_body("기사를 요약하자면 …")
     commentary.set_tags(["AI", "운동"])
     commentary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(days=1))
-    commentary.touch()
+    saving.save(commentary)
     draft = DiaryEntry()
     draft.set_body("아직 쓰는 중")
     draft.set_publication(Visibility.DRAFT, None)
-    draft.touch()
+    saving.save(draft)
     trashed = DiaryEntry()
     trashed.set_body("지운 글")
     trashed.set_publication(Visibility.PRIVATE, utcnow())
-    trashed.touch()
-    trashed.deleted_at = utcnow()
-    db.session.add_all([diary, commentary, draft, trashed])
-    db.session.flush()
-    for post in (diary, commentary, draft, trashed):
-        post.keep_revision()
+    saving.save(trashed)
+    saving.trash(trashed)
     commentary.replace_blocks(
         [
             {"block_id": commentary.blocks[0].id, "quote": "Edited."},
             {"block_id": commentary.blocks[1].id, "quote": "Second quote."},
         ]
     )
-    commentary.touch()
-    commentary.keep_revision()
+    saving.save(commentary)
     comment = Comment(
         post=commentary,
         block=commentary.blocks[1],
@@ -132,8 +126,7 @@ def test_import_keeps_ids_urls_and_renders_again(app, client):
         entry = DiaryEntry()
         entry.set_body("새 글")
         entry.set_publication(Visibility.DRAFT, None)
-        entry.touch()
-        db.session.add(entry)
+        saving.save(entry)
         db.session.commit()
         assert entry.id == 5
     page = client.get(f"/commentary/{commentary_id}-microsoft-meta-ceos-defend-hefty-ai-spending")
@@ -198,8 +191,7 @@ def test_backup_while_the_site_writes(app, tmp_path):
                 entry = DiaryEntry()
                 entry.set_body("쓰는 중")
                 entry.set_publication(Visibility.DRAFT, None)
-                entry.touch()
-                db.session.add(entry)
+                saving.save(entry)
                 db.session.commit()
 
     writer = threading.Thread(target=keep_writing)
@@ -225,9 +217,7 @@ def test_restoring_a_revision_survives_export(app):
         fill_site()
         commentary = db.session.scalar(db.select(Commentary))
         first = min(commentary.revisions, key=lambda r: r.version)
-        revisions.restore(commentary, first)
-        db.session.flush()
-        search.index_post(commentary)
+        saving.restore_revision(commentary, first)
         db.session.commit()
         exported = portability.export_document()
     data = next(p for p in exported["posts"] if p["kind"] == "commentary")

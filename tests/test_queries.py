@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from blog import search
 from blog.extensions import db
 from blog.models import Comment, Commentary, CommentStatus, DiaryEntry, Post, Visibility, utcnow
+from blog.posts import saving
 
 from .conftest import empty_database, make_app
 
@@ -30,10 +30,7 @@ def fill(count: int) -> tuple[int, int]:
         for post in (entry, commentary):
             post.set_tags(tags)
             post.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=number + 1))
-            post.touch()
-            db.session.add(post)
-            db.session.flush()
-            search.index_post(post)
+            saving.save(post)
             for n in range(count):
                 comment = Comment(post=post, name=f"독자{n}", status=CommentStatus.APPROVED)
                 comment.set_body("몸무게 댓글")

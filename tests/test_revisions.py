@@ -7,6 +7,7 @@ from sqlalchemy import event
 
 from blog.extensions import db
 from blog.models import Commentary, Post, Revision, utcnow
+from blog.posts import saving
 
 
 def diary_form(body, version, title="일기"):
@@ -160,16 +161,10 @@ def test_commentary_restore_brings_blocks_back(app):
         commentary.replace_blocks([{"quote": "Old quote.", "translation": "옛 번역"}])
         commentary.set_body("요약")
         commentary.set_closing("")
-        commentary.touch()
-        db.session.add(commentary)
-        db.session.flush()
-        old = commentary.keep_revision()
+        old = saving.save(commentary)
         commentary.replace_blocks([{"quote": "New."}])
-        commentary.touch()
-        db.session.flush()
-        from blog import revisions
-
-        revisions.restore(commentary, old)
+        saving.save(commentary)
+        saving.restore_revision(commentary, old)
         db.session.commit()
         assert [(b.quote, b.translation) for b in commentary.blocks] == [("Old quote.", "옛 번역")]
 
@@ -194,11 +189,13 @@ def test_trash_is_emptied_after_30_days(app, client, entry_url, make_entry):
         post = db.session.scalar(db.select(Post))
         post.deleted_at = utcnow() - timedelta(days=31)
         db.session.commit()
+        expired_id = post.id
     assert "바뀐 제목" not in client.get("/admin/trash").text  # looking writes nothing
     client.post(f"/diary/{make_entry(title='다음 글')}/delete")  # the next change to the trash
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 1
-        assert db.session.scalar(db.select(db.func.count()).select_from(Revision)) == 0
+        assert db.session.get(Post, expired_id) is None
+        kept = db.select(db.func.count()).select_from(Revision)
+        assert db.session.scalar(kept.where(Revision.post_id == expired_id)) == 0
 
 
 def test_only_trashed_posts_can_be_deleted_for_good(client, entry_url):

@@ -1,7 +1,4 @@
-"""The owner's desk: every post with its state, the comment queue, the settings."""
+"""The owner's desk: every post with its state, the comment queue, the settings.
 
-from flask import Blueprint
-
-bp = Blueprint("admin", __name__)
-
-from . import import_views, views  # noqa: E402,F401  (views attach their routes to bp)
+The blueprint is `views.bp`: the factory registers it from there, so importing the section's
+forms never imports its views."""

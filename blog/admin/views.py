@@ -1,19 +1,32 @@
-"""The owner's desk views: posts, trash, revisions, the comment queue, replies, settings."""
+"""The owner's desk views: posts, trash, revisions, the comment queue, replies, settings, and
+the import of old plain-text posts."""
 
 import json
 from datetime import timedelta
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from .. import comments as comment_rules
-from .. import portability, search
+from .. import importer, portability
 from .. import revisions as revision_rules
 from ..auth.safe_next import safe_next_path
 from ..errors import database_unavailable
 from ..extensions import db
+from ..forms import TOO_LARGE
 from ..inputs import page_number, parse_bounded_int
 from ..models import (
     Comment,
@@ -25,10 +38,14 @@ from ..models import (
     Visibility,
     utcnow,
 )
-from ..posts import TRASH_DAYS, empty_old_trash, post_url, restore_from_trash
+from ..posts import saving
+from ..posts.saving import TRASH_DAYS
+from ..posts.urls import post_url
+from ..rendering import TooLargeToRender
 from ..settings import get_settings, save_settings
-from . import bp
-from .forms import ReplyForm, SettingsForm
+from .forms import ImportForm, ReplyForm, SettingsForm
+
+bp = Blueprint("admin", __name__)
 
 SECTIONS = {"diary": DiaryEntry, "commentary": Commentary}
 STATES = ("draft", "scheduled", "private", "public")
@@ -83,11 +100,12 @@ def index():
     )
 
 
+# The desk's quick actions, each one of the save path's.
 POST_ACTIONS = {
-    "publish": lambda post: post.set_publication(Visibility.PUBLIC, utcnow()),
-    "private": lambda post: post.set_publication(Visibility.PRIVATE, post.published_at),
-    "comments-off": lambda post: setattr(post, "comments_enabled", False),
-    "comments-on": lambda post: setattr(post, "comments_enabled", True),
+    "publish": saving.publish_now,
+    "private": saving.make_private,
+    "comments-off": lambda post: saving.switch_comments(post, False),
+    "comments-on": lambda post: saving.switch_comments(post, True),
 }
 
 
@@ -97,8 +115,6 @@ def post_action(post_id: int, action: str):
     if action not in POST_ACTIONS:
         abort(404)
     POST_ACTIONS[action](post)
-    post.touch()
-    search.index_post(post)  # the index orders by publication time
     db.session.commit()
     flash(_("Done."), "success")
     back = safe_next_path(request.form.get("back")) or ""
@@ -108,7 +124,7 @@ def post_action(post_id: int, action: str):
 @bp.get("/trash")
 def trash():
     # Reads never write: what has waited too long is deleted with the next change to the
-    # trash (posts.empty_old_trash), and not shown meanwhile.
+    # trash (saving.empty_old_trash), and not shown meanwhile.
     posts = db.session.scalars(
         db.select(Post)
         .where(Post.deleted_at >= utcnow() - timedelta(days=TRASH_DAYS))
@@ -120,8 +136,7 @@ def trash():
 @bp.post("/trash/<int:post_id>/restore")
 def restore(post_id: int):
     post = db.get_or_404(Post, post_id)
-    restore_from_trash(post)
-    empty_old_trash()
+    saving.restore_from_trash(post)
     db.session.commit()
     flash(_("The post is back where it was."), "success")
     return redirect(url_for("admin.trash"), code=303)
@@ -132,7 +147,7 @@ def delete_forever(post_id: int):
     post = db.get_or_404(Post, post_id)
     if post.deleted_at is None:
         abort(404)  # only what is in the trash can be deleted for good
-    db.session.delete(post)
+    saving.delete_forever(post)
     db.session.commit()
     flash(_("The post is deleted for good."), "success")
     return redirect(url_for("admin.trash"), code=303)
@@ -168,7 +183,7 @@ def restore_revision(post_id: int, revision_id: int):
     if revision.post_id != post.id:
         abort(404)
     try:
-        revision_rules.restore(post, revision)
+        saving.restore_revision(post, revision)
     except revision_rules.SnapshotRefused as error:
         flash(
             _(
@@ -179,8 +194,6 @@ def restore_revision(post_id: int, revision_id: int):
             "error",
         )
         return redirect(url_for("admin.revisions", post_id=post.id), code=303)
-    db.session.flush()
-    search.index_post(post)
     db.session.commit()
     flash(
         _("Version %(version)d is back, saved as a new version.", version=revision.version),
@@ -289,3 +302,59 @@ def owner_counts():
     if current_user.is_authenticated and not database_unavailable():
         return {"pending_comments": comment_rules.pending_count()}
     return {}
+
+
+# Why a line was left out, by the importer's reason key.
+REASONS = {
+    "no_headline": _l("A 기사제목: line without a headline."),
+    "headline_too_long": _l("The headline is too long; it was cut."),
+    "translation_without_quote": _l("A translation with no English quote above it."),
+    "second_translation": _l("A second translation for the same quote."),
+    "korean_before_quote": _l("Korean text before the first quote of the commentary."),
+    "unplaced": _l("Belongs to no quote, translation, opinion or summary."),
+}
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_text():
+    """Preview shows the posts read from the text; save makes them drafts (PRG).
+
+    The typed text is always shown again unless the save succeeded; lines that fit nowhere
+    are listed, and a save with such lines needs the owner's explicit consent.
+    """
+    form = ImportForm()
+    result = None
+    status = 200
+    if form.validate_on_submit():
+        result = importer.parse_text(form.text.data)
+        if not result.posts:
+            status = 400
+            flash(_("No post could be read from this text. Nothing was saved."), "error")
+        elif form.save.data and result.unclassified and not form.keep_going.data:
+            status = 400
+            flash(
+                _(
+                    "Nothing was saved: some lines could not be placed (listed below). "
+                    "Fix them in the text, or choose to save without them."
+                ),
+                "error",
+            )
+        elif form.save.data:
+            try:
+                posts = importer.save_as_drafts(result.posts)
+            except TooLargeToRender as error:  # the editors' bound on one post's Markdown
+                db.session.rollback()
+                form.text.errors.append(TOO_LARGE[error.kind])
+                flash(_("Nothing was saved: please fix the marked fields."), "error")
+                return render_template(
+                    "admin/import.html", form=form, result=result, reasons=REASONS
+                ), 400
+            db.session.commit()
+            flash(
+                _("%(count)d drafts saved. Edit them to finish and publish.", count=len(posts)),
+                "success",
+            )
+            return redirect(url_for("admin.index", state="draft"), code=303)
+    elif form.errors:
+        status = 400
+    return render_template("admin/import.html", form=form, result=result, reasons=REASONS), status

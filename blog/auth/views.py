@@ -2,7 +2,17 @@
 
 import secrets
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required, login_fresh, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
@@ -11,9 +21,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from ..models import Owner
 from ..setup_link import owner_exists, token_matches, use_up
-from . import bp, throttle
+from . import throttle
 from .forms import LoginForm, PasswordChangeForm, SetupForm
 from .safe_next import safe_next_path
+
+bp = Blueprint("auth", __name__)
 
 # Checked when the name tried is nobody's, so that a wrong name costs the same hash as a wrong
 # password (werkzeug's default method and parameters, as Owner.set_password uses) and the

@@ -1,7 +1,4 @@
-"""The commentary section: an English article, quote → translation → opinion blocks, a summary."""
+"""The commentary section: an English article, quote → translation → opinion blocks, a summary.
 
-from flask import Blueprint
-
-bp = Blueprint("commentary", __name__)
-
-from . import views  # noqa: E402,F401  (views attach their routes to bp)
+The blueprint is `views.bp`: the factory registers it from there, so importing the section's
+forms never imports its views."""

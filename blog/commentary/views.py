@@ -1,21 +1,84 @@
-"""Commentary views: the standard section views, with study mode on the post page."""
+"""Commentary views: the list, the feed, a commentary's page (with study mode) and its
+comments, the editor, deleting."""
 
-from flask import request
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import login_required
 
+from ..extensions import csrf
+from ..feeds import FEED_LENGTH, atom_response
 from ..models import Commentary
-from ..sections import register_section
+from ..posts.pages import delete_response, editor_response, post_page, send_comment
+from ..posts.queries import get_visible_or_404, paginate_visible, published_posts
+from ..posts.urls import canonical_redirect
 from ..structured_data import commentary_article
-from . import bp
 from .forms import CommentaryForm
 
+bp = Blueprint("commentary", __name__)
 
-def page_context(commentary: Commentary) -> dict:
-    return {
+
+def commentary_page(commentary: Commentary, comment_form=None, status: int = 200):
+    return post_page(
+        commentary,
+        "commentary/detail.html",
+        comment_form,
+        status,
         # Study mode: translations start folded, for a reader to reveal one at a time.
-        "study": request.args.get("study") == "1",
-        "structured_data": commentary_article(commentary),
-    }
+        study=request.args.get("study") == "1",
+        structured_data=commentary_article(commentary),
+    )
 
 
-register_section(bp, Commentary, CommentaryForm, _l("Commentary"), page_context)
+@bp.get("/")
+def index():
+    return render_template("commentary/index.html", page=paginate_visible(Commentary))
+
+
+@bp.get("/feed.xml")
+def feed():
+    return atom_response(
+        _l("Commentary"),
+        published_posts(Commentary, limit=FEED_LENGTH),
+        "commentary.feed",
+        url_for("commentary.index", _external=True),
+    )
+
+
+# Every commentary address works with and without its slug: /commentary/7 and /commentary/7-x.
+@bp.get("/<int:post_id>", defaults={"slug": ""})
+@bp.get("/<int:post_id>-<slug>")
+def detail(post_id: int, slug: str):
+    commentary = get_visible_or_404(Commentary, post_id)
+    if slug != commentary.slug:
+        return canonical_redirect(commentary)
+    return commentary_page(commentary)
+
+
+@bp.post("/<int:post_id>/comments", defaults={"slug": ""})
+@bp.post("/<int:post_id>-<slug>/comments")
+@csrf.exempt  # checked by origin instead of a session token: see forms.CommentForm
+def comment(post_id: int, slug: str):
+    commentary = get_visible_or_404(Commentary, post_id)
+    answer = send_comment(commentary)
+    return answer.redirect or commentary_page(commentary, answer.form, answer.status)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    return editor_response(CommentaryForm(), Commentary(), "commentary/edit.html")
+
+
+@bp.route("/<int:post_id>/edit", methods=["GET", "POST"], defaults={"slug": ""})
+@bp.route("/<int:post_id>-<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int, slug: str):
+    commentary = get_visible_or_404(Commentary, post_id)
+    return editor_response(CommentaryForm(), commentary, "commentary/edit.html")
+
+
+@bp.route("/<int:post_id>/delete", methods=["GET", "POST"], defaults={"slug": ""})
+@bp.route("/<int:post_id>-<slug>/delete", methods=["GET", "POST"])
+@login_required
+def delete(post_id: int, slug: str):
+    return delete_response(get_visible_or_404(Commentary, post_id), "commentary.index")

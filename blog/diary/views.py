@@ -1,17 +1,81 @@
-"""Diary views: the standard section views for diary entries."""
+"""Diary views: the list, the feed, an entry's page and its comments, the editor, deleting."""
 
+from flask import Blueprint, render_template, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import login_required
 
+from ..extensions import csrf
+from ..feeds import FEED_LENGTH, atom_response
 from ..models import DiaryEntry
-from ..sections import register_section
+from ..posts.pages import delete_response, editor_response, post_page, send_comment
+from ..posts.queries import get_visible_or_404, paginate_visible, published_posts
+from ..posts.urls import canonical_redirect
 from ..structured_data import diary_posting
-from . import bp
 from .forms import DiaryForm
 
-register_section(
-    bp,
-    DiaryEntry,
-    DiaryForm,
-    _l("Diary"),
-    page_context=lambda entry: {"structured_data": diary_posting(entry)},
-)
+bp = Blueprint("diary", __name__)
+
+
+def entry_page(entry: DiaryEntry, comment_form=None, status: int = 200):
+    return post_page(
+        entry,
+        "diary/detail.html",
+        comment_form,
+        status,
+        structured_data=diary_posting(entry),
+    )
+
+
+@bp.get("/")
+def index():
+    return render_template("diary/index.html", page=paginate_visible(DiaryEntry))
+
+
+@bp.get("/feed.xml")
+def feed():
+    return atom_response(
+        _l("Diary"),
+        published_posts(DiaryEntry, limit=FEED_LENGTH),
+        "diary.feed",
+        url_for("diary.index", _external=True),
+    )
+
+
+# Every entry address works with and without its slug: /diary/12 and /diary/12-제목.
+@bp.get("/<int:post_id>", defaults={"slug": ""})
+@bp.get("/<int:post_id>-<slug>")
+def detail(post_id: int, slug: str):
+    entry = get_visible_or_404(DiaryEntry, post_id)
+    if slug != entry.slug:
+        return canonical_redirect(entry)
+    return entry_page(entry)
+
+
+@bp.post("/<int:post_id>/comments", defaults={"slug": ""})
+@bp.post("/<int:post_id>-<slug>/comments")
+@csrf.exempt  # checked by origin instead of a session token: see forms.CommentForm
+def comment(post_id: int, slug: str):
+    entry = get_visible_or_404(DiaryEntry, post_id)
+    answer = send_comment(entry)
+    return answer.redirect or entry_page(entry, answer.form, answer.status)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    return editor_response(DiaryForm(), DiaryEntry(), "diary/edit.html")
+
+
+@bp.route("/<int:post_id>/edit", methods=["GET", "POST"], defaults={"slug": ""})
+@bp.route("/<int:post_id>-<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int, slug: str):
+    entry = get_visible_or_404(DiaryEntry, post_id)
+    return editor_response(DiaryForm(), entry, "diary/edit.html")
+
+
+@bp.route("/<int:post_id>/delete", methods=["GET", "POST"], defaults={"slug": ""})
+@bp.route("/<int:post_id>-<slug>/delete", methods=["GET", "POST"])
+@login_required
+def delete(post_id: int, slug: str):
+    return delete_response(get_visible_or_404(DiaryEntry, post_id), "diary.index")

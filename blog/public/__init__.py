@@ -1,7 +1,4 @@
-"""Pages for everyone: the home page, tag pages and the language choice."""
+"""Pages for everyone: home, search, tags, archive, feeds, sitemap, the language choice.
 
-from flask import Blueprint
-
-bp = Blueprint("public", __name__)
-
-from . import views  # noqa: E402,F401  (views attach their routes to bp)
+The blueprint is `views.bp`: the factory registers it from there, so importing the section's
+forms never imports its views."""

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 
 from babel.dates import format_skeleton
 from flask import (
+    Blueprint,
     Response,
     abort,
     current_app,
@@ -24,8 +25,9 @@ from ..feeds import FEED_LENGTH, atom_response
 from ..forms import FIRST_YEAR, LAST_YEAR, from_site_time, to_site_time
 from ..inputs import page_number
 from ..models import Post, Tag, post_tag, tag_key
-from ..posts import owner_signed_in, published_posts, visible_posts
-from . import bp
+from ..posts.queries import owner_signed_in, published_posts, visible_posts
+
+bp = Blueprint("public", __name__)
 
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 

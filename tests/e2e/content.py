@@ -6,6 +6,7 @@ from datetime import timedelta
 from blog import comments as comment_rules
 from blog.extensions import db
 from blog.models import Comment, Commentary, CommentStatus, DiaryEntry, Visibility, utcnow
+from blog.posts import saving
 from tests.conftest import OWNER_NAME
 
 HEADLINE = "Microsoft, Meta CEOs defend hefty AI spending"
@@ -68,8 +69,7 @@ def add_commentary(
         commentary.set_closing(closing)
         commentary.set_tags(list(tags))
         commentary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=hours_ago))
-        commentary.touch()
-        db.session.add(commentary)
+        saving.save(commentary)
         db.session.commit()
         return {
             "id": commentary.id,
@@ -85,8 +85,7 @@ def add_diary_entry(app, title: str, body: str, tags=()) -> dict:
         entry.set_body(body)
         entry.set_tags(list(tags))
         entry.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=3))
-        entry.touch()
-        db.session.add(entry)
+        saving.save(entry)
         db.session.commit()
         return {"id": entry.id, "path": f"/diary/{entry.id}-{entry.slug}"}
 

@@ -13,6 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from blog.extensions import db
 from blog.models import DiaryEntry, Visibility, utcnow
+from blog.posts import saving
 
 from .conftest import DESKTOP, PHONE, Serving, build_live_app, drop_live_app
 
@@ -59,20 +60,18 @@ def seed(app) -> dict[str, str]:
             older.set_title("" if number % 3 == 0 else f"{number + 1}번째 일기")
             older.set_body(f"{number + 1}번째 날의 짧은 일기. 오늘도 필라테스를 했다.")
             older.set_publication(Visibility.PUBLIC, now - timedelta(days=number + 2))
-            older.touch()
-            db.session.add(older)
+            saving.save(older)
         rich = DiaryEntry()
         rich.set_title(RICH_TITLE)
         rich.set_body(RICH_BODY)
         rich.set_tags(["필라테스", "식단", "아주긴태그이름도잘보여야한다"])
         rich.set_publication(Visibility.PUBLIC, now - timedelta(hours=1))
-        rich.touch()
+        saving.save(rich)
         draft = DiaryEntry()
         draft.set_title("아직 쓰는 중인 초안")
         draft.set_body("초안 본문")
         draft.set_publication(Visibility.DRAFT, None)
-        draft.touch()
-        db.session.add_all([rich, draft])
+        saving.save(draft)
         db.session.commit()
         return {
             "entry": f"/diary/{rich.id}-{rich.slug}",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from blog import search
 from blog.extensions import db
 from blog.models import Commentary, DiaryEntry, Visibility, utcnow
+from blog.posts import saving
 
 from .conftest import Serving
 
@@ -40,10 +40,7 @@ def site(live_app):
         for post in (entry, commentary):
             post.set_tags(["영어공부"])
             post.set_publication(Visibility.PUBLIC, utcnow())
-            post.touch()
-            db.session.add(post)
-        db.session.flush()
-        search.index_posts([entry, commentary])
+            saving.save(post)
         db.session.commit()
         commentary_path = f"/commentary/{commentary.id}-{commentary.slug}"
     with Serving(live_app) as url:

@@ -1,0 +1,125 @@
+"""The pages every section's views share: the editor, a post's page with its comments, a
+reader's comment, and deleting."""
+
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from ..comments import Outcome, comments_open, receive
+from ..extensions import db
+from ..forms import CommentForm
+from ..models import Post
+from ..origin import sent_from_another_site
+from . import saving
+from .queries import neighbours, owner_signed_in, visible_comments
+from .urls import post_url
+
+
+def editor_response(form, post: Post, template: str, **context):
+    """The create/edit flow every section shares.
+
+    Preview re-shows the form with the rendered text; a failed validation re-shows everything
+    typed (400); a save from a form loaded before the last save answers 409 with the newer
+    saved post beside the typed text; a good save commits once and redirects (303) to the post.
+    """
+    is_new = post.id is None
+    status = 200
+    if form.is_submitted():
+        if form.edit_structure(request.form):
+            return render_template(template, form=form, post=post, **context), status
+        valid = form.validate()
+        if form.preview.data:
+            context["preview"] = True
+        elif not valid:
+            status = 400
+            flash(_("Nothing was saved: please fix the marked fields."), "error")
+            for message in form.form_errors:
+                flash(message, "error")
+        elif not is_new and form.is_stale_for(post):
+            status = 409
+            context["newer"] = post
+            flash(
+                _(
+                    "This post was saved elsewhere after you opened this page. Nothing was "
+                    "overwritten: compare with the newer text below, then save again."
+                ),
+                "error",
+            )
+            form.version.data = str(post.version)
+        else:
+            form.apply_to(post)
+            saving.save(post)
+            url = post_url(post)  # now: the commit expires the post, reading it would reload it
+            db.session.commit()
+            flash(_("Saved."), "saved")
+            return redirect(url, code=303)
+    elif not is_new:
+        form.load(post)
+    return render_template(template, form=form, post=post, **context), status
+
+
+def delete_response(post: Post, index_endpoint: str):
+    """Ask first (GET); on POST move the post to the trash, then go back to the list."""
+    if request.method == "POST":
+        saving.trash(post)
+        db.session.commit()
+        flash(
+            _(
+                "The post is in the trash. You can restore it there for %(days)d days.",
+                days=saving.TRASH_DAYS,
+            ),
+            "success",
+        )
+        return redirect(url_for(index_endpoint), code=303)
+    return render_template("confirm_delete.html", post=post, trash_days=saving.TRASH_DAYS)
+
+
+def post_page(post: Post, template: str, comment_form=None, status: int = 200, **context):
+    """A post's page with its comments and, where comments are open, the comment form."""
+    if comment_form is None and not owner_signed_in():
+        comment_form = CommentForm(post, block=request.args.get("comment_on", ""))
+    newer, older = neighbours(post)
+    return render_template(
+        template,
+        post=post,
+        newer=newer,
+        older=older,
+        comments=visible_comments(post),
+        comment_form=comment_form,
+        comments_open=comments_open(post),
+        **context,
+    ), status
+
+
+@dataclass
+class CommentAnswer:
+    """What a reader's comment came to: `redirect` once it is held for approval, or else
+    the `form` to show again on the post's page with `status`."""
+
+    redirect: Response | None = None
+    form: CommentForm | None = None
+    status: int = 200
+
+
+def send_comment(post: Post) -> CommentAnswer:
+    """A reader sends a comment: held for approval, or to be shown again with a message."""
+    if sent_from_another_site() or not comments_open(post):
+        abort(403)
+    form = CommentForm(post)
+    if not form.validate():
+        flash(_("Your comment was not sent: please fix the marked fields."), "error")
+        return CommentAnswer(form=form, status=400)
+    if receive(post, form, request.remote_addr) is Outcome.RATE_LIMITED:
+        flash(
+            _(
+                "You sent several comments just now. Please wait a few minutes; your text "
+                "is kept below."
+            ),
+            "error",
+        )
+        return CommentAnswer(form=form, status=429)
+    db.session.commit()
+    flash(_("Thank you! Your comment will appear once the owner approves it."), "comment-sent")
+    return CommentAnswer(redirect=redirect(post_url(post, _anchor="comments"), code=303))

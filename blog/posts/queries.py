@@ -1,0 +1,92 @@
+"""Looking up posts and comments as the current visitor may see them."""
+
+from flask import abort, current_app
+from flask_login import current_user
+from sqlalchemy.orm import selectinload, with_polymorphic
+
+from ..extensions import db
+from ..inputs import page_number
+from ..models import Comment, Commentary, CommentStatus, Post
+
+
+def owner_signed_in() -> bool:
+    return current_user.is_authenticated
+
+
+def visible_posts(model=Post):
+    """A select of the posts of `model` that the current visitor may see, newest first."""
+    return (
+        db.select(model)
+        .where(model.visible_to(owner_signed_in()))
+        .order_by(model.published_at.desc().nulls_first(), model.id.desc())
+    )
+
+
+def get_visible_or_404(model, post_id: int):
+    """The post if it exists and this visitor may see it; 404 otherwise, never 403."""
+    post = db.session.get(model, post_id)
+    if post is None or post.deleted_at or not (owner_signed_in() or post.is_published):
+        abort(404)
+    return post
+
+
+def paginate_visible(model):
+    return db.paginate(
+        visible_posts(model),
+        page=page_number(),
+        per_page=current_app.config["POSTS_PER_PAGE"],
+    )
+
+
+def visible_comments(post: Post) -> list[Comment]:
+    """Top-level comments with their replies, oldest first: approved and not secret for
+    visitors; everything but spam for the owner."""
+    query = (
+        db.select(Comment)
+        .where(Comment.post_id == post.id, Comment.parent_id.is_(None))
+        .options(selectinload(Comment.replies), selectinload(Comment.block))
+        .order_by(Comment.created_at, Comment.id)
+    )
+    if owner_signed_in():
+        query = query.where(Comment.status != CommentStatus.SPAM)
+    else:
+        query = query.where(Comment.public())
+    return list(db.session.scalars(query))
+
+
+def published_posts(model=Post, limit: int | None = None, tag=None):
+    """Public, published posts newest first, whoever asks: what feeds and the sitemap show.
+    Commentary blocks are loaded with them (one more query, not one per post)."""
+    if model is Post:
+        entity = with_polymorphic(Post, [Commentary])
+        query = db.select(entity).options(selectinload(entity.Commentary.blocks))
+    else:
+        entity = model
+        query = db.select(model)
+        if model is Commentary:
+            query = query.options(selectinload(Commentary.blocks))
+    query = query.where(entity.published()).order_by(entity.published_at.desc(), entity.id.desc())
+    if tag is not None:
+        query = query.where(entity.tags.contains(tag))
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def neighbours(post: Post) -> tuple[Post | None, Post | None]:
+    """The section's next newer and next older post this visitor may see."""
+    model = type(post)
+    visible = model.visible_to(owner_signed_in())
+    if post.published_at is None:
+        return None, None
+    newer = db.session.scalar(
+        db.select(model)
+        .where(visible, model.published_at > post.published_at)
+        .order_by(model.published_at.asc())
+        .limit(1)
+    )
+    older = db.session.scalar(
+        db.select(model)
+        .where(visible, model.published_at < post.published_at)
+        .order_by(model.published_at.desc())
+        .limit(1)
+    )
+    return newer, older

@@ -1,0 +1,88 @@
+"""THE one write path for posts.
+
+Every change to a post goes through these functions: the editors, the desk's quick actions,
+the trash, bringing back a version, the importers, demo data and the tests' factories. So a
+post's version, its revisions and its search entry are always in step, and no caller has an
+order of steps to remember. The caller commits once; the page cache's version follows every
+commit that changes what readers see (caching.py).
+"""
+
+from datetime import timedelta
+
+from .. import search
+from ..extensions import db
+from ..models import Post, Revision, Visibility, utcnow
+from ..revisions import checked
+
+TRASH_DAYS = 30
+
+
+def save(post: Post) -> Revision:
+    """Keep the post as it now is: a new version (older edit forms become stale, see
+    PostForm.is_stale_for), a revision of it, and its search entry."""
+    post.touch()
+    db.session.add(post)
+    db.session.flush()  # the post has its id and blocks before it is kept and indexed
+    revision = post.keep_revision()
+    search.index_post(post)
+    return revision
+
+
+def publish_now(post: Post) -> Revision:
+    post.set_publication(Visibility.PUBLIC, utcnow())
+    return save(post)
+
+
+def make_private(post: Post) -> Revision:
+    post.set_publication(Visibility.PRIVATE, post.published_at)
+    return save(post)
+
+
+def switch_comments(post: Post, enabled: bool) -> None:
+    """Readers' comments on or off: no change to what the owner wrote, so no new version (an
+    open edit form stays good)."""
+    post.comments_enabled = enabled
+
+
+def restore_revision(post: Post, revision: Revision) -> Revision:
+    """Bring `revision` back as a new save (it becomes the newest revision). Raises
+    revisions.SnapshotRefused, changing nothing, when the editor would not save it."""
+    post.restore(checked(revision.data, post.kind))
+    return save(post)
+
+
+def add_as_exported(post: Post) -> None:
+    """A post read from an export, with its own version and revisions: added as it was (an
+    export imported again gives the same export), and indexed."""
+    db.session.add(post)
+    db.session.flush()
+    search.index_post(post)
+
+
+def trash(post: Post) -> None:
+    """Into the trash, restorable for TRASH_DAYS; out of search and every reader's page."""
+    post.deleted_at = utcnow()
+    search.remove_post(post.id)
+    empty_old_trash()
+
+
+def restore_from_trash(post: Post) -> None:
+    post.deleted_at = None
+    search.index_post(post)
+    empty_old_trash()
+
+
+def delete_forever(post: Post) -> None:
+    """Only from the trash (its search entry went when it was trashed)."""
+    db.session.delete(post)
+
+
+def empty_old_trash() -> int:
+    """Delete for good what has been in the trash longer than TRASH_DAYS. There is no job
+    runner, and reads never write: this runs with every change to the trash."""
+    expired = db.session.scalars(
+        db.select(Post).where(Post.deleted_at < utcnow() - timedelta(days=TRASH_DAYS))
+    ).all()
+    for post in expired:
+        db.session.delete(post)
+    return len(expired)
