@@ -22,7 +22,7 @@ from itsdangerous import BadSignature, Signer
 from .extensions import db
 from .models import Comment, CommentStatus, Post, utcnow
 from .rendering import find_links
-from .settings import get_settings, save_settings, setting_lines
+from .site_settings import get_settings, save_settings, setting_lines
 
 ADDRESS_RETENTION = timedelta(days=30)
 

@@ -2,7 +2,6 @@
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
@@ -31,7 +30,7 @@ from .comments import (
     imitates_owner,
     timer_needs_renewal,
 )
-from .models import UTC, Post, Visibility, tag_key
+from .models import Post, Visibility, tag_key
 from .rendering import (
     MAX_HTML,
     RenderBudget,
@@ -40,6 +39,7 @@ from .rendering import (
     clean_text,
     find_links,
 )
+from .site_time import FIRST_YEAR, LAST_YEAR, from_site_time, to_site_time
 
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
@@ -78,24 +78,6 @@ def text_value(data: dict, key: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{key} is not text")
     return value
-
-
-def site_timezone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def to_site_time(moment: datetime | None) -> datetime | None:
-    """An aware UTC time as the naive local time a datetime-local input shows."""
-    return None if moment is None else moment.astimezone(site_timezone()).replace(tzinfo=None)
-
-
-def from_site_time(local: datetime | None) -> datetime | None:
-    return None if local is None else local.replace(tzinfo=site_timezone()).astimezone(UTC)
-
-
-# The years a publication time may have, as the archive lists them: from the Unix epoch to the
-# last year a datetime holds.
-FIRST_YEAR, LAST_YEAR = 1970, 9999
 
 
 def within_site_years(form, field) -> None:

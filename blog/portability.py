@@ -36,7 +36,7 @@ from .models import (
 )
 from .posts import saving
 from .rendering import clean_text
-from .settings import DEFAULTS, get_settings, save_settings
+from .site_settings import DEFAULTS, get_settings, save_settings
 
 FORMAT = "blog-export"
 VERSION = 1

@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, Visibility, utcnow
-from blog.settings import save_settings
+from blog.site_settings import save_settings
 
 from .conftest import make_app
 

@@ -9,7 +9,7 @@ from blog.comments import address_hash, form_token, read_form_timer
 from blog.extensions import db
 from blog.models import Comment, Commentary, CommentStatus, Owner, Visibility, utcnow
 from blog.posts import saving
-from blog.settings import save_settings
+from blog.site_settings import save_settings
 
 from .conftest import hidden_state
 

@@ -28,7 +28,7 @@ from blog.models import (
     utcnow,
 )
 from blog.posts import saving
-from blog.settings import save_settings
+from blog.site_settings import save_settings
 
 from .conftest import empty_database
 

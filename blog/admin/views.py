@@ -42,7 +42,7 @@ from ..posts import saving
 from ..posts.saving import TRASH_DAYS
 from ..posts.urls import post_url
 from ..rendering import TooLargeToRender
-from ..settings import get_settings, save_settings
+from ..site_settings import get_settings, save_settings
 from .forms import ImportForm, ReplyForm, SettingsForm
 
 bp = Blueprint("admin", __name__)

@@ -22,10 +22,10 @@ from .. import search
 from ..auth.safe_next import safe_next_path
 from ..extensions import csrf, db
 from ..feeds import FEED_LENGTH, atom_response
-from ..forms import FIRST_YEAR, LAST_YEAR, from_site_time, to_site_time
 from ..inputs import page_number
 from ..models import Post, Tag, post_tag, tag_key
 from ..posts.queries import owner_signed_in, published_posts, visible_posts
+from ..site_time import FIRST_YEAR, LAST_YEAR, from_site_time, to_site_time
 
 bp = Blueprint("public", __name__)
 

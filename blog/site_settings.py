@@ -1,4 +1,5 @@
-"""The owner's settings, stored as key/value rows with defaults in code."""
+"""The owner's site settings (block lists, comment rules), kept in the database as key/value
+rows with defaults in code; edited at /admin/settings. Deployment settings are config.py's."""
 
 from .extensions import db
 from .models import Setting
