@@ -102,7 +102,7 @@ def _configure_sqlite(dbapi_connection, connection_record):
 
 @event.listens_for(db.metadata, "after_create")
 def _create_search_index(target, connection, **kw):
-    # The search index is not a model (FTS5 or tsvector, see search.py); creating and
+    # The search index is not a model (FTS5 or tsvector, see blog/search/); creating and
     # dropping all tables (tests, a fresh database) includes it all the same.
     search.create_index(connection)
 

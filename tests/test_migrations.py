@@ -1,10 +1,14 @@
 """Schema changes go through migrations: upgrading from empty gives the models' schema."""
 
+import ast
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from blog import search
 from blog.extensions import db
 from blog.models import Commentary, DiaryEntry, Owner
 
@@ -112,3 +116,126 @@ def test_one_owner_migration_refuses_to_choose_between_two_owners(app, capfd):
         assert "The owner table has 2 rows" in capfd.readouterr().err
         db.session.remove()
         assert db.session.scalar(db.select(db.func.count()).select_from(Owner)) == 2
+
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "blog" / "migrations" / "versions"
+
+
+def imported_modules(path: Path) -> list[str]:
+    """Every module a script imports, relative imports with their leading dots."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names.append("." * node.level + (node.module or ""))
+    return names
+
+
+@pytest.mark.parametrize("path", sorted(MIGRATIONS.glob("*.py")), ids=lambda path: path.name)
+def test_migrations_import_nothing_from_the_application(path):
+    """A migration runs the code it was written with, years later: application code it
+    imported would have changed under it (the search index migration once did)."""
+    application = [name for name in imported_modules(path) if name.split(".")[0] in ("blog", "")]
+    assert application == []
+
+
+def search_index_schema() -> list[tuple]:
+    """The search index's tables, columns and indexes as the database describes them."""
+    if db.engine.dialect.name == "sqlite":
+        statement = (
+            "SELECT name, sql FROM sqlite_master WHERE name LIKE 'search_index%'"
+            " AND sql IS NOT NULL ORDER BY name"
+        )
+    else:
+        statement = (
+            "SELECT c.table_name || '.' || c.column_name, c.data_type || ' '"
+            " || c.is_nullable || ' ' || coalesce(c.column_default, '')"
+            " FROM information_schema.columns c WHERE c.table_name LIKE 'search_index%'"
+            " UNION ALL SELECT indexname, indexdef FROM pg_indexes"
+            " WHERE tablename LIKE 'search_index%' ORDER BY 1"
+        )
+    return db.session.execute(db.text(statement)).all()
+
+
+def test_upgrade_gives_the_search_index_the_application_creates(app):
+    with app.app_context():
+        created = search_index_schema()
+        empty_database()
+        upgrade()
+        assert search_index_schema() == created
+        db.session.remove()
+
+
+def search_index_rows() -> list[tuple]:
+    if db.engine.dialect.name == "sqlite":
+        rows = "SELECT rowid, post_id, part, content, terms FROM search_index ORDER BY rowid"
+        words = db.session.scalars(db.text("SELECT word FROM search_index_words")).all()
+        return db.session.execute(db.text(rows)).all() + [tuple(sorted(words))]
+    return db.session.execute(
+        db.text(
+            "SELECT id, post_id, part, content, CAST(terms AS TEXT) FROM search_index ORDER BY id"
+        )
+    ).all()
+
+
+def insert_posts_before_the_search_index() -> None:
+    """Two diary entries and a commentary, in the tables as revision 940341083f8e has them."""
+    columns = (
+        "INSERT INTO post (id, kind, title, slug, visibility, published_at, created_at,"
+        " updated_at, version, body, body_html, excerpt, reading_minutes) VALUES"
+    )
+    statements = [
+        f"{columns} (7, 'diary', '옛날 기록', 'old', 'public', '2025-01-28 12:00:00',"
+        " '2025-01-28 12:00:00', '2025-01-28 12:00:00', 1, '식단 일기', '', '', 1)",
+        f"{columns} (8, 'diary', '새 글', 'new', 'public', '2025-01-29 12:00:00',"
+        " '2025-01-29 12:00:00', '2025-01-29 12:00:00', 1, '식단 기록. Spending grew.', '',"
+        " '', 1)",
+        f"{columns} (9, 'commentary', 'Capital expenditure', 'capital', 'public',"
+        " '2025-01-27 12:00:00', '2025-01-27 12:00:00', '2025-01-27 12:00:00', 1, '요약', '',"
+        " '', 1)",
+        "INSERT INTO commentary (id, outlet, source_url, author, lead, closing,"
+        " closing_html) VALUES (9, 'Reuters', 'https://example.com/a', '', '',"
+        " '투자는 계속된다', '')",
+        "INSERT INTO block (id, commentary_id, position, quote, translation, opinion,"
+        " opinion_html) VALUES (1, 9, 0, 'Too much capital.', '자본 지출이 많다',"
+        " '투자금액이 엄청났다', '')",
+        "INSERT INTO tag (id, name, key) VALUES (1, '운동', '운동'), (2, '영어', '영어')",
+        "INSERT INTO post_tag (post_id, tag_id) VALUES (8, 1), (8, 2)",
+    ]
+    for statement in statements:
+        db.session.execute(db.text(statement))
+    db.session.commit()
+
+
+def test_search_index_migration_brings_older_rows_to_the_one_layout(app):
+    """The search index migration filled the index in an older layout (on SQLite, row ids
+    that do not carry the order and no term naming the post; on PostgreSQL, rows out of
+    part order): a site upgraded from it is searchable in the one layout with no manual
+    step."""
+    with app.app_context():
+        empty_database()
+        upgrade(revision="940341083f8e")  # the schema before the search index
+        insert_posts_before_the_search_index()
+        upgrade(revision="5a1e0c7d2f3b")  # the index as its own migration filled it
+        sqlite = db.engine.dialect.name == "sqlite"
+        lowest_row = "SELECT min(rowid) FROM search_index" if sqlite else None
+        if sqlite:
+            assert db.session.scalar(db.text(lowest_row)) < 1 << 62  # the older layout
+        db.session.remove()
+        upgrade()
+        results = search.search("식단", include_hidden=False)
+        assert [(hit.post.id, hit.part) for hit in results.hits] == [(8, "body"), (7, "body")]
+        assert search.search("옛날", include_hidden=False).hits[0].part == "title"
+        assert [hit.post.id for hit in search.search("spend", include_hidden=False).hits] == [8]
+        assert search.search("영어", include_hidden=False).hits[0].part == "tags"
+        # The first part in the post's own order: the block before the closing.
+        assert search.search("투자", include_hidden=False).hits[0].part == "opinion-1"
+        if sqlite:
+            assert db.session.scalar(db.text(lowest_row)) >= 1 << 62
+        upgraded = search_index_rows()
+        search.reindex()
+        assert search_index_rows() == upgraded  # the very rows the application writes
+        search.remove_post(7)
+        assert search.search("식단", include_hidden=False).total == 1
+        db.session.remove()

@@ -9,7 +9,7 @@ import pytest
 
 from blog import search
 from blog.extensions import db
-from blog.models import Post, Visibility, utcnow
+from blog.models import Visibility, utcnow
 
 from .conftest import hidden_state
 
@@ -223,49 +223,6 @@ def test_hidden_posts_are_not_counted(app, make_entry):
     with app.app_context():
         assert search.search("비밀", include_hidden=False).total == 1
         assert search.search("비밀", include_hidden=True).total == 2
-
-
-# This is about SQLite's FTS5 row ids, so it runs on SQLite (in memory) in the PostgreSQL pass too.
-@pytest.mark.parametrize("app_config", [{"SQLALCHEMY_DATABASE_URI": "sqlite://"}])
-def test_rows_written_before_the_row_id_layout_are_still_searched(app, make_entry):
-    """An upgrade with posts in the database indexes them without row ids that carry the
-    order (see the search index migration); search stays right until `flask reindex`."""
-    new_id = make_entry(title="새 글", body="식단 기록", published_at=utcnow() - timedelta(days=1))
-    old_id = make_entry(
-        title="옛날 기록", body="식단 일기", published_at=utcnow() - timedelta(days=2)
-    )
-    with app.app_context():
-        connection = db.session.connection()
-        search.drop_index(connection)
-        search.create_index(connection)
-        for part, value in [("title", "옛날 기록"), ("body", "식단 일기")]:
-            db.session.execute(
-                db.text(
-                    "INSERT INTO search_index (terms, content, post_id, part)"
-                    " VALUES (:terms, :content, :post_id, :part)"
-                ),
-                {
-                    "terms": search.index_terms(value),
-                    "content": value,
-                    "post_id": old_id,
-                    "part": part,
-                },
-            )
-        search.index_post(db.session.get(Post, new_id))  # saved since
-        db.session.commit()
-        results = search.search("식단", include_hidden=False)
-        assert [(hit.post.id, hit.part) for hit in results.hits] == [
-            (new_id, "body"),
-            (old_id, "body"),
-        ]
-        assert search.search("옛날", include_hidden=False).hits[0].part == "title"
-        search.remove_post(old_id)
-        assert search.search("식단", include_hidden=False).total == 1
-        search.reindex()
-        assert search.search("식단", include_hidden=True).total == 2
-        assert (
-            db.session.execute(db.text("SELECT min(rowid) FROM search_index")).scalar() >= 1 << 62
-        )
 
 
 def test_english_words_are_completed_from_every_saved_word(app, make_entry):

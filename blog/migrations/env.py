@@ -69,7 +69,7 @@ def render_item(type_, obj, autogen_context):
 
 
 def include_name(name, type_, parent_names):
-    """The search index belongs to blog/search.py (FTS5 on SQLite, tsvector on PostgreSQL),
+    """The search index belongs to blog/search/ (FTS5 on SQLite, tsvector on PostgreSQL),
     not to the models: autogenerate must neither drop nor re-create it."""
     return not (type_ == "table" and name and name.startswith("search_index"))
 

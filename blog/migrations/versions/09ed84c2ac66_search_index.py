@@ -4,11 +4,16 @@ Revision ID: 09ed84c2ac66
 Revises: 940341083f8e
 Create Date: 2026-11-29 15:44:02.564525
 
+Frozen: the index's tables and the tokenizer are copied here as blog/search.py had them when
+this revision was written (commit 10f16d7), so the migration does what it did then whatever
+the application's search code becomes. The rows it writes are in that first layout;
+revision 6f3a9d2c1b7e rebuilds them in the current one.
 """
+import re
+import unicodedata
+
 from alembic import op
 import sqlalchemy as sa
-
-from blog.search import create_index, drop_index, index_terms
 
 
 # revision identifiers, used by Alembic.
@@ -18,14 +23,53 @@ branch_labels = None
 depends_on = None
 
 
+# Runs of Hangul (syllables and jamo) or of other letters and digits.
+_HANGUL_RANGES = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
+_RUNS = re.compile(f"[{_HANGUL_RANGES}]+|[^\\W_{_HANGUL_RANGES}]+")
+_HANGUL = re.compile(f"[{_HANGUL_RANGES}]")
+
+
+def index_terms(value):
+    """Hangul runs as their overlapping syllable pairs, other words as they are."""
+    terms = []
+    for run in _RUNS.findall(unicodedata.normalize("NFKC", value).casefold()):
+        if _HANGUL.match(run):
+            terms += [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+        else:
+            terms.append(run)
+    return " ".join(terms)
+
+
 def upgrade():
     connection = op.get_bind()
-    create_index(connection)
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
+            "terms, content UNINDEXED, post_id UNINDEXED, part UNINDEXED,"
+            " tokenize = 'unicode61 remove_diacritics 0')"
+        )
+    else:
+        connection.exec_driver_sql(
+            "CREATE TABLE IF NOT EXISTS search_index ("
+            " id SERIAL PRIMARY KEY,"
+            " post_id INTEGER NOT NULL REFERENCES post (id) ON DELETE CASCADE,"
+            " part VARCHAR(40) NOT NULL, content TEXT NOT NULL, terms TSVECTOR NOT NULL)"
+        )
+        connection.exec_driver_sql(
+            "CREATE INDEX IF NOT EXISTS search_index_terms ON search_index USING GIN (terms)"
+        )
+        connection.exec_driver_sql(
+            "CREATE INDEX IF NOT EXISTS search_index_post ON search_index (post_id)"
+        )
     _fill(connection)
 
 
 def downgrade():
-    drop_index(op.get_bind())
+    connection = op.get_bind()
+    connection.exec_driver_sql("DROP TABLE IF EXISTS search_index")
+    # While this script imported the application's search code, it also made the list of
+    # indexed words on SQLite; a database upgraded then has it.
+    connection.exec_driver_sql("DROP TABLE IF EXISTS search_index_words")
 
 
 def _fill(connection):
