@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from blog import config
 from blog.auth import views
 from blog.auth.safe_next import safe_next_path
 from blog.extensions import db
@@ -227,13 +228,39 @@ def test_a_known_device_is_locked_after_its_own_few_failures(app, client, auth, 
     assert password_checks.call_count == checked + 3
 
 
+def hash_method(password_hash: str) -> str:
+    """The method and parameters a werkzeug hash was made with, which set what checking costs."""
+    return password_hash.split("$")[0]
+
+
+def a_real_hash(app) -> str:
+    """A hash made the way the owner's password is."""
+    with app.app_context():
+        owner = Owner()
+        owner.set_password("x")
+        return owner.password_hash
+
+
+@pytest.mark.parametrize(
+    "app_config", [{}, {"PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}], ids=["tests", "scrypt"]
+)
 @pytest.mark.parametrize("username", ["nobody", "Owner", "x" * 50])
-def test_an_unknown_name_costs_a_hash_like_a_known_one(client, auth, password_checks, username):
+def test_an_unknown_name_costs_a_hash_like_a_known_one(
+    app, client, auth, password_checks, username
+):
     response = auth.login(username=username, password="some password")
     assert response.status_code == 401
-    password_checks.assert_called_once_with(views.UNKNOWN_NAME_HASH, "some password")
+    [((checked_hash, password), _)] = password_checks.call_args_list
+    assert password == "some password"
     # Made the way real hashes are, so it costs as much to check.
-    assert views.UNKNOWN_NAME_HASH.split("$")[0] == generate_password_hash("x").split("$")[0]
+    assert hash_method(checked_hash) == hash_method(a_real_hash(app))
+    assert hash_method(checked_hash) == app.config["PASSWORD_HASH_METHOD"]
+
+
+def test_real_passwords_are_hashed_with_werkzeugs_default_outside_the_tests():
+    assert hash_method(generate_password_hash("x", method=config.PASSWORD_HASH_METHOD)) == (
+        hash_method(generate_password_hash("x"))
+    )
 
 
 @pytest.mark.parametrize(
