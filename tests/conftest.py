@@ -4,6 +4,7 @@ import os
 from datetime import timedelta
 
 import pytest
+import time_machine
 from werkzeug.security import generate_password_hash
 
 from blog import create_app, search
@@ -95,6 +96,14 @@ class AuthActions:
 @pytest.fixture
 def auth(client, owner):
     return AuthActions(client)
+
+
+@pytest.fixture
+def clock():
+    """The test's one clock: time stands still from the test's start, for the whole process
+    (datetime.now, so blog.models.utcnow, and time.time), and moves by clock.shift(timedelta)."""
+    with time_machine.travel(utcnow(), tick=False) as traveller:
+        yield traveller
 
 
 def _save(post, visibility, published_at, tags) -> int:

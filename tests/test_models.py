@@ -63,6 +63,13 @@ def test_state_and_published_query(app, make_entry):
         assert visible == [ids["public"]]
 
 
+def test_the_tests_clock_moves_the_models_time(clock):
+    start = utcnow()
+    assert utcnow() == start  # it stands still
+    clock.shift(timedelta(hours=2))
+    assert utcnow() - start == timedelta(hours=2)
+
+
 def test_times_come_back_aware_utc(app, make_entry):
     moment = datetime(2025, 1, 30, 12, 0, tzinfo=UTC)
     entry_id = make_entry(published_at=moment)
