@@ -7,9 +7,10 @@ import pytest
 from flask import render_template_string
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, Visibility, utcnow
+from blog.models import Comment, CommentStatus, Post, Setting, SiteState, Visibility, utcnow
 from blog.settings import save_settings
 
 from .conftest import make_app
@@ -109,6 +110,23 @@ def test_a_scheduled_post_appearing_changes_the_pages(client, make_entry, clock)
     clock.shift(timedelta(hours=2))  # time passes, and nothing is saved
     assert not still_fresh(client, "/", etag)
     assert "예약" in client.get("/").text
+
+
+def content_version(app) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(SiteState.content_version))
+
+
+def test_only_this_sites_sessions_keep_the_version(app):
+    before = content_version(app)
+    with app.app_context(), Session(db.engine) as elsewhere:  # a session not made by db
+        elsewhere.add(Setting(key="comments_close_after_days", value="7"))
+        elsewhere.commit()
+    assert content_version(app) == before
+    with app.app_context():
+        save_settings({"comments_close_after_days": "8"})
+        db.session.commit()
+    assert content_version(app) == before + 1
 
 
 def test_language_is_part_of_the_etag(client, entry_id):

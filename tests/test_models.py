@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from blog.extensions import db
@@ -141,6 +142,15 @@ def test_sqlite_runs_with_wal_foreign_keys_busy_timeout_and_memory_mapping(tmp_p
             assert pragma("busy_timeout") == 5000
             assert pragma("mmap_size") == 256 * 1024 * 1024
         db.engine.dispose()
+
+
+def test_another_sqlite_engine_in_the_process_keeps_sqlites_defaults(app, tmp_path):
+    elsewhere = sa.create_engine(f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}")
+    with elsewhere.connect() as connection:
+        pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+        assert pragma("journal_mode") == "delete"
+        assert pragma("foreign_keys") == 0
+    elsewhere.dispose()
 
 
 @pytest.mark.parametrize("second_id", [None, 2])
