@@ -1,4 +1,4 @@
-"""Fixtures as in the Flask tutorial: app, client, runner, and an auth helper."""
+"""Fixtures as in the Flask tutorial (app, client, runner, auth), factories and a clock."""
 
 import os
 from datetime import timedelta
