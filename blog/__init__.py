@@ -2,14 +2,12 @@
 
 import os
 import secrets
-import sqlite3
 import sys
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import caching, commands, errors, inputs, rendering, search, setup_link
@@ -30,6 +28,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     load_config(app, test_config)
     inputs.register(app)
     register_extensions(app)
+    bind_database_events(app)
     register_blueprints(app)
     register_headers(app)
     caching.register(app)
@@ -85,29 +84,48 @@ def generate_secret_key(app: Flask) -> str:
     return key
 
 
-@event.listens_for(Engine, "connect")
+def bind_database_events(app: Flask) -> None:
+    """Every database listener, in this one place: on this app's engine and on db's own
+    session factory and metadata, never on SQLAlchemy's Engine or Session classes (which
+    would reach every engine and session in the process)."""
+    with app.app_context():
+        # Flask-SQLAlchemy makes the engines in init_app; they connect only when first used.
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _configure_sqlite)
+    # db, with its session factory (db.session's sessions are of a class of their own, made
+    # by its sessionmaker) and its metadata, is shared by every app made in this process (the
+    # tests make one per test): each of these listeners is added once.
+    for target, name, listener in (
+        (db.session, "before_flush", caching.mark_content_changed),
+        (db.session, "before_commit", caching.bump_content_version),
+        (db.metadata, "after_create", caching.insert_first_state),
+        (db.metadata, "after_create", _create_search_index),
+        (db.metadata, "before_drop", _drop_search_index),
+    ):
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)
+
+
 def _configure_sqlite(dbapi_connection, connection_record):
     # WAL lets readers work while the owner saves; foreign keys make cascades real;
     # the busy timeout makes a second writer wait instead of failing; memory-mapped reads
     # share the operating system's cache between connections and workers instead of each
     # connection copying pages into its own (search at 100,000 posts: median 6.7 -> 4.6 ms).
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
-        cursor.close()
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
+    cursor.close()
 
 
-@event.listens_for(db.metadata, "after_create")
 def _create_search_index(target, connection, **kw):
     # The search index is not a model (FTS5 or tsvector, see blog/search/); creating and
     # dropping all tables (tests, a fresh database) includes it all the same.
     search.create_index(connection)
 
 
-@event.listens_for(db.metadata, "before_drop")
 def _drop_search_index(target, connection, **kw):
     search.drop_index(connection)
 

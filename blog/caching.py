@@ -42,7 +42,7 @@ from pathlib import Path
 
 from flask import Flask, Request, g, request, session
 from flask_login import current_user
-from sqlalchemy import event, inspect, update
+from sqlalchemy import inspect, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -63,8 +63,8 @@ from .models import (
 STATE_ID = 1
 
 
-@event.listens_for(db.metadata, "after_create")
-def _first_state(target, connection, **kw):
+def insert_first_state(target, connection, **kw):
+    """The one state row, made with the tables (db.metadata's after_create, bound in create_app)."""
     connection.execute(db.insert(SiteState).values(id=STATE_ID, content_version=1))
 
 
@@ -131,14 +131,13 @@ def _changes_content(session: Session) -> bool:
     )
 
 
-@event.listens_for(Session, "before_flush")
-def _mark_content_changed(session, flush_context, instances):
+# The two session hooks, bound to db's own sessions in create_app.
+def mark_content_changed(session, flush_context, instances):
     if _changes_content(session):
         session.info["content_changed"] = True
 
 
-@event.listens_for(Session, "before_commit")
-def _bump_content_version(session):
+def bump_content_version(session):
     if session.info.pop("content_changed", False) or _changes_content(session):
         session.flush()
         record_change(session)

@@ -28,6 +28,10 @@ WTF_CSRF_TIME_LIMIT = None
 # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
 PROXY_FIX_X_FOR = 0
 
+# How passwords are hashed (werkzeug's method string). Checking a hash is deliberately slow; the
+# tests set a cheap one. Stored hashes name their own method, so changing it keeps old logins.
+PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default: scrypt:32768:8:1
+
 # Login throttling (see blog/auth/throttle.py): for clients the site does not know, after this
 # many failures each further failure doubles the wait. A browser the owner logged in from
 # holds a device cookie for a year and is exempt from those waits until it fails this often

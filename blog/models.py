@@ -6,6 +6,7 @@ import secrets
 import unicodedata
 from datetime import UTC, date, datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import (
     CheckConstraint,
@@ -104,7 +105,8 @@ class Owner(UserMixin, db.Model):
         return f"{self.session_token}.{started}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(password, method=method)
         self.end_all_sessions()
 
     def check_password(self, password: str) -> bool:

@@ -7,10 +7,11 @@ from unittest import mock
 import pytest
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from blog import config
 from blog.auth import views
 from blog.auth.safe_next import safe_next_path
 from blog.extensions import db
-from blog.models import LoginFailure, Owner, utcnow
+from blog.models import LoginFailure, Owner
 from blog.setup_link import _read_or_create_token, announce_if_no_owner
 
 from .conftest import OWNER_NAME, OWNER_PASSWORD, AuthActions, make_app
@@ -227,13 +228,39 @@ def test_a_known_device_is_locked_after_its_own_few_failures(app, client, auth, 
     assert password_checks.call_count == checked + 3
 
 
+def hash_method(password_hash: str) -> str:
+    """The method and parameters a werkzeug hash was made with, which set what checking costs."""
+    return password_hash.split("$")[0]
+
+
+def a_real_hash(app) -> str:
+    """A hash made the way the owner's password is."""
+    with app.app_context():
+        owner = Owner()
+        owner.set_password("x")
+        return owner.password_hash
+
+
+@pytest.mark.parametrize(
+    "app_config", [{}, {"PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}], ids=["tests", "scrypt"]
+)
 @pytest.mark.parametrize("username", ["nobody", "Owner", "x" * 50])
-def test_an_unknown_name_costs_a_hash_like_a_known_one(client, auth, password_checks, username):
+def test_an_unknown_name_costs_a_hash_like_a_known_one(
+    app, client, auth, password_checks, username
+):
     response = auth.login(username=username, password="some password")
     assert response.status_code == 401
-    password_checks.assert_called_once_with(views.UNKNOWN_NAME_HASH, "some password")
+    [((checked_hash, password), _)] = password_checks.call_args_list
+    assert password == "some password"
     # Made the way real hashes are, so it costs as much to check.
-    assert views.UNKNOWN_NAME_HASH.split("$")[0] == generate_password_hash("x").split("$")[0]
+    assert hash_method(checked_hash) == hash_method(a_real_hash(app))
+    assert hash_method(checked_hash) == app.config["PASSWORD_HASH_METHOD"]
+
+
+def test_real_passwords_are_hashed_with_werkzeugs_default_outside_the_tests():
+    assert hash_method(generate_password_hash("x", method=config.PASSWORD_HASH_METHOD)) == (
+        hash_method(generate_password_hash("x"))
+    )
 
 
 @pytest.mark.parametrize(
@@ -367,14 +394,17 @@ def test_password_page_asks_a_remembered_login_for_the_password_again(app, clien
     assert browser.get("/account/password").status_code == 200
 
 
+# Flask itself refuses a session cookie signed longer ago than PERMANENT_SESSION_LIFETIME (14
+# days): here it outlives the remember duration, so that what ends the login is the server's
+# own limit.
+@pytest.mark.parametrize("app_config", [{"PERMANENT_SESSION_LIFETIME": timedelta(days=60)}])
 @pytest.mark.parametrize("cookie", ["remember_token", "session"])
 @pytest.mark.parametrize(("days_later", "logged_in"), [(29, True), (31, False)])
 def test_logins_end_on_the_server_after_the_remember_duration(
-    app, client, auth, monkeypatch, cookie, days_later, logged_in
+    app, client, auth, clock, cookie, days_later, logged_in
 ):
     browser = remembered_browser(app, client, auth, cookie)
-    later = utcnow() + timedelta(days=days_later)  # REMEMBER_COOKIE_DURATION is 30 days
-    monkeypatch.setattr("blog.auth.session.utcnow", lambda: later)
+    clock.shift(timedelta(days=days_later))  # REMEMBER_COOKIE_DURATION is 30 days
     assert browser.get("/diary/new").status_code == (200 if logged_in else 302)
 
 

@@ -7,9 +7,10 @@ import pytest
 from flask import render_template_string
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, Visibility, utcnow
+from blog.models import Comment, CommentStatus, Post, Setting, SiteState, Visibility, utcnow
 from blog.site_settings import save_settings
 
 from .conftest import make_app
@@ -101,16 +102,31 @@ def test_settings_change_the_version(app, client, entry_id):
     assert not still_fresh(client, "/", etag)
 
 
-def test_a_scheduled_post_appearing_changes_the_pages(client, make_entry, monkeypatch):
+def test_a_scheduled_post_appearing_changes_the_pages(client, make_entry, clock):
     make_entry(title="예약", published_at=utcnow() + timedelta(hours=1))
     etag = etag_of(client, "/")
     assert still_fresh(client, "/", etag)
     assert "예약" not in client.get("/").text  # now from the page cache
-    two_hours_later = utcnow() + timedelta(hours=2)
-    for module in ("blog.models", "blog.caching"):  # time passes, and nothing is saved
-        monkeypatch.setattr(f"{module}.utcnow", lambda: two_hours_later)
+    clock.shift(timedelta(hours=2))  # time passes, and nothing is saved
     assert not still_fresh(client, "/", etag)
     assert "예약" in client.get("/").text
+
+
+def content_version(app) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(SiteState.content_version))
+
+
+def test_only_this_sites_sessions_keep_the_version(app):
+    before = content_version(app)
+    with app.app_context(), Session(db.engine) as elsewhere:  # a session not made by db
+        elsewhere.add(Setting(key="comments_close_after_days", value="7"))
+        elsewhere.commit()
+    assert content_version(app) == before
+    with app.app_context():
+        save_settings({"comments_close_after_days": "8"})
+        db.session.commit()
+    assert content_version(app) == before + 1
 
 
 def test_language_is_part_of_the_etag(client, entry_id):
@@ -169,10 +185,9 @@ def test_an_unchanged_page_is_served_from_the_cache_without_flask(
     assert head.headers["Content-Length"] == str(len(first.data))
 
 
-def test_the_cache_compresses_for_readers_who_accept_it(app, client, entry_id, monkeypatch):
+def test_the_cache_compresses_for_readers_who_accept_it(app, client, entry_id, monkeypatch, clock):
+    # The clock stands still: one comment timer throughout.
     gzip_wanted = {"Accept-Encoding": "gzip, deflate, br"}
-    now = utcnow()
-    monkeypatch.setattr("blog.caching.utcnow", lambda: now)  # one comment timer throughout
     first_view = client.get("/archive/", headers=gzip_wanted)  # rendered, then sent as kept
     assert first_view.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(first_view.data) == client.get("/archive/").data
@@ -251,16 +266,14 @@ def test_the_cache_never_serves_a_changed_page(app, client, entry_id):
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
-def test_a_cached_post_page_gives_each_reader_a_fresh_timer(app, client, entry_id, monkeypatch):
+def test_a_cached_post_page_gives_each_reader_a_fresh_timer(app, client, entry_id, clock):
     path = f"/diary/{entry_id}-글"
     timer = 'name="started" type="hidden" value="'
     mine = client.get(path).text
     stored = list(app.extensions["page_cache"].pages.values())
     assert [page.timer_post_id for page in stored] == [entry_id]
     assert timer.encode() + b"\x00comment-timer" in stored[0].body
-    later = utcnow() + timedelta(seconds=30)
-    for module in ("blog.comments", "blog.caching"):
-        monkeypatch.setattr(f"{module}.utcnow", lambda: later)
+    clock.shift(timedelta(seconds=30))
     other_reader = app.test_client()
     theirs = other_reader.get(path)
     assert not theirs.headers.getlist("Set-Cookie")
@@ -340,15 +353,11 @@ def count_writes(app) -> list[str]:
     return writes
 
 
-def test_a_scheduled_post_falling_due_is_shown_without_a_write(
-    app, client, make_entry, monkeypatch
-):
+def test_a_scheduled_post_falling_due_is_shown_without_a_write(app, client, make_entry, clock):
     make_entry(title="예약", published_at=utcnow() + timedelta(hours=1))
     etag = etag_of(client, "/")
     writes = count_writes(app)
-    later = utcnow() + timedelta(hours=2)
-    for module in ("blog.models", "blog.caching"):
-        monkeypatch.setattr(f"{module}.utcnow", lambda: later)
+    clock.shift(timedelta(hours=2))
     for path in ("/", "/diary/", "/feed.xml"):
         assert "예약" in client.get(path).text
     assert not still_fresh(client, "/", etag)

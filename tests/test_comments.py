@@ -224,7 +224,7 @@ def test_a_timer_past_its_lifetime_shows_the_form_again_with_a_new_one(
 
 
 def test_after_a_renewal_the_comment_is_received_once_the_short_wait_is_over(
-    app, client, entry_id, monkeypatch
+    app, client, entry_id, clock
 ):
     data = comment_data(app, entry_id, seconds_ago=TWELVE_HOURS + 1)
     data["started"] = shown_timer(client.post(f"/diary/{entry_id}/comments", data=data).text)
@@ -234,8 +234,7 @@ def test_after_a_renewal_the_comment_is_received_once_the_short_wait_is_over(
     assert stored(app) == []
     # ...and received as any comment once COMMENT_MIN_SECONDS have passed.
     data["started"] = shown_timer(again.text)
-    later = utcnow() + timedelta(seconds=3)
-    monkeypatch.setattr("blog.comments.utcnow", lambda: later)
+    clock.shift(timedelta(seconds=3))
     assert client.post(f"/diary/{entry_id}/comments", data=data).status_code == 303
     assert stored(app) == [("독자", "좋은 글 고맙습니다.", "pending")]
 

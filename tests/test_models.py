@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from blog.extensions import db
@@ -61,6 +62,13 @@ def test_state_and_published_query(app, make_entry):
             assert db.session.get(Post, post_id).state == state
         visible = db.session.scalars(db.select(Post.id).where(Post.published())).all()
         assert visible == [ids["public"]]
+
+
+def test_the_tests_clock_moves_the_models_time(clock):
+    start = utcnow()
+    assert utcnow() == start  # it stands still
+    clock.shift(timedelta(hours=2))
+    assert utcnow() - start == timedelta(hours=2)
 
 
 def test_times_come_back_aware_utc(app, make_entry):
@@ -134,6 +142,15 @@ def test_sqlite_runs_with_wal_foreign_keys_busy_timeout_and_memory_mapping(tmp_p
             assert pragma("busy_timeout") == 5000
             assert pragma("mmap_size") == 256 * 1024 * 1024
         db.engine.dispose()
+
+
+def test_another_sqlite_engine_in_the_process_keeps_sqlites_defaults(app, tmp_path):
+    elsewhere = sa.create_engine(f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}")
+    with elsewhere.connect() as connection:
+        pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+        assert pragma("journal_mode") == "delete"
+        assert pragma("foreign_keys") == 0
+    elsewhere.dispose()
 
 
 @pytest.mark.parametrize("second_id", [None, 2])

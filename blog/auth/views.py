@@ -1,5 +1,6 @@
 """Login, logout, first-run setup and password change views."""
 
+import functools
 import secrets
 
 from flask import (
@@ -27,14 +28,20 @@ from .safe_next import safe_next_path
 
 bp = Blueprint("auth", __name__)
 
-# Checked when the name tried is nobody's, so that a wrong name costs the same hash as a wrong
-# password (werkzeug's default method and parameters, as Owner.set_password uses) and the
-# answer's time does not tell whether the name exists.
-UNKNOWN_NAME_HASH = generate_password_hash(secrets.token_urlsafe(32))
+
+@functools.cache
+def unknown_name_hash(method: str) -> str:
+    """Checked when the name tried is nobody's, so that a wrong name costs the same hash as a
+    wrong password (the method Owner.set_password uses) and the answer's time does not tell
+    whether the name exists. Made once per method, when first needed."""
+    return generate_password_hash(secrets.token_urlsafe(32), method=method)
 
 
 def _password_matches(owner: Owner | None, password: str) -> bool:
-    stored_hash = UNKNOWN_NAME_HASH if owner is None else owner.password_hash
+    if owner is None:
+        stored_hash = unknown_name_hash(current_app.config["PASSWORD_HASH_METHOD"])
+    else:
+        stored_hash = owner.password_hash
     return check_password_hash(stored_hash, password) and owner is not None
 
 

@@ -13,9 +13,18 @@ from blog.models import Owner
 from tests.conftest import OWNER_NAME, OWNER_PASSWORD, OWNER_PASSWORD_HASH, make_app
 
 CHROMIUM = "/usr/bin/chromium"
+HERE = Path(__file__).parent
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(items):
+    # Every browser test is marked, so that `pytest -m "not e2e"` runs the fast suite. The hook
+    # sees the whole session's items, not only this folder's.
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
