@@ -48,6 +48,8 @@ UNAVAILABLE += (PoolTimeoutError,)
 RETRY_AFTER_SECONDS = 10
 # Never echoed back into a page.
 SECRET_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm"}
+# Sent again as they came, but not shown: they are the form's, not the writer's.
+FORM_FIELDS = {"version", "save", "preview", "started", "website"}
 
 
 def database_unavailable() -> bool:
@@ -85,7 +87,13 @@ def keep_typed_text(reason, status: int):
     fields = typed_fields() if status != 413 else []  # a refused body was never read
     if not fields or not proven_from_this_site():
         return None
-    return render_template("errors/resubmit.html", reason=reason, fields=fields), status
+    shown = [(name, value) for name, value in fields if not _form_field(name)]
+    kept = [(name, value) for name, value in fields if _form_field(name)]
+    return render_template("errors/resubmit.html", reason=reason, fields=shown, kept=kept), status
+
+
+def _form_field(name: str) -> bool:
+    return name in FORM_FIELDS or name.endswith("-block_id")
 
 
 def error_page(code: int, message=None):

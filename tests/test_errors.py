@@ -180,3 +180,15 @@ def test_a_connection_lost_by_the_end_of_a_request_does_not_fail_its_answer(
     assert response.status_code == 200 and "글" in response.text
     monkeypatch.undo()
     assert client.get("/").status_code == 200
+
+
+def test_the_form_own_fields_are_sent_again_but_not_shown(app, client, auth, monkeypatch):
+    app.config["WTF_CSRF_ENABLED"] = False
+    auth.login()
+    fail_commits(app, monkeypatch)
+    typed = {"body": "일기", "version": "3", "save": "저장", "blocks-0-block_id": "7"}
+    page = client.post("/diary/new", data=typed, headers=SAME_ORIGIN).text
+    for name, value in typed.items():
+        hidden = f'<input type="hidden" name="{name}" value="{value}">'
+        assert (hidden in page) == (name != "body"), name
+    assert ">일기</textarea>" in page
