@@ -41,7 +41,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, Request, g, request, session
-from flask_login import current_user
+from flask_login import current_user, user_logged_in
 from sqlalchemy import inspect, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -61,6 +61,8 @@ from .models import (
 )
 
 STATE_ID = 1
+# In the session of a browser that logged in (see register).
+SIGNED_IN = "signed_in"
 
 
 def insert_first_state(target, connection, **kw):
@@ -386,7 +388,7 @@ class ReaderCache:
         if self.session_interface.get_cookie_name(self.app) not in request.cookies:
             return True
         session = self.session_interface.open_session(self.app, request)
-        return session is not None and "_user_id" not in session and "_flashes" not in session
+        return session is not None and SIGNED_IN not in session and "_flashes" not in session
 
     def _version(self) -> str:
         """The pages' version, read with the driver alone: this runs on every cache hit."""
@@ -453,6 +455,14 @@ def register(app: Flask) -> None:
     """Answer 304 before rendering when the reader's copy is current; tag fresh answers; put
     the page cache in front; give static files versioned addresses and a year of caching."""
     app.config["STATIC_VERSION"] = static_files_hash(app.static_folder)
+
+    @user_logged_in.connect_via(app)
+    def mark_signed_in(sender, user, **extra):
+        # The middleware tells a login from the session alone, outside Flask-Login; this is
+        # ours to set (logging out clears the session). A remembered login carries the remember
+        # cookie, which the middleware looks for as well.
+        session[SIGNED_IN] = True
+
     reader_cache = ReaderCache(app)
     app.extensions["page_cache"] = reader_cache.pages
     app.wsgi_app = reader_cache
@@ -488,7 +498,9 @@ def register(app: Flask) -> None:
         response.set_etag(note.etag)
         response.headers["Cache-Control"] = "no-cache"  # a browser asks again, cheaply (304)
         response.vary.add("Accept-Encoding")  # the page cache answers with gzip when asked
-        # A page that rendered a session's CSRF token is that reader's own: never shared.
-        if not response.direct_passthrough and not g.get("csrf_token"):
+        # A page for a session holding a CSRF token may show it: that reader's own, never
+        # shared (Flask-WTF keeps the token under its documented WTF_CSRF_FIELD_NAME).
+        holds_token = app.config["WTF_CSRF_FIELD_NAME"] in session
+        if not response.direct_passthrough and not holds_token:
             request.environ["blog.page"] = replace(note, timer=g.get("comment_form_started"))
         return response

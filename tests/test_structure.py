@@ -2,6 +2,7 @@
 migrations import nothing from the application is test_migrations'.)"""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -134,3 +135,17 @@ def test_the_fast_suite_leaves_out_every_browser_test():
     test_ids = [line for line in listed if "::" in line]
     assert any(test_id.startswith("tests/test_models.py::") for test_id in test_ids)
     assert not [test_id for test_id in test_ids if test_id.startswith("tests/e2e/")]
+
+
+PRIVATE_STATE = re.compile(r"_user_id|g\.csrf_token|g\.get\(\s*[\"']csrf_token")
+
+
+def test_no_module_reads_another_librarys_private_state():
+    # Flask-Login's session keys and Flask-WTF's request globals may change in any release.
+    found = [
+        f"{relative(path)}:{number}"
+        for path in sorted(BLOG.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if PRIVATE_STATE.search(line)
+    ]
+    assert found == []
