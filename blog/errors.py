@@ -43,8 +43,13 @@ NOT_SAVED = _l(
     "it is all below. Send it again in a moment."
 )
 # The database is away or cannot write (restarting, disk full): we are the problem, for now.
-UNAVAILABLE = (OperationalError, InterfaceError, InternalError, PendingRollbackError)
-UNAVAILABLE += (PoolTimeoutError,)
+UNAVAILABLE = (
+    OperationalError,
+    InterfaceError,
+    InternalError,
+    PendingRollbackError,
+    PoolTimeoutError,
+)
 RETRY_AFTER_SECONDS = 10
 # Never echoed back into a page.
 SECRET_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm"}
