@@ -61,7 +61,7 @@ def rerender() -> None:
     count, too_large = 0, []
     for post in db.session.scalars(db.select(Post)):
         try:
-            post.rerender()
+            post.derive()
         except TooLargeToRender as error:
             # All of this post stays as stored, the parts rendered again before this one too.
             for part in [*getattr(post, "blocks", []), post]:

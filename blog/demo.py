@@ -35,6 +35,7 @@ from .models import (
     slugify,
     tag_key,
 )
+from .posts import schema
 
 BATCH_SIZE = 1000
 YEARS = 5
@@ -908,7 +909,8 @@ class Generator:
         )
         tags = self._tags(batch, post_id, DIARY_TAGS)
         texts = {body.source: body.terms}
-        self._index(batch, post_id, when, search.parts_of(title, tags, body.source), texts)
+        data = {"kind": "diary", "title": title, "tags": tags, "body": body.source}
+        self._index(batch, post_id, when, schema.search_parts(data), texts)
         self._comments(batch, post_id, when, None)
 
     def commentary(self, batch: Batch, when: datetime) -> None:
@@ -986,15 +988,19 @@ class Generator:
             }
         )
         tags = self._tags(batch, post_id, COMMENTARY_TAGS)
-        parts = search.parts_of(
-            title,
-            tags,
-            summary.source,
-            commentary=True,
-            lead=lead.source,
-            blocks=[(q.source, t.source, o.source) for q, t, o in blocks],
-            closing=closing.source,
-        )
+        data = {
+            "kind": "commentary",
+            "title": title,
+            "tags": tags,
+            "lead": lead.source,
+            "blocks": [
+                {"quote": q.source, "translation": t.source, "opinion": o.source}
+                for q, t, o in blocks
+            ],
+            "body": summary.source,
+            "closing": closing.source,
+        }
+        parts = schema.search_parts(data)
         self._index(batch, post_id, when, parts, texts)
         self._comments(batch, post_id, when, block_ids)
 

@@ -7,7 +7,7 @@ from feedgen.feed import FeedGenerator
 from flask import Response, current_app, render_template, url_for
 from flask_babel import format_date
 
-from .models import Commentary, Post
+from .models import Post
 from .posts.urls import post_url
 
 FEED_LENGTH = 20
@@ -24,10 +24,9 @@ def xml_text(value: str) -> str:
 
 
 def entry_content(post: Post) -> str:
-    """The whole post as the page shows it: stored sanitised HTML, blocks in order."""
-    if isinstance(post, Commentary):
-        return render_template("feeds/commentary.html", post=post)
-    return post.body_html
+    """The whole post as the page shows it: stored sanitised HTML, blocks in order (each type
+    of post has its template)."""
+    return render_template(f"feeds/{post.kind}.html", post=post)
 
 
 def atom_response(

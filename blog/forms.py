@@ -31,6 +31,7 @@ from .comments import (
     timer_needs_renewal,
 )
 from .models import Post, Visibility, tag_key
+from .posts import schema
 from .rendering import (
     MAX_HTML,
     RenderBudget,
@@ -148,7 +149,11 @@ TOO_LARGE = {
 
 
 class PostForm(FlaskForm):
-    """What every editor has: tags, visibility, publication time, buttons, the loaded version."""
+    """What every editor has: tags, visibility, publication time, buttons, the loaded version.
+    Each section's form adds the fields of its post type's shape (posts.schema), named as the
+    shape says; loading, cleaning and applying follow from the shape."""
+
+    shape: schema.Shape
 
     tags = TagListField(_l("Tags"), description=_l("Separate tags with commas."))
     visibility = RadioField(
@@ -199,48 +204,57 @@ class PostForm(FlaskForm):
         return valid
 
     def load(self, post: Post) -> None:
-        """Fill the form from a saved post (on GET of the edit page)."""
-        self.tags.data = [tag.name for tag in post.tags]
-        self.visibility.data = post.visibility.value
-        self.published_at.data = to_site_time(post.published_at)
+        """Fill the form from a saved post (on GET of the edit page), as if it were posted."""
+        self.process(formdata=MultiDict(self.formdata_for(schema.snapshot(post, with_ids=True))))
         self.version.data = str(post.version)
 
     @classmethod
-    def formdata_for(cls, snapshot: dict) -> dict[str, str]:
-        """What this editor posts to save the post `snapshot` describes (Post.snapshot()'s
-        shape: a revision, or a post of an export); `submitted` then checks it."""
-        tags = snapshot["tags"]
+    def formdata_for(cls, data: dict) -> dict[str, str]:
+        """What this editor posts to save the post `data` describes (post data, see
+        posts.schema: a revision, a post of an export); `submitted` then checks it."""
+        tags = data["tags"]
         if not isinstance(tags, list):
             raise ValueError("tags is not a list")
-        published_at = text_value(snapshot, "published_at")
-        try:
-            moment = datetime.fromisoformat(published_at)
-            if moment.tzinfo is not None:
-                published_at = to_site_time(moment).strftime(PUBLICATION_TIME_FORMAT)
-        except (ValueError, OverflowError):
-            pass  # left as given: the field says what is wrong with it
-        return {
+        formdata = {
             "tags": ", ".join(text_value({"tag": name}, "tag") for name in tags),
-            "visibility": text_value(snapshot, "visibility"),
-            "published_at": published_at,
+            "visibility": text_value(data, "visibility"),
+            "published_at": _editor_time(text_value(data, "published_at")),
         }
+        for part in cls.shape.parts:
+            if isinstance(part, schema.RowList):
+                formdata.update(_row_formdata(part, data[part.key]))
+            else:
+                formdata[part.form_field] = text_value(data, part.key)
+        return formdata
 
-    def cleaned(self, snapshot: dict) -> dict:
-        """What this validated form would save, in Post.snapshot()'s shape. The editor shows
-        minutes; an exact time given with its zone is kept, so export → import → export is
-        the same document."""
+    def cleaned(self, given: dict | None = None) -> dict:
+        """What this validated form would save, as post data. The editor shows minutes; an
+        exact time `given` with its zone is kept, so export → import → export is the same
+        document."""
         published_at = from_site_time(self.published_at.data)
-        if published_at is not None:
-            given = datetime.fromisoformat(snapshot["published_at"])
-            if given.tzinfo and to_site_time(given).replace(second=0, microsecond=0) == (
+        if published_at is not None and given and given.get("published_at"):
+            exact = datetime.fromisoformat(given["published_at"])
+            if exact.tzinfo and to_site_time(exact).replace(second=0, microsecond=0) == (
                 self.published_at.data
             ):
-                published_at = given
-        return {
-            "tags": self.tags.data,
-            "visibility": self.visibility.data,
-            "published_at": published_at.isoformat() if published_at else None,
-        }
+                published_at = exact
+        data = {"kind": self.shape.kind}
+        for part in self.shape.parts:
+            if isinstance(part, schema.RowList):
+                data[part.key] = _cleaned_rows(part, self[part.key].data)
+            elif part.is_date:
+                value = self[part.form_field].data
+                data[part.key] = value.isoformat() if value else None
+            else:
+                data[part.key] = self[part.form_field].data
+        data["tags"] = self.tags.data
+        data["visibility"] = self.visibility.data
+        data["published_at"] = published_at.isoformat() if published_at else None
+        return data
+
+    def apply_to(self, post: Post) -> None:
+        """Make the post what the owner typed (saving it is posts.saving's)."""
+        schema.restore(post, self.cleaned())
 
     def edit_structure(self, formdata) -> bool:
         """Sections with lists (commentary blocks) rearrange them here; True means 'done,
@@ -250,11 +264,42 @@ class PostForm(FlaskForm):
     def is_stale_for(self, post: Post) -> bool:
         return self.version.data != str(post.version)
 
-    def apply_common(self, post: Post) -> None:
-        post.set_tags(self.tags.data)
-        post.set_publication(
-            Visibility(self.visibility.data), from_site_time(self.published_at.data)
-        )
+
+def _editor_time(value: str) -> str:
+    """A time of post data (ISO with its offset) as the editor's field shows it: site time,
+    to the minute. Anything else is left as given: the field says what is wrong with it."""
+    try:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is not None:
+            return to_site_time(moment).strftime(PUBLICATION_TIME_FORMAT)
+    except (ValueError, OverflowError):
+        pass
+    return value
+
+
+def _row_formdata(rows: "schema.RowList", items) -> dict[str, str]:
+    """A list of rows as the editor's `<list>-N-<part>` fields (a row's id as `…-block_id`:
+    an export names each row's id, kept on import; a revision does not)."""
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ValueError(f"{rows.key} is not a list of {rows.key}")
+    formdata = {}
+    for index, item in enumerate(items):
+        formdata[f"{rows.key}-{index}-{rows.id_field}"] = str(item.get("id", ""))
+        for part in rows.parts:
+            formdata[f"{rows.key}-{index}-{part.key}"] = text_value(item, part.key)
+    return formdata
+
+
+def _cleaned_rows(rows: "schema.RowList", entries: list[dict]) -> list[dict]:
+    """The rows the editor keeps (it drops blank ones), each with its id if it has one."""
+    items = []
+    for entry in entries:
+        item = {part.key: entry[part.key] for part in rows.parts}
+        if rows.keeps(item):
+            if (entry[rows.id_field] or "").isdigit():
+                item["id"] = int(entry[rows.id_field])
+            items.append(item)
+    return items
 
 
 def _typed_length(data) -> int:

@@ -27,8 +27,8 @@ import click
 from flask.cli import with_appcontext
 
 from .extensions import db
-from .models import Commentary, DiaryEntry, Post, Visibility
-from .posts import saving
+from .models import Post
+from .posts import saving, schema
 from .rendering import clean_text
 
 HEADLINE_MAX_LENGTH = 300  # Post.title
@@ -452,36 +452,34 @@ def save_as_drafts(parsed_posts: list[ParsedPost]) -> list[Post]:
     """Create one draft per parsed post, as the editors would save it; the caller commits."""
     saved: list[Post] = []
     for parsed in parsed_posts:
-        post = _commentary(parsed) if parsed.kind == "commentary" else _diary_entry(parsed)
-        post.set_publication(Visibility.DRAFT, None)
+        post = schema.new_post(_post_data(parsed))
         saving.save(post)
         saved.append(post)
     return saved
 
 
-def _diary_entry(parsed: ParsedPost) -> DiaryEntry:
-    entry = DiaryEntry()
-    entry.set_title("")  # untitled: the site shows it by its date
-    entry.set_body(parsed.body)
-    return entry
-
-
-def _commentary(parsed: ParsedPost) -> Commentary:
-    commentary = Commentary()
-    commentary.set_title(parsed.headline)
-    commentary.outlet = parsed.outlet
-    commentary.source_url = parsed.url
-    commentary.lead = parsed.lead
-    # Blocks before the summary: the excerpt and reading time are derived from all parts.
-    commentary.replace_blocks(
-        [
-            {"quote": b.quote, "translation": b.translation, "opinion": b.opinion}
-            for b in parsed.blocks
-        ]
-    )
-    commentary.set_closing("")
-    commentary.set_body(parsed.summary)
-    return commentary
+def _post_data(parsed: ParsedPost) -> dict:
+    """A parsed post as post data (posts.schema): an untitled diary entry (the site shows it
+    by its date) or a commentary, as a draft without tags."""
+    data = {"kind": parsed.kind, "tags": [], "visibility": "draft", "published_at": None}
+    if parsed.kind == "diary":
+        return {**data, "title": "", "body": parsed.body}
+    blocks = [
+        {"quote": b.quote, "translation": b.translation, "opinion": b.opinion}
+        for b in parsed.blocks
+    ]
+    return {
+        **data,
+        "title": parsed.headline,
+        "outlet": parsed.outlet,
+        "source_url": parsed.url,
+        "author": "",
+        "published_on": None,
+        "lead": parsed.lead,
+        "blocks": blocks,
+        "body": parsed.summary,
+        "closing": "",
+    }
 
 
 # --- the command --------------------------------------------------------------------------

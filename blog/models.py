@@ -5,6 +5,7 @@ import re
 import secrets
 import unicodedata
 from datetime import UTC, date, datetime
+from typing import ClassVar
 
 from flask import current_app
 from flask_login import UserMixin
@@ -25,7 +26,7 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import rendering
@@ -36,23 +37,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _markdown(owner, field: str, source: str) -> str:
-    """`source`, the new value of `owner.<field>`, as sanitised HTML. Its words are kept on
-    `owner`, so the excerpt and reading time derived later in the same save need no second
-    parse of the Markdown."""
-    html, words = rendering.render_markdown_with_text(source)
-    vars(owner).setdefault("_words", {})[field] = (source, words)
-    return html
-
-
-def _words(owner, field: str) -> str:
-    """The words of `owner.<field>` without markup: those kept when it was rendered, unless
-    the text has changed since, or else from the Markdown."""
-    source = getattr(owner, field) or ""
-    kept = vars(owner).get("_words", {}).get(field)
-    if kept is not None and kept[0] == source:
-        return kept[1]
-    return rendering.plain_text(source)
+def _rendered(source: str | None) -> tuple[str, str]:
+    """An optional Markdown text as (sanitised HTML, its words): nothing for a blank one (or
+    one not set yet: a new object's column defaults come only when it is inserted)."""
+    return rendering.render_markdown_with_text(source) if source and source.strip() else ("", "")
 
 
 class UTCDateTime(TypeDecorator):
@@ -231,6 +219,9 @@ class Post(db.Model):
 
     __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "post"}
 
+    # The language of the title, where it is not the page's (Korean): for its lang attribute.
+    title_lang: ClassVar[str | None] = None
+
     @classmethod
     def published(cls, now: datetime | None = None):
         """The SQL condition for 'a visitor may see this post'."""
@@ -260,29 +251,19 @@ class Post(db.Model):
     def shown_date(self) -> datetime:
         return self.published_at or self.created_at
 
-    def set_title(self, title: str) -> None:
-        self.title = title
+    @validates("title")
+    def _address_follows_title(self, key: str, title: str) -> str:
         # The URL follows the title until the post first leaves the drafts; then it stays.
-        if self.id is None or self.visibility == Visibility.DRAFT:
+        if self.id is None or self.visibility in (None, Visibility.DRAFT):
             self.slug = slugify(title)
+        return title
 
-    def set_body(self, source: str) -> None:
-        self.body = source
-        self.body_html = _markdown(self, "body", source)
-        self.refresh_summary_fields()
-
-    def rerender(self) -> None:
-        """Derive the stored HTML and summary fields again from the source text."""
-        self.set_body(self.body)
-
-    def refresh_summary_fields(self) -> None:
-        """Excerpt and reading time, from all of the post's text."""
-        text = self.plain_text()
-        self.excerpt = rendering.excerpt(text)
-        self.reading_minutes = rendering.reading_minutes(text)
-
-    def plain_text(self) -> str:
-        return _words(self, "body")
+    def derive(self) -> None:
+        """The stored HTML, excerpt and reading time, from the text as it now is: once per
+        save (posts.saving), so that reading a page never runs Markdown or the sanitiser."""
+        self.body_html, words = rendering.render_markdown_with_text(self.body or "")
+        self.excerpt = rendering.excerpt(words)
+        self.reading_minutes = rendering.reading_minutes(words)
 
     def set_publication(self, visibility: Visibility, published_at: datetime | None) -> None:
         """Blank publication time on a public post means now; a future one schedules it."""
@@ -295,37 +276,6 @@ class Post(db.Model):
         """Record a save: a new version number, so older edit forms are seen to be stale."""
         self.version = self.version + 1 if self.id else 1
         self.updated_at = utcnow()
-
-    def keep_revision(self) -> "Revision":
-        """Keep the post as it is now (after a save) among its revisions. The revisions kept
-        before are not loaded for it: after many saves they are many whole copies of the post."""
-        revision = Revision(
-            post=self, version=self.version, data=self.snapshot(), created_at=utcnow()
-        )
-        db.session.add(revision)
-        return revision
-
-    def snapshot(self) -> dict:
-        """Everything the owner wrote and chose, as plain data: what a revision keeps."""
-        return {
-            "kind": self.kind,
-            "title": self.title,
-            "body": self.body,
-            "tags": [tag.name for tag in self.tags],
-            "visibility": self.visibility.value,
-            "published_at": self.published_at.isoformat() if self.published_at else None,
-        }
-
-    def restore(self, snapshot: dict) -> None:
-        """Make the post what `snapshot` describes (the URL stays as it is)."""
-        self.title = snapshot["title"]
-        self.set_body(snapshot["body"])
-        self.set_tags(snapshot["tags"])
-        published_at = snapshot["published_at"]
-        self.set_publication(
-            Visibility(snapshot["visibility"]),
-            datetime.fromisoformat(published_at) if published_at else None,
-        )
 
     def set_tags(self, names: list[str]) -> None:
         keys = [tag_key(name) for name in names]
@@ -354,12 +304,6 @@ class Block(db.Model):
     opinion: Mapped[str] = mapped_column(Text, default="")
     opinion_html: Mapped[str] = mapped_column(Text, default="")
 
-    def set_text(self, quote: str, translation: str, opinion: str) -> None:
-        self.quote = quote
-        self.translation = translation
-        self.opinion = opinion
-        self.opinion_html = _markdown(self, "opinion", opinion) if opinion.strip() else ""
-
 
 class Commentary(Post):
     """A commentary on an English article: the article, ordered blocks, a summary.
@@ -387,9 +331,7 @@ class Commentary(Post):
     # "inline": a query for posts of both sections loads these columns in the same query.
     __mapper_args__ = {"polymorphic_identity": "commentary", "polymorphic_load": "inline"}
 
-    @property
-    def headline(self) -> str:
-        return self.title
+    title_lang = "en"  # the article's headline
 
     def replace_blocks(self, items: list[dict]) -> None:
         """Make the blocks exactly `items`, in order. Blocks keep their row when the item
@@ -402,63 +344,26 @@ class Commentary(Post):
             )
             if not (quote.strip() or translation.strip() or opinion.strip()):
                 continue
-            block = existing.pop(_as_int(item.get("block_id")), None) or Block()
-            block.set_text(quote, translation, opinion)
+            block = existing.pop(_as_int(item.get("id")), None) or Block()
+            block.quote, block.translation, block.opinion = quote, translation, opinion
             block.position = len(blocks)
             blocks.append(block)
         self.blocks = blocks
 
-    def snapshot(self) -> dict:
-        return {
-            **super().snapshot(),
-            "outlet": self.outlet,
-            "source_url": self.source_url,
-            "author": self.author,
-            "published_on": self.published_on.isoformat() if self.published_on else None,
-            "lead": self.lead,
-            "closing": self.closing,
-            "blocks": [
-                {"quote": b.quote, "translation": b.translation, "opinion": b.opinion}
-                for b in self.blocks
-            ],
-        }
-
-    def restore(self, snapshot: dict) -> None:
-        self.outlet = snapshot["outlet"]
-        self.source_url = snapshot["source_url"]
-        self.author = snapshot["author"]
-        published_on = snapshot["published_on"]
-        self.published_on = date.fromisoformat(published_on) if published_on else None
-        self.lead = snapshot["lead"]
-        self.set_closing(snapshot["closing"])
-        # Blocks before the summary: the excerpt and reading time are derived from all parts.
-        self.replace_blocks(snapshot["blocks"])
-        super().restore(snapshot)
-
-    def set_closing(self, closing: str) -> None:
-        self.closing = closing
-        self.closing_html = _markdown(self, "closing", closing) if closing.strip() else ""
-
-    def refresh_summary_fields(self) -> None:
-        """The excerpt comes from the summary; the reading time counts every part."""
-        summary = _words(self, "body")
+    def derive(self) -> None:
+        """The excerpt comes from the summary (or else the first quote's translation); the
+        reading time counts every part."""
+        words = [self.title, self.lead]
+        for block in self.blocks:
+            block.opinion_html, opinion = _rendered(block.opinion)
+            words += [block.quote, block.translation, opinion]
+        self.body_html, summary = rendering.render_markdown_with_text(self.body or "")
+        self.closing_html, closing = _rendered(self.closing)
+        words += [summary, closing]
         if not summary and self.blocks:
             summary = self.blocks[0].translation or self.blocks[0].quote
         self.excerpt = rendering.excerpt(summary)
-        self.reading_minutes = rendering.reading_minutes(self.plain_text())
-
-    def plain_text(self) -> str:
-        parts = [self.title, self.lead]
-        for block in self.blocks:
-            parts += [block.quote, block.translation, _words(block, "opinion")]
-        parts += [_words(self, "body"), _words(self, "closing")]
-        return "\n".join(part for part in parts if part)
-
-    def rerender(self) -> None:
-        for block in self.blocks:
-            block.set_text(block.quote, block.translation, block.opinion)
-        self.set_closing(self.closing)
-        super().rerender()
+        self.reading_minutes = rendering.reading_minutes("\n".join(w for w in words if w))
 
 
 def _as_int(value) -> int | None:

@@ -25,16 +25,14 @@ from .extensions import db
 from .forms import form_problems, submitted, text_value
 from .models import (
     Comment,
-    Commentary,
     CommentStatus,
-    DiaryEntry,
     Owner,
     Post,
     Revision,
     slugify,
     utcnow,
 )
-from .posts import saving
+from .posts import saving, schema
 from .rendering import clean_text
 from .site_settings import DEFAULTS, get_settings, save_settings
 
@@ -90,20 +88,15 @@ def _one_snapshot():
 
 
 def _export_post(post: Post) -> dict:
-    data = {
+    return {
         "id": post.id,
-        "kind": post.kind,
-        "title": post.title,
         "slug": post.slug,
-        "visibility": post.visibility.value,
-        "published_at": _time(post.published_at),
         "created_at": _time(post.created_at),
         "updated_at": _time(post.updated_at),
         "deleted_at": _time(post.deleted_at),
         "version": post.version,
-        "body": post.body,
         "comments_enabled": post.comments_enabled,
-        "tags": [tag.name for tag in post.tags],
+        **schema.snapshot(post, with_ids=True),
         "revisions": [
             {"version": r.version, "created_at": _time(r.created_at), "data": r.data}
             for r in sorted(post.revisions, key=lambda r: r.version)
@@ -123,20 +116,6 @@ def _export_post(post: Post) -> dict:
             for c in sorted(post.comments, key=lambda c: c.id)
         ],
     }
-    if isinstance(post, Commentary):
-        data.update(
-            outlet=post.outlet,
-            source_url=post.source_url,
-            author=post.author,
-            published_on=post.published_on.isoformat() if post.published_on else None,
-            lead=post.lead,
-            closing=post.closing,
-            blocks=[
-                {"id": b.id, "quote": b.quote, "translation": b.translation, "opinion": b.opinion}
-                for b in post.blocks
-            ],
-        )
-    return data
 
 
 def import_document(document) -> int:
@@ -216,15 +195,12 @@ def _import_settings(settings) -> None:
     save_settings({name: str(form[name].data) for name in DEFAULTS})
 
 
-POST_MODELS = {"diary": DiaryEntry, "commentary": Commentary}
-
-
 def _import_post(data: dict, seen: dict[str, set[int]]) -> Post:
     kind = data.get("kind")
-    if kind not in POST_MODELS:
+    if kind not in schema.SHAPES:
         raise ImportRefused(f"kind {kind!r} is neither diary nor commentary")
     cleaned = revisions.checked(data, kind)
-    post = POST_MODELS[kind]()
+    post = schema.new_post(cleaned)
     post.id = _unique(seen["post"], "post", _value(data, "id", int))
     # Kept as exported, so the address stays; but only a slug the site itself could make
     # (a slug is a file name in the Markdown zip, and a path part of the address).
@@ -234,9 +210,9 @@ def _import_post(data: dict, seen: dict[str, set[int]]) -> Post:
             f"slug {json.dumps(slug, ensure_ascii=False)} is not one the site makes"
         )
     post.slug = slug
-    post.restore(cleaned)
-    for block, item in zip(getattr(post, "blocks", []), cleaned.get("blocks", []), strict=True):
-        block.id = _unique(seen["block"], "block", item.get("id"))
+    for rows in schema.shape_of(kind).lists:
+        for row, item in zip(getattr(post, rows.key), cleaned[rows.key], strict=True):
+            row.id = _unique(seen["block"], "block", item.get("id"))
     post.created_at = _moment(data, "created_at")
     post.updated_at = _moment(data, "updated_at")
     post.deleted_at = _moment(data, "deleted_at", optional=True)
@@ -319,38 +295,6 @@ def _continue_id_sequences() -> None:
 # --- Markdown for reading elsewhere -------------------------------------------------------
 
 
-def _front_matter(post: Post) -> list[str]:
-    lines = ["---", f"title: {json.dumps(post.title, ensure_ascii=False)}", f"kind: {post.kind}"]
-    lines.append(f"date: {_time(post.published_at or post.created_at)}")
-    lines.append(f"visibility: {post.visibility.value}")
-    lines.append(f"tags: {json.dumps([t.name for t in post.tags], ensure_ascii=False)}")
-    if isinstance(post, Commentary):
-        for key in ("outlet", "source_url", "author"):
-            lines.append(f"{key}: {json.dumps(getattr(post, key), ensure_ascii=False)}")
-    return lines + ["---", ""]
-
-
-def _markdown(post: Post) -> str:
-    lines = _front_matter(post)
-    if isinstance(post, Commentary):
-        if post.lead:
-            lines += [post.lead, ""]
-        for number, block in enumerate(post.blocks, start=1):
-            lines += [f"## {number}", ""]
-            lines += ["> " + line for line in block.quote.splitlines()] + [""]
-            if block.translation:
-                lines += [block.translation, ""]
-            if block.opinion:
-                lines += [block.opinion, ""]
-        if post.body:
-            lines += ["## 요약", "", post.body, ""]
-        if post.closing:
-            lines += [post.closing, ""]
-    else:
-        lines += [post.body, ""]
-    return "\n".join(lines)
-
-
 def markdown_zip() -> bytes:
     """One Markdown file per post (trash excluded), named by section, id and slug."""
     buffer = io.BytesIO()
@@ -363,7 +307,10 @@ def markdown_zip() -> bytes:
             # unpacked (zip-slip), whatever an older version of the site let in.
             slug = slugify(post.slug)
             name = f"{post.kind}/{post.id:05d}{'-' + slug if slug else ''}.md"
-            archive.writestr(name, _markdown(post))
+            archive.writestr(
+                name,
+                schema.markdown(schema.snapshot(post), _time(post.published_at or post.created_at)),
+            )
     return buffer.getvalue()
 
 

@@ -4,12 +4,11 @@ editor's rules; posts.saving.restore_revision brings it back)."""
 import difflib
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from .commentary.forms import CommentaryForm
 from .diary.forms import DiaryForm
 from .forms import form_problems, submitted
 from .models import Revision
+from .posts import schema
 
 # The editor of each kind of post: its rules are the rules for every post data, typed or not.
 EDITOR_FORMS = {"diary": DiaryForm, "commentary": CommentaryForm}
@@ -17,32 +16,6 @@ EDITOR_FORMS = {"diary": DiaryForm, "commentary": CommentaryForm}
 
 class SnapshotRefused(ValueError):
     """Post data (a revision, a post of an export) its editor would not save; says why."""
-
-
-def _lines(data: dict) -> list[str]:
-    """A revision as labelled lines of text, in the order the editor shows them."""
-    lines = [f"{_('Title')}: {data['title']}"]
-    if data["kind"] == "commentary":
-        for key, label in (
-            ("outlet", _("Outlet")),
-            ("source_url", _("Article address (URL)")),
-            ("author", _("Author")),
-            ("published_on", _("Article date")),
-        ):
-            lines.append(f"{label}: {data.get(key) or ''}")
-        lines += [f"{_('Lead')}:", *data["lead"].splitlines()]
-        for number, block in enumerate(data["blocks"], start=1):
-            lines.append(f"— {_('Quote %(number)s', number=number)}")
-            lines += block["quote"].splitlines()
-            lines += [f"{_('Translation')}:", *block["translation"].splitlines()]
-            lines += [f"{_('My opinion')}:", *block["opinion"].splitlines()]
-        lines += [f"{_('Summary')}:", *data["body"].splitlines()]
-        lines += [f"{_('Closing thoughts')}:", *data["closing"].splitlines()]
-    else:
-        lines += [f"{_('Text')}:", *data["body"].splitlines()]
-    lines.append(f"{_('Tags')}: {', '.join(data['tags'])}")
-    lines.append(f"{_('Visibility')}: {data['visibility']} {data['published_at'] or ''}")
-    return lines
 
 
 @dataclass
@@ -54,7 +27,9 @@ class DiffLine:
 def diff(older: Revision, newer: Revision) -> list[DiffLine]:
     """Line changes from `older` to `newer`, with three lines of context around each."""
     result = []
-    for line in difflib.unified_diff(_lines(older.data), _lines(newer.data), n=3, lineterm=""):
+    for line in difflib.unified_diff(
+        schema.lines(older.data), schema.lines(newer.data), n=3, lineterm=""
+    ):
         if line.startswith(("---", "+++")):
             continue
         if line.startswith("@@"):
@@ -69,7 +44,7 @@ def diff(older: Revision, newer: Revision) -> list[DiffLine]:
 
 
 def checked(snapshot: dict, kind: str) -> dict:
-    """`snapshot` (Post.snapshot()'s shape) as the editor of `kind` would save it if the owner
+    """`snapshot` (post data, see posts.schema) as the editor of `kind` would save it if the owner
     had typed it: cleaned by its filters, or SnapshotRefused naming each broken rule."""
     form_class = EDITOR_FORMS.get(kind)
     if form_class is None or snapshot.get("kind") != kind:

@@ -125,8 +125,8 @@ def make_entry(app):
     def make(body="본문", title="", visibility=Visibility.PUBLIC, published_at=None, tags=()):
         with app.app_context():
             entry = DiaryEntry()
-            entry.set_title(title)
-            entry.set_body(body)
+            entry.title = title
+            entry.body = body
             return _save(entry, visibility, published_at, tags)
 
     return make
@@ -147,9 +147,9 @@ def make_commentary(app):
     ):
         with app.app_context():
             commentary = Commentary(**article)
-            commentary.set_title(title)
+            commentary.title = title
             commentary.replace_blocks(blocks)
-            commentary.set_body(summary)
+            commentary.body = summary
             return _save(commentary, visibility, published_at, tags)
 
     return make

@@ -66,10 +66,10 @@ def test_rerender_updates_stored_html(app, runner, make_entry):
 def test_rerender_covers_commentary_blocks_and_closing(app, runner):
     with app.app_context():
         commentary = Commentary()
-        commentary.set_title("Headline")
+        commentary.title = "Headline"
         commentary.replace_blocks([{"quote": "Q", "opinion": "*생각*"}])
-        commentary.set_closing("**끝**")
-        commentary.set_body("")
+        commentary.closing = "**끝**"
+        commentary.body = ""
         db.session.add(commentary)
         db.session.commit()
         commentary.blocks[0].opinion_html = "stale"
@@ -103,9 +103,9 @@ def test_rerender_keeps_the_stored_html_of_text_too_large_to_render(app, runner,
 def test_rerender_leaves_all_of_a_post_too_large_to_render_as_stored(app, runner):
     with app.app_context():
         commentary = Commentary()
-        commentary.set_title("Headline")
+        commentary.title = "Headline"
         commentary.replace_blocks([{"quote": "Q", "opinion": "*생각*"}])
-        commentary.set_body("")
+        commentary.body = ""
         db.session.add(commentary)
         db.session.commit()
         commentary.blocks[0].opinion_html = "<p>kept</p>"

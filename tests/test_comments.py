@@ -336,9 +336,9 @@ def test_secret_comments_are_never_public(app, client, entry_id, auth):
 def test_comment_on_a_block_shows_which_quote(app, client, auth):
     with app.app_context():
         commentary = Commentary()
-        commentary.set_title("Headline")
+        commentary.title = "Headline"
         commentary.replace_blocks([{"quote": "First."}, {"quote": "Second."}])
-        commentary.set_body("요약")
+        commentary.body = "요약"
         commentary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=1))
         saving.save(commentary)
         db.session.commit()

@@ -66,7 +66,7 @@ def test_posts_are_public_half_diary_half_commentary(seeded):
         assert all(date <= now for date in dates)
         for post in commentaries:
             assert 3 <= len(post.blocks) <= 10 and post.quote_count == len(post.blocks)
-            assert post.headline and post.outlet and post.source_url.startswith("https://")
+            assert post.title and post.outlet and post.source_url.startswith("https://")
             assert post.body  # the Korean summary
             assert all(block.quote.isascii() for block in post.blocks)  # English quotes
         assert all(post.tags for post in posts)
@@ -102,7 +102,7 @@ def test_stored_html_and_summaries_are_what_saving_gives(seeded):
             stored = [post.body_html, post.excerpt, post.reading_minutes]
             if isinstance(post, Commentary):
                 stored += [post.closing_html] + [b.opinion_html for b in post.blocks]
-            post.rerender()
+            post.derive()
             again = [post.body_html, post.excerpt, post.reading_minutes]
             if isinstance(post, Commentary):
                 again += [post.closing_html] + [b.opinion_html for b in post.blocks]

@@ -91,15 +91,15 @@ def test_replace_blocks_orders_reuses_and_drops(app):
     with app.app_context():
         commentary = Commentary()
         commentary.replace_blocks([{"quote": "A"}, {"quote": "B"}, {"quote": "C"}])
-        commentary.set_title("Headline")
+        commentary.title = "Headline"
         db.session.add(commentary)
         db.session.commit()
         a, b, c = commentary.blocks
         commentary.replace_blocks(
             [
-                {"block_id": str(c.id), "quote": "C"},
+                {"id": str(c.id), "quote": "C"},
                 {"quote": " "},
-                {"block_id": a.id, "quote": "A2"},
+                {"id": a.id, "quote": "A2"},
             ]
         )
         db.session.commit()
@@ -112,22 +112,23 @@ def test_commentary_excerpt_and_reading_time(app):
     with app.app_context():
         commentary = Commentary()
         commentary.replace_blocks([{"quote": "word " * 400, "translation": "가" * 490}])
-        commentary.set_body("요약 **문장**")
+        commentary.body = "요약 **문장**"
+        commentary.derive()
         assert commentary.excerpt == "요약 문장"
         assert commentary.reading_minutes == 3  # 400 words and about 500 Hangul characters
 
 
 def test_summary_fields_follow_text_changed_after_rendering(app):
-    # The words of a rendered text are kept for the summary fields; a text assigned without
-    # rendering it (an importer, a migration) must not be measured by the old words.
+    # Derived once per save from the text as it then is, in whatever order it was set.
     with app.app_context():
         commentary = Commentary()
+        commentary.body = "요약"
         commentary.replace_blocks([{"quote": "Q.", "opinion": "**짧다**"}])
-        commentary.set_body("요약")
+        commentary.derive()
         assert commentary.reading_minutes == 1
-        commentary.blocks[0].opinion = "word " * 300
         commentary.body = "**새 요약**"
-        commentary.refresh_summary_fields()
+        commentary.blocks[0].opinion = "word " * 300
+        commentary.derive()
         assert commentary.excerpt == "새 요약"
         assert commentary.reading_minutes == 2
 

@@ -37,13 +37,13 @@ def fill_site() -> None:
     """Every kind of data: Korean text, blocks, tags, comments and a reply, revisions,
     a draft, a trashed post, settings."""
     diary = DiaryEntry()
-    diary.set_title("필라테스 일기")
-    diary.set_body("몸무게를 쟀다.\n\n**식단**도 해야지..")
+    diary.title = "필라테스 일기"
+    diary.body = "몸무게를 쟀다.\n\n**식단**도 해야지.."
     diary.set_tags(["운동", "식단"])
     diary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(days=3))
     saving.save(diary)  # its new tags exist before the next post looks them up
     commentary = Commentary()
-    commentary.set_title("Microsoft, Meta CEOs defend hefty AI spending")
+    commentary.title = "Microsoft, Meta CEOs defend hefty AI spending"
     commentary.outlet, commentary.source_url = "Reuters", "https://www.reuters.com/x"
     commentary.lead = "Days after Chinese upstart DeepSeek revealed a breakthrough…"
     commentary.replace_blocks(
@@ -56,17 +56,17 @@ def fill_site() -> None:
             {"quote": "Second quote."},
         ]
     )
-    commentary.set_closing("끝.")
-    commentary.set_body("기사를 요약하자면 …")
+    commentary.closing = "끝."
+    commentary.body = "기사를 요약하자면 …"
     commentary.set_tags(["AI", "운동"])
     commentary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(days=1))
     saving.save(commentary)
     draft = DiaryEntry()
-    draft.set_body("아직 쓰는 중")
+    draft.body = "아직 쓰는 중"
     draft.set_publication(Visibility.DRAFT, None)
     saving.save(draft)
     trashed = DiaryEntry()
-    trashed.set_body("지운 글")
+    trashed.body = "지운 글"
     trashed.set_publication(Visibility.PRIVATE, utcnow())
     saving.save(trashed)
     saving.trash(trashed)
@@ -124,7 +124,7 @@ def test_import_keeps_ids_urls_and_renders_again(app, client):
         db.session.commit()
         # new rows continue after the imported ids
         entry = DiaryEntry()
-        entry.set_body("새 글")
+        entry.body = "새 글"
         entry.set_publication(Visibility.DRAFT, None)
         saving.save(entry)
         db.session.commit()
@@ -189,7 +189,7 @@ def test_backup_while_the_site_writes(app, tmp_path):
                 if written == 5:
                     started.set()
                 entry = DiaryEntry()
-                entry.set_body("쓰는 중")
+                entry.body = "쓰는 중"
                 entry.set_publication(Visibility.DRAFT, None)
                 saving.save(entry)
                 db.session.commit()

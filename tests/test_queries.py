@@ -19,14 +19,14 @@ def fill(count: int) -> tuple[int, int]:
     tags = [f"태그{n}" for n in range(count)]
     for number in range(count):
         entry = DiaryEntry()
-        entry.set_title(f"일기 {number}")
-        entry.set_body("몸무게를 쟀다")
+        entry.title = f"일기 {number}"
+        entry.body = "몸무게를 쟀다"
         commentary = Commentary()
-        commentary.set_title(f"Headline {number}")
+        commentary.title = f"Headline {number}"
         commentary.replace_blocks(
             [{"quote": f"Quote {n}.", "opinion": "생각"} for n in range(count)]
         )
-        commentary.set_body("요약")
+        commentary.body = "요약"
         for post in (entry, commentary):
             post.set_tags(tags)
             post.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=number + 1))

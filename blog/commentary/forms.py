@@ -21,14 +21,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import PostForm, text_value
+from ..forms import PostForm
 from ..inputs import parse_bounded_int
-from ..models import Commentary
+from ..posts import schema
 from ..rendering import clean_text
 
 MAX_BLOCKS = 100
 MAX_TEXT = 20_000
-BLOCK_TEXT_FIELDS = ("quote", "translation", "opinion")
 
 
 def _stripped(value: str | None) -> str:
@@ -68,6 +67,8 @@ class BlockForm(Form):
 
 
 class CommentaryForm(PostForm):
+    shape = schema.COMMENTARY
+
     headline = StringField(
         _l("Headline"),
         filters=[_stripped],
@@ -164,84 +165,6 @@ class CommentaryForm(PostForm):
         """An empty block named `blocks-__index__-…`, for the editor script to copy."""
         return BlockForm(prefix="blocks-__index__-")
 
-    def load(self, commentary: Commentary) -> None:
-        super().load(commentary)
-        self.headline.data = commentary.title
-        self.outlet.data = commentary.outlet
-        self.url.data = commentary.source_url
-        self.author.data = commentary.author
-        self.published_on.data = commentary.published_on
-        self.lead.data = commentary.lead
-        self.summary.data = commentary.body
-        self.closing.data = commentary.closing
-        while len(self.blocks):
-            self.blocks.pop_entry()
-        for block in commentary.blocks:
-            self.blocks.append_entry(
-                {
-                    "block_id": str(block.id),
-                    "quote": block.quote,
-                    "translation": block.translation,
-                    "opinion": block.opinion,
-                }
-            )
-        if not commentary.blocks:
-            self.blocks.append_entry()
-
-    @classmethod
-    def formdata_for(cls, snapshot: dict) -> dict[str, str]:
-        formdata = {
-            **super().formdata_for(snapshot),
-            "headline": text_value(snapshot, "title"),
-            "url": text_value(snapshot, "source_url"),
-            "summary": text_value(snapshot, "body"),
-            "published_on": text_value(snapshot, "published_on"),
-        }
-        for name in ("outlet", "author", "lead", "closing"):
-            formdata[name] = text_value(snapshot, name)
-        blocks = snapshot["blocks"]
-        if not isinstance(blocks, list) or not all(isinstance(b, dict) for b in blocks):
-            raise ValueError("blocks is not a list of blocks")
-        for index, block in enumerate(blocks):
-            # An export names each block's id (kept on import); a revision does not.
-            formdata[f"blocks-{index}-block_id"] = str(block.get("id", ""))
-            for name in BLOCK_TEXT_FIELDS:
-                formdata[f"blocks-{index}-{name}"] = text_value(block, name)
-        return formdata
-
-    def cleaned(self, snapshot: dict) -> dict:
-        blocks = []
-        for entry in self.blocks.data:
-            if any(entry[name] for name in BLOCK_TEXT_FIELDS):  # the editor drops blank ones
-                block = {name: entry[name] for name in BLOCK_TEXT_FIELDS}
-                if entry["block_id"].isdigit():
-                    block["id"] = int(entry["block_id"])
-                blocks.append(block)
-        return {
-            **super().cleaned(snapshot),
-            "title": self.headline.data,
-            "outlet": self.outlet.data,
-            "source_url": self.url.data,
-            "author": self.author.data,
-            "published_on": self.published_on.data.isoformat() if self.published_on.data else None,
-            "lead": self.lead.data,
-            "closing": self.closing.data,
-            "body": self.summary.data,
-            "blocks": blocks,
-        }
-
-    def apply_to(self, commentary: Commentary) -> None:
-        commentary.set_title(self.headline.data)
-        commentary.outlet = self.outlet.data
-        commentary.source_url = self.url.data
-        commentary.author = self.author.data
-        commentary.published_on = self.published_on.data
-        commentary.lead = self.lead.data
-        commentary.replace_blocks(self.blocks.data)
-        commentary.set_closing(self.closing.data)
-        commentary.set_body(self.summary.data)
-        self.apply_common(commentary)
-
 
 BLOCK_BUTTONS = ("insert_block", "remove_block", "move_up", "move_down")
 
@@ -262,6 +185,5 @@ def _pressed_block_button(formdata) -> tuple[str | None, int]:
 
 def _swap(first, second) -> None:
     """Exchange what two blocks hold (their ids too, so each text keeps its row)."""
-    for name in ("block_id", *BLOCK_TEXT_FIELDS):
-        a, b = first.form[name], second.form[name]
+    for a, b in zip(first.form, second.form, strict=True):
         a.data, b.data = b.data, a.data

@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import PostForm, text_value
-from ..models import DiaryEntry
+from ..forms import PostForm
+from ..posts import schema
 from ..rendering import clean_text
 
 MAX_BODY_LENGTH = 100_000
@@ -16,6 +16,8 @@ def _stripped(value: str | None) -> str:
 
 
 class DiaryForm(PostForm):
+    shape = schema.DIARY
+
     title = StringField(_l("Title (optional)"), filters=[_stripped], validators=[Length(max=300)])
     body = TextAreaField(
         _l("Text"),
@@ -26,24 +28,3 @@ class DiaryForm(PostForm):
 
     def markdown_fields(self) -> list:
         return [self.body]
-
-    def load(self, entry: DiaryEntry) -> None:
-        super().load(entry)
-        self.title.data = entry.title
-        self.body.data = entry.body
-
-    @classmethod
-    def formdata_for(cls, snapshot: dict) -> dict[str, str]:
-        return {
-            **super().formdata_for(snapshot),
-            "title": text_value(snapshot, "title"),
-            "body": text_value(snapshot, "body"),
-        }
-
-    def cleaned(self, snapshot: dict) -> dict:
-        return {**super().cleaned(snapshot), "title": self.title.data, "body": self.body.data}
-
-    def apply_to(self, entry: DiaryEntry) -> None:
-        entry.set_title(self.title.data)
-        entry.set_body(self.body.data)
-        self.apply_common(entry)

@@ -13,17 +13,24 @@ from .. import search
 from ..extensions import db
 from ..models import Post, Revision, Visibility, utcnow
 from ..revisions import checked
+from . import schema
 
 TRASH_DAYS = 30
 
 
 def save(post: Post) -> Revision:
-    """Keep the post as it now is: a new version (older edit forms become stale, see
-    PostForm.is_stale_for), a revision of it, and its search entry."""
+    """Keep the post as it now is: its HTML and summary derived from its text, a new version
+    (older edit forms become stale, see PostForm.is_stale_for), a revision of it, and its
+    search entry."""
+    post.derive()
     post.touch()
     db.session.add(post)
     db.session.flush()  # the post has its id and blocks before it is kept and indexed
-    revision = post.keep_revision()
+    # The revisions kept before are not loaded: after many saves they are many whole copies.
+    revision = Revision(
+        post=post, version=post.version, data=schema.snapshot(post), created_at=utcnow()
+    )
+    db.session.add(revision)
     search.index_post(post)
     return revision
 
@@ -47,13 +54,14 @@ def switch_comments(post: Post, enabled: bool) -> None:
 def restore_revision(post: Post, revision: Revision) -> Revision:
     """Bring `revision` back as a new save (it becomes the newest revision). Raises
     revisions.SnapshotRefused, changing nothing, when the editor would not save it."""
-    post.restore(checked(revision.data, post.kind))
+    schema.restore(post, checked(revision.data, post.kind))
     return save(post)
 
 
 def add_as_exported(post: Post) -> None:
     """A post read from an export, with its own version and revisions: added as it was (an
-    export imported again gives the same export), and indexed."""
+    export imported again gives the same export), derived and indexed."""
+    post.derive()
     db.session.add(post)
     db.session.flush()
     search.index_post(post)

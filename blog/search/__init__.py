@@ -23,7 +23,8 @@ so it must be refreshed (`index_post`) whenever a post's text or publication tim
 from dataclasses import dataclass
 
 from ..extensions import db
-from ..models import Commentary, Post
+from ..models import Post
+from ..posts import schema
 from . import postgres, sqlite
 from .tokenize import QueryError, index_terms, parse_query
 
@@ -39,7 +40,6 @@ __all__ = [
     "index_terms",
     "optimize",
     "parse_query",
-    "parts_of",
     "reindex",
     "remove_post",
     "search",
@@ -61,47 +61,9 @@ def _backend(dialect=None):
 
 
 def searchable_parts(post: Post) -> list[tuple[str, str]]:
-    """(part, text) pairs; `part` names where a hit was: title, body, quote-3, …"""
-    tags = [tag.name for tag in post.tags]
-    if isinstance(post, Commentary):
-        blocks = [(block.quote, block.translation, block.opinion) for block in post.blocks]
-        return parts_of(
-            post.title,
-            tags,
-            post.body,
-            lead=post.lead,
-            blocks=blocks,
-            closing=post.closing,
-            commentary=True,
-        )
-    return parts_of(post.title, tags, post.body)
-
-
-def parts_of(
-    title: str,
-    tags: list[str],
-    body: str,
-    *,
-    commentary: bool = False,
-    lead: str = "",
-    blocks: list[tuple[str, str, str]] = (),
-    closing: str = "",
-) -> list[tuple[str, str]]:
-    """`searchable_parts` from plain values (for bulk loaders): blocks as (quote, translation,
-    opinion), tags in the order the post shows them."""
-    parts = [("title", title), ("tags", " ".join(tags))]
-    if commentary:
-        parts.append(("lead", lead))
-        for number, (quote, translation, opinion) in enumerate(blocks, start=1):
-            parts += [
-                (f"quote-{number}", quote),
-                (f"translation-{number}", translation),
-                (f"opinion-{number}", opinion),
-            ]
-        parts += [("summary", body), ("closing", closing)]
-    else:
-        parts.append(("body", body))
-    return [(part, value) for part, value in parts if value and value.strip()]
+    """(part, text) pairs; `part` names where a hit was: title, body, quote-3, … (the post's
+    shape says which parts are searched, see posts.schema.search_parts)."""
+    return schema.search_parts(schema.snapshot(post))
 
 
 # --- searching ----------------------------------------------------------------------------
@@ -204,7 +166,7 @@ def _rows(posts) -> list[dict]:
 
 def index_rows(rows) -> None:
     """Add rows to the index in one statement: dicts of post_id, published_at (the post's),
-    position (the part's place in what `parts_of` gives), part, content and terms (what
+    position (the part's place in what `searchable_parts` gives), part, content and terms (what
     `index_terms(content)` gives). Bulk loaders (blog.demo) make them without the ORM."""
     rows = list(rows)
     if rows:

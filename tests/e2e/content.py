@@ -58,15 +58,15 @@ def add_commentary(
     """A public commentary; its path and its blocks' ids, in order."""
     with app.app_context():
         commentary = Commentary()
-        commentary.set_title(headline)
+        commentary.title = headline
         commentary.outlet = "Reuters"
         commentary.source_url = SOURCE_URL
         commentary.author = "Stephen Nellis"
         commentary.published_on = (utcnow() - timedelta(days=2)).date()
         commentary.lead = lead
         commentary.replace_blocks(list(blocks))
-        commentary.set_body(summary)
-        commentary.set_closing(closing)
+        commentary.body = summary
+        commentary.closing = closing
         commentary.set_tags(list(tags))
         commentary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=hours_ago))
         saving.save(commentary)
@@ -81,8 +81,8 @@ def add_commentary(
 def add_diary_entry(app, title: str, body: str, tags=()) -> dict:
     with app.app_context():
         entry = DiaryEntry()
-        entry.set_title(title)
-        entry.set_body(body)
+        entry.title = title
+        entry.body = body
         entry.set_tags(list(tags))
         entry.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=3))
         saving.save(entry)

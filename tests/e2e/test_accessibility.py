@@ -57,19 +57,19 @@ def seed(app) -> dict[str, str]:
         now = utcnow()
         for number in range(11):
             older = DiaryEntry()
-            older.set_title("" if number % 3 == 0 else f"{number + 1}번째 일기")
-            older.set_body(f"{number + 1}번째 날의 짧은 일기. 오늘도 필라테스를 했다.")
+            older.title = "" if number % 3 == 0 else f"{number + 1}번째 일기"
+            older.body = f"{number + 1}번째 날의 짧은 일기. 오늘도 필라테스를 했다."
             older.set_publication(Visibility.PUBLIC, now - timedelta(days=number + 2))
             saving.save(older)
         rich = DiaryEntry()
-        rich.set_title(RICH_TITLE)
-        rich.set_body(RICH_BODY)
+        rich.title = RICH_TITLE
+        rich.body = RICH_BODY
         rich.set_tags(["필라테스", "식단", "아주긴태그이름도잘보여야한다"])
         rich.set_publication(Visibility.PUBLIC, now - timedelta(hours=1))
         saving.save(rich)
         draft = DiaryEntry()
-        draft.set_title("아직 쓰는 중인 초안")
-        draft.set_body("초안 본문")
+        draft.title = "아직 쓰는 중인 초안"
+        draft.body = "초안 본문"
         draft.set_publication(Visibility.DRAFT, None)
         saving.save(draft)
         db.session.commit()

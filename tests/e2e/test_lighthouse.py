@@ -21,10 +21,10 @@ def site(live_app):
     """A home page with both sections and one commentary to audit."""
     with live_app.app_context():
         entry = DiaryEntry()
-        entry.set_title("필라테스 일기")
-        entry.set_body("필라테스할때마다 느끼는거지만, 코어가 없다.\n\n식단도 해야지..")
+        entry.title = "필라테스 일기"
+        entry.body = "필라테스할때마다 느끼는거지만, 코어가 없다.\n\n식단도 해야지.."
         commentary = Commentary()
-        commentary.set_title("Microsoft, Meta CEOs defend hefty AI spending")
+        commentary.title = "Microsoft, Meta CEOs defend hefty AI spending"
         commentary.outlet = "Reuters"
         commentary.source_url = "https://www.reuters.com/technology/"
         commentary.replace_blocks(
@@ -36,7 +36,7 @@ def site(live_app):
                 }
             ]
         )
-        commentary.set_body("기사를 요약하자면 투자가 계속된다.")
+        commentary.body = "기사를 요약하자면 투자가 계속된다."
         for post in (entry, commentary):
             post.set_tags(["영어공부"])
             post.set_publication(Visibility.PUBLIC, utcnow())
