@@ -71,9 +71,9 @@ def form_problems(form) -> list[str]:
 
 
 def text_value(data: dict, key: str) -> str:
-    """`data[key]` as a form would receive it: text, with null as blank; anything else
-    (a number, a list) is no value a person could have typed."""
-    value = data[key]
+    """`data[key]` as a form would receive it: text, with null or nothing as blank; anything
+    else (a number, a list) is no value a person could have typed."""
+    value = data.get(key)
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -222,7 +222,7 @@ class PostForm(FlaskForm):
         }
         for part in cls.shape.parts:
             if isinstance(part, schema.RowList):
-                formdata.update(_row_formdata(part, data[part.key]))
+                formdata.update(_row_formdata(part, data.get(part.key, [])))
             else:
                 formdata[part.form_field] = text_value(data, part.key)
         return formdata

@@ -1,5 +1,6 @@
 """Revisions of every save, their differences and restoring; the trash and its 30 days."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -167,6 +168,30 @@ def test_commentary_restore_brings_blocks_back(app):
         saving.restore_revision(commentary, old)
         db.session.commit()
         assert [(b.quote, b.translation) for b in commentary.blocks] == [("Old quote.", "옛 번역")]
+
+
+def test_a_revision_kept_before_a_part_existed_compares_and_restores(
+    app, client, auth, make_commentary
+):
+    # A part added to a shape later (here: as if the closing and the article date were new)
+    # is blank in the revisions kept before it.
+    post_id = make_commentary("Headline", [{"quote": "Q."}], summary="옛 요약")
+    with app.app_context():
+        post = db.session.get(Commentary, post_id)
+        old = post.revisions[0]
+        old.data = {k: v for k, v in old.data.items() if k not in ("closing", "published_on")}
+        post.body, post.closing = "새 요약", "맺음말"
+        saving.save(post)
+        db.session.commit()
+        old_id = old.id
+    auth.login()
+    page = client.get(f"/admin/posts/{post_id}/revisions").text
+    assert re.search(r'diff__line--removed">.*</span>옛 요약', page)
+    assert re.search(r'diff__line--added">.*</span>맺음말', page)
+    assert client.post(f"/admin/posts/{post_id}/revisions/{old_id}/restore").status_code == 303
+    with app.app_context():
+        post = db.session.get(Commentary, post_id)
+        assert (post.body, post.closing, post.version) == ("옛 요약", "", 3)
 
 
 def test_trash_and_restore(app, client, entry_url):

@@ -9,9 +9,11 @@ A new field is added to the model, to the shape here and to the form (and the te
 it); nothing else changes.
 
 Post data is plain JSON-ready values: text, a calendar date as ISO text, a time as ISO text
-with its UTC offset, a list of rows. Every type shares the title, the tags and the
-publication; the stored HTML, excerpt and reading time are derived from the data by the model
-(`Post.derive`, run by the save path) and are never part of it.
+with its UTC offset, a list of rows. A part missing from older data (a revision kept before
+the part existed) is blank: old revisions can still be compared and brought back. Every
+type shares the title, the tags and the publication; the stored HTML, excerpt and reading
+time are derived from the data by the model (`Post.derive`, run by the save path) and are
+never part of it.
 """
 
 import json
@@ -209,17 +211,17 @@ def lines(data: dict) -> list[str]:
     result = []
     for part in shape_of(data["kind"]).parts:
         if isinstance(part, RowList):
-            for number, item in enumerate(data[part.key], start=1):
+            for number, item in enumerate(data.get(part.key) or [], start=1):
                 result.append(f"— {_(part.label, number=number)}")
                 for row_part in part.parts:
                     if row_part.label:
-                        result += _text_lines(_(row_part.label), item[row_part.key])
+                        result += _text_lines(_(row_part.label), item.get(row_part.key))
                     else:
-                        result += (item[row_part.key] or "").splitlines()
+                        result += (item.get(row_part.key) or "").splitlines()
         elif part.multiline:
-            result += _text_lines(_(part.label), data[part.key])
+            result += _text_lines(_(part.label), data.get(part.key))
         else:
-            result.append(f"{_(part.label)}: {data[part.key] or ''}")
+            result.append(f"{_(part.label)}: {data.get(part.key) or ''}")
     result.append(f"{_('Tags')}: {', '.join(data['tags'])}")
     result.append(f"{_('Visibility')}: {data['visibility']} {data['published_at'] or ''}")
     return result
@@ -231,14 +233,14 @@ def search_parts(data: dict) -> list[tuple[str, str]]:
     parts = [("title", data["title"]), ("tags", " ".join(data["tags"]))]
     for part in shape_of(data["kind"]).parts:
         if isinstance(part, RowList):
-            for number, item in enumerate(data[part.key], start=1):
+            for number, item in enumerate(data.get(part.key) or [], start=1):
                 parts += [
-                    (f"{row_part.search_as}-{number}", item[row_part.key])
+                    (f"{row_part.search_as}-{number}", item.get(row_part.key))
                     for row_part in part.parts
                     if row_part.search_as
                 ]
         elif part.search_as and part.key != "title":
-            parts.append((part.search_as, data[part.key]))
+            parts.append((part.search_as, data.get(part.key)))
     return [(part, value) for part, value in parts if value and value.strip()]
 
 
