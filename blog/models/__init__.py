@@ -1,0 +1,42 @@
+"""Typed models, one module per part of the site; every model is importable from here."""
+
+from .base import UTCDateTime, utcnow
+from .comment import Comment, CommentStatus
+from .commentary import Block, Commentary
+from .owner import OWNER_ID, LoginFailure, Owner, new_session_token
+from .post import (
+    SLUG_MAX_LENGTH,
+    DiaryEntry,
+    Post,
+    Revision,
+    Tag,
+    Visibility,
+    post_tag,
+    slugify,
+    tag_key,
+)
+from .site import Setting, SiteState
+
+__all__ = [
+    "OWNER_ID",
+    "SLUG_MAX_LENGTH",
+    "Block",
+    "Comment",
+    "CommentStatus",
+    "Commentary",
+    "DiaryEntry",
+    "LoginFailure",
+    "Owner",
+    "Post",
+    "Revision",
+    "Setting",
+    "SiteState",
+    "Tag",
+    "UTCDateTime",
+    "Visibility",
+    "new_session_token",
+    "post_tag",
+    "slugify",
+    "tag_key",
+    "utcnow",
+]

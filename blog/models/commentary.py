@@ -1,0 +1,92 @@
+"""A commentary on an English article and its blocks (quote, translation, opinion)."""
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String, Text, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+
+from .. import rendering
+from ..extensions import db
+from .post import Post, rendered_if_written
+
+
+class Block(db.Model):
+    """One quote from the article, with the owner's translation and opinion."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commentary_id: Mapped[int] = mapped_column(
+        ForeignKey("commentary.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    quote: Mapped[str] = mapped_column(Text)
+    translation: Mapped[str] = mapped_column(Text, default="")
+    opinion: Mapped[str] = mapped_column(Text, default="")
+    opinion_html: Mapped[str] = mapped_column(Text, default="")
+
+
+class Commentary(Post):
+    """A commentary on an English article: the article, ordered blocks, a summary.
+
+    The shared `title` is the article's headline and the shared `body` is the summary.
+    """
+
+    id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), primary_key=True)
+    outlet: Mapped[str] = mapped_column(String(200), default="")
+    source_url: Mapped[str] = mapped_column(String(2000), default="")
+    author: Mapped[str] = mapped_column(String(200), default="")
+    published_on: Mapped[date | None] = mapped_column(Date)
+    lead: Mapped[str] = mapped_column(Text, default="")
+    closing: Mapped[str] = mapped_column(Text, default="")
+    closing_html: Mapped[str] = mapped_column(Text, default="")
+
+    blocks: Mapped[list[Block]] = relationship(
+        order_by=Block.position, cascade="all, delete-orphan", passive_deletes=True
+    )
+    # Counted in SQL, so lists show "N quotes" without loading any block.
+    quote_count: Mapped[int] = column_property(
+        select(func.count(Block.id)).where(Block.commentary_id == id).scalar_subquery()
+    )
+
+    # "inline": a query for posts of both sections loads these columns in the same query.
+    __mapper_args__ = {"polymorphic_identity": "commentary", "polymorphic_load": "inline"}
+
+    title_lang = "en"  # the article's headline
+
+    def replace_blocks(self, items: list[dict]) -> None:
+        """Make the blocks exactly `items`, in order. Blocks keep their row when the item
+        names its id (so moving a quote keeps what points at it); blank items are dropped."""
+        existing = {block.id: block for block in self.blocks}
+        blocks = []
+        for item in items:
+            quote, translation, opinion = (
+                item.get(key, "") or "" for key in ("quote", "translation", "opinion")
+            )
+            if not (quote.strip() or translation.strip() or opinion.strip()):
+                continue
+            block = existing.pop(_as_int(item.get("id")), None) or Block()
+            block.quote, block.translation, block.opinion = quote, translation, opinion
+            block.position = len(blocks)
+            blocks.append(block)
+        self.blocks = blocks
+
+    def derive(self) -> None:
+        """The excerpt comes from the summary (or else the first quote's translation); the
+        reading time counts every part."""
+        words = [self.title, self.lead]
+        for block in self.blocks:
+            block.opinion_html, opinion = rendered_if_written(block.opinion)
+            words += [block.quote, block.translation, opinion]
+        self.body_html, summary = rendering.render_markdown_with_text(self.body or "")
+        self.closing_html, closing = rendered_if_written(self.closing)
+        words += [summary, closing]
+        if not summary and self.blocks:
+            summary = self.blocks[0].translation or self.blocks[0].quote
+        self.excerpt = rendering.excerpt(summary)
+        self.reading_minutes = rendering.reading_minutes("\n".join(w for w in words if w))
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
