@@ -4,6 +4,7 @@ Everything a person typed reaches a page through this module. Templates never ma
 safe themselves; they use the filters registered here.
 """
 
+import functools
 import html
 import math
 import re
@@ -140,6 +141,8 @@ def _rank_headings(state) -> None:
 # share of each bound normal long posts use: bench/markdown_cost.py.
 MAX_STEPS = 60_000
 MAX_HTML = 200_000  # characters of HTML before sanitising
+# Distinct texts whose rendering each worker keeps (a 100-block commentary has 102).
+RENDER_CACHE_SIZE = 256
 CHARACTERS_PER_STEP = 8  # reading the text (reference definitions make no tokens at all)
 LINK_STEPS = 4
 
@@ -255,27 +258,58 @@ def clean_text(value: str | None) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+@dataclass(frozen=True)
+class _Rendering:
+    html: str  # before sanitising
+    words: str
+    steps: int  # what parsing it spent from a budget
+
+
+@functools.lru_cache(maxsize=RENDER_CACHE_SIZE)
+def _rendering(source: str) -> _Rendering:
+    """One parse of `source`, bounded as if it were a whole post, kept for the next use.
+
+    A post's texts are checked when the form is validated and rendered when it is saved, and
+    an edit changes one block of thirty: so each distinct text is parsed once per worker,
+    not once per use. The result depends on the text alone (the rules are fixed while the
+    site runs); what it costs is charged to each budget it is used under (`_measured`)."""
+    budget = RenderBudget()
+    tokens, env = _parse(source, budget)
+    return _Rendering(_unsanitised_html(tokens, env), _words(tokens), MAX_STEPS - budget.steps)
+
+
+def _measured(source: str, budget: RenderBudget | None) -> _Rendering:
+    rendering = _rendering(source)
+    if budget is not None:
+        budget.spend_steps(rendering.steps)
+        budget.spend_html(rendering.html)
+    return rendering
+
+
+@functools.lru_cache(maxsize=RENDER_CACHE_SIZE)
+def _sanitized(html: str) -> Markup:
+    return Markup(sanitize(html))
+
+
 def render_markdown(source: str, budget: RenderBudget | None = None) -> Markup:
     """The owner's Markdown as sanitised HTML. The owner's text is treated as untrusted too.
     Raises TooLargeToRender past the budget (a whole post's, unless one is passed)."""
-    tokens, env = _parse(source, budget)
-    return Markup(sanitize(_unsanitised_html(tokens, env)))
+    return _sanitized(_measured(source, budget).html)
 
 
 def render_markdown_with_text(
     source: str, budget: RenderBudget | None = None
 ) -> tuple[Markup, str]:
-    """`render_markdown(source)` and `plain_text(source)` from one parse of the Markdown, for
-    a save that stores the HTML and derives excerpts and reading times from the words."""
-    tokens, env = _parse(source, budget)
-    words = _words(tokens)
-    return Markup(sanitize(_unsanitised_html(tokens, env))), words
+    """`render_markdown(source)` and `plain_text(source)`, for a save that stores the HTML
+    and derives excerpts and reading times from the words."""
+    rendering = _measured(source, budget)
+    return _sanitized(rendering.html), rendering.words
 
 
 def check_markdown(source: str, budget: RenderBudget) -> None:
     """Spend from `budget` what rendering `source` would, without the slow sanitising:
     raises TooLargeToRender where `render_markdown(source, budget)` would."""
-    _unsanitised_html(*_parse(source, budget))
+    _measured(source, budget)
 
 
 def preview_markdown(source: str) -> Markup:

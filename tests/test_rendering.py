@@ -282,6 +282,21 @@ def test_the_texts_of_one_post_share_one_budget():
     assert render_markdown(half)  # alone, it fits
 
 
+def test_a_text_checked_then_saved_is_parsed_once(monkeypatch):
+    # Validation checks every text of a post and the save renders them: one parse serves both
+    # (and the next save of the unchanged text), while each use still spends from its budget.
+    parses = []
+    parse = rendering._md.parse
+    monkeypatch.setattr(rendering._md, "parse", lambda *a, **k: parses.append(1) or parse(*a, **k))
+    text = "처음 보는 **문장** 하나: 2026-12-01 " + str(id(parses))
+    budget = RenderBudget()
+    check_markdown(text, budget)
+    html, words = rendering.render_markdown_with_text(text, budget)
+    assert render_markdown(text) == html and "<strong>문장</strong>" in html
+    assert words.startswith("처음 보는 문장 하나") and len(parses) == 1
+    assert budget.html < MAX_HTML - 2 * len("<p>처음 보는")  # charged for both uses
+
+
 def test_a_preview_past_the_budget_shows_plain_text_not_an_error(app):
     with app.test_request_context():
         assert "<strong>" in preview_markdown("**굵게**")
