@@ -50,6 +50,11 @@ class Part:
     def form_field(self) -> str:
         return self.field or self.key
 
+    @property
+    def blank(self) -> str | None:
+        """Its value when nothing is written (or the data is older than the part)."""
+        return None if self.is_date else ""
+
     def read(self, row) -> str | None:
         value = getattr(row, self.key)
         if self.is_date:
@@ -180,9 +185,9 @@ def restore(post: Post, data: dict) -> None:
     the post is a draft (Post.title's rule)."""
     for part in shape_of(post.kind).parts:
         if isinstance(part, RowList):
-            part.replace(post, data[part.key])
+            part.replace(post, data.get(part.key, []))
         else:
-            part.write(post, data[part.key])
+            part.write(post, data.get(part.key, part.blank))
     post.set_tags(data["tags"])
     published_at = data["published_at"]
     post.set_publication(
