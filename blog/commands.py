@@ -64,7 +64,7 @@ def rerender() -> None:
             post.derive()
         except TooLargeToRender as error:
             # All of this post stays as stored, the parts rendered again before this one too.
-            for part in [*getattr(post, "blocks", []), post]:
+            for part in [*post.blocks, post]:
                 db.session.expire(part)
             too_large.append(f"post {post.id} ({error})")
             continue

@@ -360,7 +360,7 @@ class CommentForm(FlaskForm):
         self.post_id = post.id
         self.block.choices = [("", _l("The whole post"))] + [
             (str(block.id), _l("Quote %(number)s", number=block.position + 1))
-            for block in getattr(post, "blocks", [])
+            for block in post.blocks
         ]
         if not self.is_submitted():
             self.started.data = form_token(post.id)
@@ -393,7 +393,7 @@ class CommentForm(FlaskForm):
             raise ValidationError(_l("Too many links in one comment."))
 
     def chosen_block(self, post: Post):
-        for block in getattr(post, "blocks", []):
+        for block in post.blocks:
             if self.block.data == str(block.id):
                 return block
         return None

@@ -237,7 +237,7 @@ def _import_revision(item, kind: str) -> Revision:
 
 
 def _import_comments(post: Post, comments: list, seen: dict[str, set[int]]) -> None:
-    blocks = {block.id for block in getattr(post, "blocks", [])}
+    blocks = {block.id for block in post.blocks}
     earlier: set[int] = set()
     for data in comments:
         if not isinstance(data, dict):

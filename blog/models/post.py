@@ -199,6 +199,9 @@ class Post(db.Model):
 class DiaryEntry(Post):
     """A diary entry is a post and nothing more: Markdown text, a date, an optional title."""
 
+    # No quotes to comment on (a commentary's are its `blocks`).
+    blocks: ClassVar[tuple] = ()
+
     __mapper_args__ = {"polymorphic_identity": "diary"}
 
 
