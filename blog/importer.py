@@ -1,6 +1,6 @@
 """Reading the owner's old plain-text posts (diary text and commentaries) into drafts.
 
-The format, as in `samples/plain-text-posts.txt`:
+The format, as in `tests/data/plain-text-posts.txt` (the owner's real posts):
 
 - free text before the first `기사제목:` line, or after a separator line (`---`, `***`,
   `===`) that ends a commentary, is a diary entry;
