@@ -54,6 +54,7 @@ def number_in(text: str) -> int:
 
 
 def shown(app, message) -> str:
-    """A message of the code (a lazy string) as a page in the site's default language says it."""
+    """A message of the code (a lazy string) as a page in the site's default language says it,
+    spaced as the readers above give it."""
     with app.app_context():
-        return str(message)
+        return " ".join(str(message).split())
