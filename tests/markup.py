@@ -26,9 +26,13 @@ def flashes(page: str) -> list[str]:
     ]
 
 
-def flash_texts(page: str) -> list[str]:
-    """What each flash message on the page says, in page order."""
-    return [_text(p) for p in _elements(page, f"//*[{_has_class('flash')}]")]
+def flash_texts(page: str, kind: str | None = None) -> list[str]:
+    """What each flash message (of one kind, if given) on the page says, in page order."""
+    return [
+        text
+        for text, its_kind in zip(texts_of(page, "flash"), flashes(page), strict=True)
+        if kind in (None, its_kind)
+    ]
 
 
 def invalid_fields(page: str) -> list[str]:
@@ -45,6 +49,19 @@ def text_of(page: str, element_id: str) -> str | None:
     """What the element with this id says; None when the page has no such element."""
     found = _elements(page, f'//*[@id="{element_id}"]')
     return _text(found[0]) if found else None
+
+
+def texts_of(page: str, class_name: str) -> list[str]:
+    """What each element of this class says, in page order."""
+    return [_text(element) for element in _elements(page, f"//*[{_has_class(class_name)}]")]
+
+
+def chosen(page: str, select_name: str) -> list[str]:
+    """The values selected in the <select> of this name."""
+    return [
+        str(value)
+        for value in _elements(page, f'//select[@name="{select_name}"]/option[@selected]/@value')
+    ]
 
 
 def number_in(text: str) -> int:
