@@ -18,6 +18,17 @@ def _has_class(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
+def texts_of(page: str, class_name: str) -> list[str]:
+    """What each element of this class says, in page order."""
+    return [_text(element) for element in _elements(page, f"//*[{_has_class(class_name)}]")]
+
+
+def text_of(page: str, element_id: str) -> str | None:
+    """What the element with this id says; None when the page has no such element."""
+    found = _elements(page, f'//*[@id="{element_id}"]')
+    return _text(found[0]) if found else None
+
+
 def flashes(page: str) -> list[str]:
     """The kind of each flash message on the page, in page order ("error", "success", …)."""
     return [
@@ -45,23 +56,10 @@ def errors_of(page: str, field_id: str) -> list[str]:
     return [_text(item) for item in _elements(page, f'//*[@id="{field_id}-errors"]/li')]
 
 
-def text_of(page: str, element_id: str) -> str | None:
-    """What the element with this id says; None when the page has no such element."""
-    found = _elements(page, f'//*[@id="{element_id}"]')
-    return _text(found[0]) if found else None
-
-
-def texts_of(page: str, class_name: str) -> list[str]:
-    """What each element of this class says, in page order."""
-    return [_text(element) for element in _elements(page, f"//*[{_has_class(class_name)}]")]
-
-
 def chosen(page: str, select_name: str) -> list[str]:
     """The values selected in the <select> of this name."""
-    return [
-        str(value)
-        for value in _elements(page, f'//select[@name="{select_name}"]/option[@selected]/@value')
-    ]
+    options = _elements(page, f'//select[@name="{select_name}"]/option[@selected]')
+    return [option.get("value") for option in options]
 
 
 def number_in(text: str) -> int:
