@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from blog.commentary.forms import MAX_BLOCKS
 from blog.extensions import db
+from blog.forms import TOO_LARGE
 from blog.models import Block, Commentary, Post, Visibility, utcnow
+
+from .markup import errors_of, flash_texts, flashes, invalid_fields, number_in, shown
 
 SAMPLE = json.loads(
     (Path(__file__).parent / "data/plain-text-posts.expected.json").read_text(encoding="utf-8")
@@ -94,7 +98,10 @@ def test_page_marks_languages_and_quotes(owner_client, client):
     assert page.count('<div class="prose" lang="ko">') >= 4  # three opinions and the summary
     assert 'href="#block-3"' in page
     assert '<h1 class="post__title" lang="en">Microsoft, Meta CEOs defend' in page
-    assert 'rel="nofollow noopener noreferrer"' in page and "기사 원문 보기" in page
+    assert (
+        '<a class="citation__link" href="https://www.reuters.com/technology/ai-spending" '
+        'rel="nofollow noopener noreferrer"'
+    ) in page
 
 
 def test_page_has_structured_data_and_open_graph(owner_client, client):
@@ -122,7 +129,7 @@ def test_study_mode_folds_translations_without_javascript(owner_client, client):
     assert normal.count('<details class="translation" open>') == 3
     study = client.get(location, query_string={"study": "1"}).text
     assert study.count('<details class="translation">') == 3
-    assert "번역 모두 보기" in study
+    assert f'<a href="{location}#blocks" data-study-link>' in study  # all shown again
 
 
 @pytest.mark.parametrize(
@@ -159,31 +166,31 @@ def test_block_with_translation_but_no_quote_is_an_error_at_that_block(app, owne
     response = owner_client.post("/commentary/new", data=commentary_form(blocks))
     assert response.status_code == 400
     html = response.text
-    error_at = html.index("영어 인용문이 필요합니다")
-    assert html.index('id="edit-block-1"') < error_at
+    assert invalid_fields(html) == ["blocks-1-quote"]
+    assert html.index('id="edit-block-1"') < html.index('id="blocks-1-quote-errors"')
     assert "인용문 없는 번역</textarea>" in html
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
 
 
 @pytest.mark.parametrize(
-    ("field", "value", "message"),
+    ("field", "value"),
     [
-        ("headline", "", "기사 제목을 넣어 주세요"),
-        ("url", "javascript:alert(1)", "https://로 시작하는 주소"),
-        ("url", "ftp://example.com/a", "https://로 시작하는 주소"),
-        ("url", "https://", "https://로 시작하는 주소"),
-        ("url", "http://[::1", "https://로 시작하는 주소"),
-        ("url", "https://[nope]/", "https://로 시작하는 주소"),
-        ("published_at", "0001-01-01T00:00", "1970년부터 9999년 사이"),
-        ("published_on", "어제", 'class="field__errors"'),
+        ("headline", ""),
+        ("url", "javascript:alert(1)"),
+        ("url", "ftp://example.com/a"),
+        ("url", "https://"),
+        ("url", "http://[::1"),
+        ("url", "https://[nope]/"),
+        ("published_at", "0001-01-01T00:00"),
+        ("published_on", "어제"),
     ],
 )
-def test_article_fields_are_validated_and_text_kept(owner_client, field, value, message):
+def test_article_fields_are_validated_and_text_kept(owner_client, field, value):
     blocks = [{"quote": "Keep me.", "opinion": "지우면 안 되는 생각"}]
     response = owner_client.post("/commentary/new", data=commentary_form(blocks, **{field: value}))
     assert response.status_code == 400
-    assert message in response.text
+    assert invalid_fields(response.text) == [field] and errors_of(response.text, field)
     assert "지우면 안 되는 생각</textarea>" in response.text
 
 
@@ -191,14 +198,16 @@ def test_too_many_blocks_get_a_clear_error(owner_client):
     blocks = [{"quote": f"Quote {n}."} for n in range(101)]
     response = owner_client.post("/commentary/new", data=commentary_form(blocks))
     assert response.status_code == 400
-    assert "블록을 100개까지" in response.text
+    [error] = errors_of(response.text, "blocks")
+    assert number_in(error) == MAX_BLOCKS == 100
 
 
 def test_adding_past_the_limit_says_so(owner_client):
     blocks = [{"quote": f"Quote {n}."} for n in range(100)]
     response = owner_client.post("/commentary/new", data=commentary_form(blocks, add_block="y"))
     assert response.status_code == 200
-    assert "블록을 100개까지" in response.text
+    [error] = errors_of(response.text, "blocks")
+    assert number_in(error) == MAX_BLOCKS == 100
     assert len(quotes_in(response.text)) == 100
 
 
@@ -216,23 +225,25 @@ def test_opinions_that_together_make_too_large_a_page_are_refused_where_it_overf
     response = owner_client.post("/commentary/new", data=commentary_form(blocks))
     assert response.status_code == 400
     html = response.text
-    error_at = html.index("이 글은 페이지를 너무 크게 만듭니다")
+    error_at = html.index('id="blocks-10-opinion-errors"')
     assert html.index('id="edit-block-10"') < error_at < html.index('id="edit-block-11"')
-    assert html.count("이 글은 페이지를 너무 크게 만듭니다") == 1
+    assert invalid_fields(html) == ["blocks-10-opinion"]
+    assert errors_of(html, "blocks-10-opinion") == [shown(app, TOO_LARGE["html"])]
     assert all(opinion.strip() + "</textarea>" in html for opinion in opinions)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
 
 
 @pytest.mark.parametrize("field", ["summary", "closing", "blocks-0-opinion"])
-def test_a_padded_table_in_any_markdown_field_is_refused(owner_client, field):
+def test_a_padded_table_in_any_markdown_field_is_refused(app, owner_client, field):
     blocks = [{"quote": "Keep me.", "opinion": "생각"}]
     response = owner_client.post(
         "/commentary/new", data=commentary_form(blocks, **{field: PADDED_TABLE})
     )
     assert response.status_code == 400
     html = response.text
-    assert html.index(f'name="{field}"') < html.index("이 글은 페이지를 너무 크게 만듭니다")
+    assert invalid_fields(html) == [field]
+    assert errors_of(html, field) == [shown(app, TOO_LARGE["steps"])]
     assert "Keep me.</textarea>" in html
 
 
@@ -303,10 +314,11 @@ def test_opinions_are_sanitised_markdown_quotes_are_plain_text(owner_client, cli
 def test_list_shows_outlet_quote_count_and_summary_excerpt(owner_client, client):
     owner_client.post("/commentary/new", data=sample_form())
     listing = client.get("/commentary/").text
-    assert "Reuters" in listing and "인용 4개" in listing
+    source = re.search(r'<p class="card__source"><cite>Reuters</cite> · ([^<]*)</p>', listing)
+    assert number_in(source[1]) == 4  # quotes
     assert "기사를 요약하자면 DeepSeek이" in listing
     home = client.get("/").text
-    assert "기사 해설" in home and "Microsoft, Meta CEOs" in home
+    assert re.search(r'<a href="/commentary/\d+-[^"]*" lang="en">Microsoft, Meta CEOs', home)
 
 
 def test_home_shows_both_sections_with_a_constant_number_of_queries(
@@ -360,7 +372,9 @@ def test_hidden_commentaries_are_404_to_the_public(app, owner_client, client, st
 
 def test_delete_asks_then_trashes_and_delete_for_good_removes_blocks(app, owner_client):
     location = owner_client.post("/commentary/new", data=sample_form()).headers["Location"]
-    assert "삭제할까요" in owner_client.get(f"{location}/delete").text
+    confirm = owner_client.get(f"{location}/delete").text
+    assert '<p class="confirm__what">' in confirm
+    assert '<form method="post" class="editor__actions">' in confirm  # asks first
     assert owner_client.post(f"{location}/delete").status_code == 303
     assert owner_client.get(location).status_code == 404
     with app.app_context():
@@ -423,10 +437,12 @@ def test_every_commentary_within_the_limits_fits_in_the_request_body_limit(app, 
     assert client.post("/commentary/new", data=longest).status_code == 303
 
 
-def test_a_commentary_over_the_total_limit_is_refused_with_a_clear_message(client, auth):
+def test_a_commentary_over_the_total_limit_is_refused_with_a_clear_message(app, client, auth):
     auth.login()
     too_long = longest_commentary(200_100, character="가")
     response = client.post("/commentary/new", data=too_long)
     assert response.status_code == 400
-    assert "글이 너무 깁니다" in response.text
+    # Nothing saved, and why: no one field is to blame, the message names the post's limit.
+    assert flashes(response.text) == ["error", "error"] and invalid_fields(response.text) == []
+    assert f"{app.config['MAX_POST_CHARACTERS']:,}" in flash_texts(response.text)[1]
     assert too_long["blocks-0-quote"] in response.text  # everything typed is still there

@@ -1,8 +1,12 @@
 """Error pages and the CSRF failure that keeps the writer's text."""
 
 import pytest
+from markupsafe import escape
+
+from blog.errors import MESSAGES, NOT_SAVED
 
 from .conftest import OWNER_PASSWORD
+from .markup import flash_texts, shown
 
 
 @pytest.fixture
@@ -43,10 +47,12 @@ def test_logged_out_save_keeps_the_typed_text(app, client):
     assert "로그인이 풀린 뒤에 쓴 글</textarea>" in response.text
 
 
-def test_not_found_page_is_friendly(client):
+def test_not_found_page_is_friendly(app, client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
-    assert "여기에는 아무것도 없습니다" in response.text
+    assert '<h1 class="page-title">404</h1>' in response.text
+    assert f"<p>{escape(shown(app, MESSAGES[404]))}</p>" in response.text
+    assert '<p><a href="/">' in response.text  # a way home
 
 
 def test_oversized_request_gets_413(app, client):
@@ -137,7 +143,7 @@ def test_a_save_that_cannot_be_written_answers_503_with_everything_typed(
     typed = {"title": "디스크가 가득 찬 날", "body": "한 시간 동안 쓴 일기", "tags": "필라테스"}
     response = client.post("/diary/new", data=typed, headers=SAME_ORIGIN)
     assert response.status_code == 503 and response.headers["Retry-After"]
-    assert "저장하지 못했습니다" in response.text
+    assert flash_texts(response.text) == [shown(app, NOT_SAVED)]  # and not the plain 503's
     for value in typed.values():
         assert f">{value}</textarea>" in response.text
     monkeypatch.undo()

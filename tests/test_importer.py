@@ -9,8 +9,11 @@ import pytest
 
 from blog import search
 from blog.extensions import db
+from blog.forms import TOO_LARGE
 from blog.importer import import_text_command, language, parse, parse_text, save_as_drafts
 from blog.models import Commentary, DiaryEntry, Post, Revision, Visibility
+
+from .markup import errors_of, flashes, invalid_fields, shown
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = (DATA / "plain-text-posts.txt").read_text(encoding="utf-8")
@@ -540,8 +543,9 @@ def test_a_pasted_post_too_large_to_render_is_refused_and_kept(app, client, auth
     auth.login()
     table = "|" + "a|" * 300 + "\n|" + "-|" * 300 + "\n" + "x\n" * 1000
     response = client.post("/admin/import", data={"text": table, "save": "y"})
-    assert response.status_code == 400
-    assert "페이지를 너무 크게 만듭니다" in response.text
+    assert response.status_code == 400 and flashes(response.text) == ["error"]
+    assert invalid_fields(response.text) == ["text"]
+    assert errors_of(response.text, "text") == [shown(app, TOO_LARGE["steps"])]
     assert "|a|a|a|" in response.text  # the pasted text is still there
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0

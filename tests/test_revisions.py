@@ -7,8 +7,11 @@ import pytest
 from sqlalchemy import event
 
 from blog.extensions import db
+from blog.forms import TOO_LARGE
 from blog.models import Commentary, Post, Revision, utcnow
 from blog.posts import saving, schema
+
+from .markup import chosen, flash_texts, flashes, number_in, shown, text_of, texts_of
 
 
 def diary_form(body, version, title="일기"):
@@ -96,16 +99,21 @@ def test_commentary_revisions_keep_the_blocks(app, client, auth):
 
 def test_revision_page_shows_what_changed(app, client, entry_url):
     post_id = entry_url.split("/")[2].split("-")[0]
+    with app.app_context():
+        first, second, last = (
+            str(db.session.scalar(db.select(Revision.id).where(Revision.version == v)))
+            for v in (1, 2, 3)
+        )
     page = client.get(f"/admin/posts/{post_id}/revisions").text
-    assert page.count("버전 3") >= 1 and "버전 1" in page
+    assert page.count('<li class="desk-item">') == 3  # every version, newest first:
+    assert re.findall(r"/revisions/(\d+)/restore", page) == [second, first]  # all but the current
+    assert (chosen(page, "a"), chosen(page, "b")) == ([second], [last])
     assert 'diff__line--removed">' in page and "두 번째 글" in page
     assert 'diff__line--added">' in page and "세 번째 글" in page
-    with app.app_context():
-        first, last = (
-            db.session.scalar(db.select(Revision.id).where(Revision.version == v)) for v in (1, 3)
-        )
     compared = client.get(f"/admin/posts/{post_id}/revisions?a={first}&b={last}").text
-    assert "버전 1 → 버전 3" in compared and "제목: 바뀐 제목" in compared
+    assert (chosen(compared, "a"), chosen(compared, "b")) == ([first], [last])
+    assert set(re.findall(r"\d+", text_of(compared, "diff-title"))) == {"1", "3"}  # versions
+    assert re.search(r'diff__line--added"><span[^>]*>[^<]*</span>[^<:]+: 바뀐 제목</li>', compared)
 
 
 def test_restoring_a_revision_is_a_new_revision(app, client, entry_url):
@@ -134,7 +142,8 @@ def test_a_revision_too_large_to_render_is_refused_with_a_message(app, client, e
         f"/admin/posts/{post_id}/revisions/{first_id}/restore", follow_redirects=True
     )
     assert response.request.path == f"/admin/posts/{post_id}/revisions"  # the editor's rules
-    assert "페이지를 너무 크게 만듭니다" in response.text
+    [refusal] = flash_texts(response.text, "error")  # after the fixture's "saved" ones
+    assert shown(app, TOO_LARGE["steps"]) in refusal
     with app.app_context():
         post = db.session.get(Post, post_id)
         assert (post.body, post.version) == ("세 번째 글", 3)
@@ -198,7 +207,8 @@ def test_trash_and_restore(app, client, entry_url):
     assert client.post(f"{entry_url}/delete").status_code == 303
     for path in ("/", "/diary/", entry_url, "/tags/운동"):
         assert "세 번째 글" not in client.get(path).text
-    assert "0개의 글을 찾았습니다" in client.get("/search?q=번째").text
+    [found] = texts_of(client.get("/search?q=번째").text, "search-count")
+    assert number_in(found) == 0
     assert "바뀐 제목" not in client.get("/admin/").text
     trash = client.get("/admin/trash").text
     assert "바뀐 제목" in trash
@@ -255,7 +265,8 @@ def test_a_revision_the_editor_would_refuse_is_not_restored(
     auth.login()
     response = client.post(f"/admin/posts/{post_id}/revisions/{revision_id}/restore")
     assert response.status_code == 303
-    assert "바뀐 것이 없습니다" in client.get(response.headers["Location"]).text
+    assert response.headers["Location"] == f"/admin/posts/{post_id}/revisions"  # not the post
+    assert flashes(client.get(response.headers["Location"]).text) == ["error"]
     with app.app_context():
         post = db.session.get(Commentary, post_id)
         assert (post.version, post.source_url, post.title) == (

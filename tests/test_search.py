@@ -3,6 +3,7 @@
 The same tests run on SQLite (FTS5) and on PostgreSQL (tsvector) when TEST_DATABASE_URL is set.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,8 +11,10 @@ import pytest
 from blog import search
 from blog.extensions import db
 from blog.models import Visibility, utcnow
+from blog.public.views import QUERY_PROBLEMS
 
 from .conftest import hidden_state
+from .markup import invalid_fields, number_in, shown, text_of, texts_of
 
 DIARY = (
     "필라테스할때마다 느끼는거지만,\n살찌고 코어도 없는 돼지가 된것같다.\n"
@@ -48,6 +51,12 @@ def found(client, query, **params):
     return response.text
 
 
+def count_shown(page: str) -> int:
+    """How many posts the page says it found."""
+    [count] = texts_of(page, "search-count")
+    return number_in(count)
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -71,15 +80,24 @@ def test_finds_korean_stems_and_english_words(client, diary_id, commentary_id, q
 
 @pytest.mark.parametrize("query", ['"expenditure capital"', "몸무게 capital", "없는말"])
 def test_all_words_must_match(client, diary_id, commentary_id, query):
-    assert "0개의 글을 찾았습니다" in found(client, query)
+    assert count_shown(found(client, query)) == 0
 
 
 @pytest.mark.parametrize(
     ("query", "part"),
-    [("지출", "번역 1"), ("투자금액", "내 생각 1"), ("capital", "인용 1"), ("몸무게", "본문")],
+    [
+        ("지출", "translation-1"),
+        ("투자금액", "opinion-1"),
+        ("capital", "quote-1"),
+        ("몸무게", "body"),
+    ],
 )
 def test_results_say_which_part_matched(client, diary_id, commentary_id, query, part):
-    assert part in found(client, query)
+    page = found(client, query)
+    assert re.findall(r'class="search-result" data-part="([^"]+)"', page) == [part]
+    [where] = texts_of(page, "card__section")  # "<section> · <part>", a block's part numbered
+    section, _, part_label = where.partition(" · ")
+    assert section and part_label and re.findall(r"\d+", part_label) == re.findall(r"\d+", part)
 
 
 def test_snippet_is_highlighted_and_escaped(client, make_entry):
@@ -127,7 +145,7 @@ def test_edits_and_deletes_update_the_index(client, auth, make_entry):
     assert "처음" not in found(client, "사과")
     assert "처음" in found(client, "바나나")
     client.post(f"/diary/{entry_id}/delete")
-    assert "0개의 글을 찾았습니다" in found(client, "바나나")
+    assert count_shown(found(client, "바나나")) == 0
 
 
 @pytest.mark.parametrize(
@@ -158,12 +176,13 @@ def test_invalid_utf8_in_the_query_never_fails(client, diary_id):
 
 
 @pytest.mark.parametrize(
-    ("query", "message"),
-    [("가", "두 글자"), ("a", "두 글자"), ("가" * 1000, "너무 깁니다"), ("! ? .", "검색할 낱말")],
+    ("query", "problem"),
+    [("가", "too_short"), ("a", "too_short"), ("가" * 1000, "too_long"), ("! ? .", "empty")],
 )
-def test_bad_queries_get_a_clear_400(client, query, message):
+def test_bad_queries_get_a_clear_400(app, client, query, problem):
     response = client.get("/search", query_string={"q": query})
-    assert response.status_code == 400 and message in response.text
+    assert response.status_code == 400 and invalid_fields(response.text) == ["q"]
+    assert text_of(response.text, "q-problem") == shown(app, QUERY_PROBLEMS[problem])
 
 
 def test_empty_query_shows_the_form(client):
@@ -175,7 +194,7 @@ def test_results_are_paginated(client, make_entry):
     for number in range(12):
         make_entry(title=f"운동 {number:02d}", body="오늘도 운동")
     first = found(client, "운동")
-    assert "12개의 글을 찾았습니다" in first and 'rel="next"' in first
+    assert count_shown(first) == 12 and 'rel="next"' in first
     second = found(client, "운동", page=2)
     assert second.count('class="search-result"') == 2 and 'rel="prev"' in second
 
