@@ -4,10 +4,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import g
+from flask_babel import get_locale
 
 from blog.comments import address_hash, form_token, read_form_timer
 from blog.extensions import db
-from blog.models import Comment, Commentary, CommentStatus, Owner, Visibility, utcnow
+from blog.forms import CommentForm
+from blog.models import Comment, Commentary, CommentStatus, Owner, Post, Visibility, utcnow
 from blog.posts import saving
 from blog.site_settings import save_settings
 
@@ -245,9 +248,19 @@ def test_a_timer_within_its_lifetime_is_received(app, client, entry_id):
 
 
 def test_the_page_cache_fills_timers_with_the_secret_key_it_is_given(app):
-    token = form_token(7, utcnow(), app.secret_key)  # outside any request, as caching.py does
+    token = form_token(7, utcnow(), app.secret_key)  # outside any request, as pagecache.py does
     with app.app_context():
         assert 0 <= read_form_timer(token, 7, utcnow()).seconds < 5
+
+
+def test_making_a_comment_form_leaves_the_request_alone(app, entry_id):
+    """Its timer reaches the page cache through the post page's own call, not through g."""
+    with app.test_request_context(f"/diary/{entry_id}"):
+        get_locale()  # Flask-Babel keeps the request's locale in g once it is asked
+        before = dict(vars(g))
+        form = CommentForm(db.session.get(Post, entry_id))
+        assert read_form_timer(form.started.data, entry_id, utcnow()) is not None
+        assert dict(vars(g)) == before
 
 
 @pytest.mark.parametrize(

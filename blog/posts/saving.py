@@ -4,7 +4,7 @@ Every change to a post goes through these functions: the editors, the desk's qui
 the trash, bringing back a version, the importers, demo data and the tests' factories. So a
 post's version, its revisions and its search entry are always in step, and no caller has an
 order of steps to remember. The caller commits once; the page cache's version follows every
-commit that changes what readers see (caching.py).
+commit that changes what readers see (pagecache.py).
 """
 
 from datetime import timedelta
