@@ -1139,8 +1139,8 @@ def seed(
         if progress:
             progress(counts.posts)
     _advance_sequences()
-    # Bulk inserts pass by the ORM's session hooks: tell the page cache itself.
-    pagecache.record_change(db.session)
+    # Bulk inserts pass by the save path: tell the page cache here.
+    pagecache.content_changed()
     search.optimize()
     db.session.commit()
     return counts

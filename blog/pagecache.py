@@ -1,12 +1,20 @@
 """Pages for anonymous readers: conditional GET, and a page cache in front of Flask.
 
-Every commit that changes what a reader can see (a published or scheduled post, its blocks
-and tags, an approved public comment, a setting) bumps `SiteState.content_version` in the
-same transaction (a session hook, so no save path can forget it). Changes readers cannot see
-(a draft, a comment held for approval or stored as spam) leave it alone: one spam bot must
-not make every page old. A scheduled post becomes visible without any write: the row keeps
-the next future publication time, and once it has passed the version also names the newest
-publication time reached (a query, never a write: reads must work when writes fail).
+The rest of the site talks to it through four names:
+- `register(app)`, in create_app: the 304s, the ETags and the page cache in front of Flask;
+- `content_changed()`, which every write path calls, in its own transaction, when readers can
+  see the change (a published or scheduled post saved, trashed or restored, an approved public
+  comment, a setting): it makes every stored page old. Changes readers cannot see (a draft, a
+  comment held for approval or stored as spam) do not call it: one spam bot must not make every
+  page old;
+- `page_has_comment_timer(post_id, value)`, said by the post page that shows a comment form:
+  the page is kept with a placeholder for the timer, filled in afresh for each reader;
+- `insert_first_state`, db.metadata's after_create listener that makes the one state row.
+
+What names the pages' content is `SiteState.content_version`. A scheduled post becomes visible
+without any write: the row keeps the next future publication time, and once it has passed the
+version also names the newest publication time reached (a query, never a write: reads must
+work when writes fail).
 
 A public page is named by its address (`request.root_url`, which holds everything `url_for`
 builds links from: scheme, host and the script root, plus the path, the query and the
@@ -28,8 +36,7 @@ Only anonymous readers without pending messages are served from the cache: a req
 remember cookie, or whose session holds a login or a one-time message, always reaches Flask.
 Reading gives readers no cookie (the comment form carries no session token, see
 forms.CommentForm), so post pages are the same for every reader except the comment form's
-signed timer: the post page says where it is (`page_has_comment_timer`), the page is stored
-with a placeholder there, filled in for each reader.
+signed timer.
 """
 
 import gzip
@@ -43,23 +50,11 @@ from pathlib import Path
 
 from flask import Flask, Request, g, request, session
 from flask_login import current_user, user_logged_in
-from sqlalchemy import inspect, update
+from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
-from .comments import form_token
 from .extensions import db
-from .models import (
-    Block,
-    Comment,
-    CommentStatus,
-    Post,
-    Setting,
-    SiteState,
-    Tag,
-    Visibility,
-    utcnow,
-)
+from .models import Post, SiteState, Visibility, utcnow
 
 STATE_ID = 1
 # In the session of a browser that logged in (see register).
@@ -71,83 +66,8 @@ def insert_first_state(target, connection, **kw):
     connection.execute(db.insert(SiteState).values(id=STATE_ID, content_version=1))
 
 
-def _values(instance, attribute: str) -> list:
-    """The value of `instance.<attribute>` before this flush's changes (if any) and now."""
-    history = inspect(instance).attrs[attribute].history
-    return [*history.deleted, *history.unchanged, *history.added] or [getattr(instance, attribute)]
-
-
-def _post_shown(post: Post) -> bool:
-    """Readers see the post now, or will once its time comes (so the next publication time
-    is recorded), before or after this change."""
-    public = Visibility.PUBLIC in _values(post, "visibility")
-    return public and None in _values(post, "deleted_at")
-
-
-def _comment_shown(comment: Comment) -> bool:
-    """Readers see approved comments that are not secret, before or after this change."""
-    approved = CommentStatus.APPROVED in _values(comment, "status")
-    return approved and False in _values(comment, "secret")
-
-
-def _block_shown(session: Session, block: Block) -> bool:
-    # A block of a commentary being saved is judged with it; a block changed alone, by the
-    # commentary it belongs to.
-    commentary = block.commentary_id and session.get(Post, block.commentary_id)
-    return bool(commentary) and _post_shown(commentary)
-
-
-def _readers_see(session: Session, instance, is_new: bool) -> bool:
-    if isinstance(instance, Post):
-        return _post_shown(instance)
-    if isinstance(instance, Comment):
-        return _comment_shown(instance)
-    if isinstance(instance, Block):
-        return _block_shown(session, instance)
-    if isinstance(instance, Tag):
-        return not is_new  # a new tag shows only through a post, which is judged itself
-    return isinstance(instance, Setting)
-
-
-# Collections that hold other rows, which are judged themselves: a comment held for approval
-# joins its post's `comments` without changing anything the post shows.
-_OTHER_ROWS = {"comments", "revisions", "replies"}
-
-
-def _content_changed(instance) -> bool:
-    return any(
-        attribute.history.has_changes()
-        for attribute in inspect(instance).attrs
-        if attribute.key not in _OTHER_ROWS
-    )
-
-
-def _changes_content(session: Session) -> bool:
-    """Whether this session's changes alter anything a reader can see."""
-    return (
-        any(_readers_see(session, instance, is_new=True) for instance in session.new)
-        or any(_readers_see(session, instance, is_new=False) for instance in session.deleted)
-        or any(
-            _content_changed(instance) and _readers_see(session, instance, is_new=False)
-            for instance in session.dirty
-        )
-    )
-
-
-# The two session hooks, bound to db's own sessions in create_app.
-def mark_content_changed(session, flush_context, instances):
-    if _changes_content(session):
-        session.info["content_changed"] = True
-
-
-def bump_content_version(session):
-    if session.info.pop("content_changed", False) or _changes_content(session):
-        session.flush()
-        record_change(session)
-
-
-def _next_publication(session) -> object:
-    return session.scalar(
+def _next_publication() -> object:
+    return db.session.scalar(
         db.select(db.func.min(Post.published_at)).where(
             Post.visibility == Visibility.PUBLIC,
             Post.published_at > utcnow(),
@@ -156,15 +76,17 @@ def _next_publication(session) -> object:
     )
 
 
-def record_change(session) -> None:
-    """Make every stored page old: the session hooks call it on each commit that changes
-    content; code writing past the ORM (bulk inserts) calls it itself."""
-    session.execute(
+def content_changed() -> None:
+    """Make every stored page old, in the caller's transaction (db.session's): each write path
+    calls it when readers can see what it changes, before or after the change. It flushes the
+    session first (the next publication time is read from what is being saved), so a caller
+    that judges a post by its attributes' history judges it before calling."""
+    db.session.execute(
         update(SiteState)
         .where(SiteState.id == STATE_ID)
         .values(
             content_version=SiteState.content_version + 1,
-            next_publication_at=_next_publication(session),
+            next_publication_at=_next_publication(),
         )
     )
 
@@ -321,8 +243,13 @@ class ReaderCache:
     stores the pages Flask marks as reusable (a `PageNote` in the environ)."""
 
     def __init__(self, app: Flask):
+        # Imported here: comments tells this module of changes (through site_settings), so
+        # importing it with this module would make the two wait for each other.
+        from .comments import form_token
+
         self.app = app
         self.wsgi_app = app.wsgi_app
+        self.fresh_timer = form_token
         self.pages = PageCache(app.config["PAGE_CACHE_SIZE"], app.config["PAGE_CACHE_BYTES"])
         self.session_interface = app.session_interface
         self.remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
@@ -394,7 +321,7 @@ class ReaderCache:
             self._filled = (second, filled)
         bodies = filled.get((address, page.version))
         if bodies is None:
-            timer = form_token(page.timer_post_id, now, self.app.secret_key).encode()
+            timer = self.fresh_timer(page.timer_post_id, now, self.app.secret_key).encode()
             body = page.body.replace(TIMER_PLACEHOLDER, timer)
             bodies = filled[(address, page.version)] = (body, _compress(body))
         return bodies

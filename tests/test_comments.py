@@ -7,10 +7,10 @@ import pytest
 from flask import g
 from flask_babel import get_locale
 
-from blog.comments import address_hash, form_token, read_form_timer
+from blog.comments import address_hash, form_token, moderate, read_form_timer
 from blog.extensions import db
 from blog.forms import CommentForm
-from blog.models import Comment, Commentary, CommentStatus, Owner, Post, Visibility, utcnow
+from blog.models import Comment, Commentary, Owner, Post, Visibility, utcnow
 from blog.posts import saving
 from blog.site_settings import save_settings
 
@@ -41,8 +41,7 @@ def stored(app):
 
 def approve_all(app):
     with app.app_context():
-        for comment in db.session.scalars(db.select(Comment)):
-            comment.status = CommentStatus.APPROVED
+        moderate(db.session.scalars(db.select(Comment.id)).all(), "approve")
         db.session.commit()
 
 
