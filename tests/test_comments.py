@@ -14,7 +14,7 @@ from blog.models import Comment, Commentary, Owner, Post, Visibility, utcnow
 from blog.posts import saving
 from blog.site_settings import save_settings
 
-from .conftest import hidden_state
+from .conftest import count_writes, hidden_state
 
 
 @pytest.fixture
@@ -303,6 +303,13 @@ def test_address_is_stored_hashed_and_dropped_after_30_days(app, client, entry_i
     with app.app_context():
         old, new = db.session.scalars(db.select(Comment).order_by(Comment.id)).all()
         assert old.address_hash is None and new.address_hash is not None
+
+
+def test_a_comment_received_writes_only_itself_while_no_address_is_due(app, client, entry_id):
+    send(client, app, entry_id)  # an address kept from today: 30 days to go
+    writes = count_writes(app)
+    assert send(client, app, entry_id, body="두 번째 댓글").status_code == 303
+    assert [statement.split()[:3] for statement in writes] == [["INSERT", "INTO", "comment"]]
 
 
 def test_daily_salt_changes_the_hash(app):

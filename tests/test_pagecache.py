@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from flask import render_template_string
-from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -26,7 +25,7 @@ from blog.models import (
 from blog.posts import saving
 from blog.site_settings import save_settings
 
-from .conftest import empty_database, hidden_state, make_app
+from .conftest import count_writes, empty_database, hidden_state, make_app
 
 
 def etag_of(client, path):
@@ -492,20 +491,6 @@ def test_etags_are_keyed_with_the_secret(app, client, entry_id, tmp_path):
     finally:
         with other.app_context():
             db.engine.dispose()
-
-
-def count_writes(app) -> list[str]:
-    """Every INSERT, UPDATE or DELETE this app sends to its database from now on."""
-    writes = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
-            writes.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    return writes
 
 
 def test_a_scheduled_post_falling_due_is_shown_without_a_write(app, client, make_entry, clock):
