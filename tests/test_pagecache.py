@@ -262,6 +262,18 @@ def test_a_write_readers_cannot_see_leaves_the_version(app, site, write):
     assert content_version(app) == before
 
 
+def test_unpublishing_in_the_editor_changes_the_pages(app, client, auth, entry_id):
+    """The editor looks its tags up (a query, which flushes) before it sets the visibility:
+    the save path must still know the post was public."""
+    reader = app.test_client()
+    etag = etag_of(reader, "/")
+    auth.login()
+    form = {"title": "글", "body": "본문", "tags": "태그, 새 태그", "visibility": "draft"}
+    response = client.post(f"/diary/{entry_id}/edit", data={**form, "version": "1"})
+    assert response.status_code == 303
+    assert not still_fresh(reader, "/", etag)
+
+
 def test_importing_an_export_changes_the_version_itself(app, site):
     with app.app_context():
         document = portability.export_document()
