@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import caching, commands, errors, inputs, rendering, search, setup_link
+from . import commands, errors, inputs, pagecache, rendering, search, setup_link
 from .extensions import babel, csrf, db, login_manager, migrate
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     bind_database_events(app)
     register_blueprints(app)
     register_headers(app)
-    caching.register(app)
+    pagecache.register(app)
     register_template_helpers(app)
     errors.register(app)
     commands.register(app)
@@ -86,20 +86,17 @@ def generate_secret_key(app: Flask) -> str:
 
 def bind_database_events(app: Flask) -> None:
     """Every database listener, in this one place: on this app's engine and on db's own
-    session factory and metadata, never on SQLAlchemy's Engine or Session classes (which
-    would reach every engine and session in the process)."""
+    metadata, never on SQLAlchemy's Engine or Session classes (which would reach every engine
+    and session in the process)."""
     with app.app_context():
         # Flask-SQLAlchemy makes the engines in init_app; they connect only when first used.
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _configure_sqlite)
-    # db, with its session factory (db.session's sessions are of a class of their own, made
-    # by its sessionmaker) and its metadata, is shared by every app made in this process (the
-    # tests make one per test): each of these listeners is added once.
+    # db, with its metadata, is shared by every app made in this process (the tests make one
+    # per test): each of these listeners is added once.
     for target, name, listener in (
-        (db.session, "before_flush", caching.mark_content_changed),
-        (db.session, "before_commit", caching.bump_content_version),
-        (db.metadata, "after_create", caching.insert_first_state),
+        (db.metadata, "after_create", pagecache.insert_first_state),
         (db.metadata, "after_create", _create_search_index),
         (db.metadata, "before_drop", _drop_search_index),
     ):

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
-from . import demo, portability, search
+from . import demo, pagecache, portability, search
 from .extensions import db
 from .importer import import_text_command
 from .models import Owner, Post
@@ -69,6 +69,7 @@ def rerender() -> None:
             too_large.append(f"post {post.id} ({error})")
             continue
         count += 1
+    pagecache.content_changed()  # the pages show the stored HTML
     db.session.commit()
     click.echo(f"Rendered {count} posts.")
     if too_large:

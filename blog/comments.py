@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from itsdangerous import BadSignature, Signer
 
+from . import pagecache
 from .extensions import db
 from .models import Comment, CommentStatus, Post, utcnow
 from .rendering import find_links
@@ -151,11 +152,12 @@ def _address_is_blocked(address: str, blocked: list[str], now: datetime) -> bool
 
 
 def forget_old_addresses(now: datetime) -> None:
-    db.session.execute(
-        db.update(Comment)
-        .where(Comment.created_at < now - ADDRESS_RETENTION, Comment.address_hash.is_not(None))
-        .values(address_hash=None)
-    )
+    """Drop the addresses kept longer than ADDRESS_RETENTION (there is no job runner: this
+    runs with each comment stored). A read first: most days there is nothing to forget, and
+    a reader's comment then writes nothing but itself."""
+    due = (Comment.created_at < now - ADDRESS_RETENTION) & Comment.address_hash.is_not(None)
+    if db.session.scalar(db.select(Comment.id).where(due).limit(1)) is not None:
+        db.session.execute(db.update(Comment).where(due).values(address_hash=None))
 
 
 # --- rules --------------------------------------------------------------------------------
@@ -241,6 +243,8 @@ def owner_reply(parent: Comment, owner_name: str, body: str) -> Comment:
     )
     reply.set_body(body)
     parent.replies.append(reply)
+    if not reply.secret:
+        pagecache.content_changed()
     return reply
 
 
@@ -254,6 +258,8 @@ def moderate(comment_ids: list[int], action: str) -> int:
     """
     comments = db.session.scalars(db.select(Comment).where(Comment.id.in_(comment_ids))).all()
     if action == "delete":
+        if any(_readers_see(comment) for comment in comments):
+            pagecache.content_changed()
         for comment in comments:
             db.session.delete(comment)
         return len(comments)
@@ -265,9 +271,16 @@ def moderate(comment_ids: list[int], action: str) -> int:
         ]
         save_settings({"blocked_addresses": "\n".join(blocked)})
     status = CommentStatus.APPROVED if action == "approve" else CommentStatus.SPAM
+    if any(_readers_see(comment) != _readers_see(comment, status) for comment in comments):
+        pagecache.content_changed()
     for comment in comments:
         comment.status = status
     return len(comments)
+
+
+def _readers_see(comment: Comment, status: CommentStatus | None = None) -> bool:
+    """Readers see a comment (with `status`, if given) once it is approved, unless it is secret."""
+    return (status or comment.status) == CommentStatus.APPROVED and not comment.secret
 
 
 def pending_count() -> int:

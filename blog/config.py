@@ -67,7 +67,7 @@ COMMENT_MAX_LENGTH = 3000
 
 # Static files are addressed with a hash of their content (?v=…), so browsers may keep them.
 SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)
-# Rendered public pages kept per worker (see caching.py); 0 turns the cache off. The bytes
+# Rendered public pages kept per worker (see pagecache.py); 0 turns the cache off. The bytes
 # bound the memory they take (plain and compressed forms together).
 PAGE_CACHE_SIZE = 500
 PAGE_CACHE_BYTES = 64 * 1024 * 1024

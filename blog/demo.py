@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, insert, select, text
 
-from . import caching, rendering, search
+from . import pagecache, rendering, search
 from .extensions import db
 from .models import (
     Block,
@@ -1145,8 +1145,8 @@ def seed(
         if progress:
             progress(counts.posts)
     _advance_sequences()
-    # Bulk inserts pass by the ORM's session hooks: tell the page cache itself.
-    caching.record_change(db.session)
+    # Bulk inserts pass by the save path: tell the page cache here.
+    pagecache.content_changed()
     search.optimize()
     db.session.commit()
     return counts

@@ -3,7 +3,7 @@
 import re
 from datetime import datetime
 
-from flask import current_app, g
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -364,8 +364,6 @@ class CommentForm(FlaskForm):
         ]
         if not self.is_submitted():
             self.started.data = form_token(post.id)
-            # The page cache stores this page with a placeholder instead (caching.py).
-            g.comment_form_started = (post.id, self.started.data)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

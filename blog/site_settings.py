@@ -1,6 +1,7 @@
 """The owner's site settings (block lists, comment rules), kept in the database as key/value
 rows with defaults in code; edited at /admin/settings. Deployment settings are config.py's."""
 
+from . import pagecache
 from .extensions import db
 from .models import Setting
 
@@ -19,12 +20,14 @@ def get_settings() -> dict[str, str]:
 
 
 def save_settings(values: dict[str, str]) -> None:
+    """Store the settings given; pages show some of them (comments open or closed)."""
     for key, value in values.items():
         if key not in DEFAULTS:
             raise KeyError(key)
         row = db.session.get(Setting, key) or Setting(key=key)
         row.value = value
         db.session.add(row)
+    pagecache.content_changed()
 
 
 def setting_lines(value: str) -> list[str]:

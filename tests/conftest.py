@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from sqlalchemy import event
 from werkzeug.security import generate_password_hash
 
 from blog import create_app
@@ -153,6 +154,20 @@ def make_commentary(app):
             return _save(commentary, visibility, published_at, tags)
 
     return make
+
+
+def count_writes(app) -> list[str]:
+    """Every INSERT, UPDATE or DELETE this app sends to its database from now on."""
+    writes = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    return writes
 
 
 def hidden_state(state: str) -> dict:

@@ -4,14 +4,17 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import g
+from flask_babel import get_locale
 
-from blog.comments import address_hash, form_token, read_form_timer
+from blog.comments import address_hash, form_token, moderate, read_form_timer
 from blog.extensions import db
-from blog.models import Comment, Commentary, CommentStatus, Owner, Visibility, utcnow
+from blog.forms import CommentForm
+from blog.models import Comment, Commentary, Owner, Post, Visibility, utcnow
 from blog.posts import saving
 from blog.site_settings import save_settings
 
-from .conftest import hidden_state
+from .conftest import count_writes, hidden_state
 from .markup import errors_of, flashes, invalid_fields, number_in, text_of
 
 
@@ -39,8 +42,7 @@ def stored(app):
 
 def approve_all(app):
     with app.app_context():
-        for comment in db.session.scalars(db.select(Comment)):
-            comment.status = CommentStatus.APPROVED
+        moderate(db.session.scalars(db.select(Comment.id)).all(), "approve")
         db.session.commit()
 
 
@@ -251,9 +253,19 @@ def test_a_timer_within_its_lifetime_is_received(app, client, entry_id):
 
 
 def test_the_page_cache_fills_timers_with_the_secret_key_it_is_given(app):
-    token = form_token(7, utcnow(), app.secret_key)  # outside any request, as caching.py does
+    token = form_token(7, utcnow(), app.secret_key)  # outside any request, as pagecache.py does
     with app.app_context():
         assert 0 <= read_form_timer(token, 7, utcnow()).seconds < 5
+
+
+def test_making_a_comment_form_leaves_the_request_alone(app, entry_id):
+    """Its timer reaches the page cache through the post page's own call, not through g."""
+    with app.test_request_context(f"/diary/{entry_id}"):
+        get_locale()  # Flask-Babel keeps the request's locale in g once it is asked
+        before = dict(vars(g))
+        form = CommentForm(db.session.get(Post, entry_id))
+        assert read_form_timer(form.started.data, entry_id, utcnow()) is not None
+        assert dict(vars(g)) == before
 
 
 @pytest.mark.parametrize(
@@ -297,6 +309,13 @@ def test_address_is_stored_hashed_and_dropped_after_30_days(app, client, entry_i
     with app.app_context():
         old, new = db.session.scalars(db.select(Comment).order_by(Comment.id)).all()
         assert old.address_hash is None and new.address_hash is not None
+
+
+def test_a_comment_received_writes_only_itself_while_no_address_is_due(app, client, entry_id):
+    send(client, app, entry_id)  # an address kept from today: 30 days to go
+    writes = count_writes(app)
+    assert send(client, app, entry_id, body="두 번째 댓글").status_code == 303
+    assert [statement.split()[:3] for statement in writes] == [["INSERT", "INTO", "comment"]]
 
 
 def test_daily_salt_changes_the_hash(app):

@@ -94,14 +94,10 @@ def test_feed_entry_is_stable_full_and_sanitised(app, client, commentary_id):
     assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == ["영어 공부"]
 
 
-def test_scheduled_post_enters_the_feed_when_its_time_comes(app, client, make_entry):
-    post_id = make_entry(title="예약 글", published_at=utcnow() + timedelta(hours=1))
+def test_scheduled_post_enters_the_feed_when_its_time_comes(client, make_entry, clock):
+    make_entry(title="예약 글", published_at=utcnow() + timedelta(hours=1))
     assert entry_titles(atom(client, "/feed.xml")) == []
-    with app.app_context():
-        from blog.models import Post
-
-        db.session.get(Post, post_id).published_at = utcnow() - timedelta(seconds=1)
-        db.session.commit()
+    clock.shift(timedelta(hours=1, seconds=1))
     assert entry_titles(atom(client, "/feed.xml")) == ["예약 글"]
 
 

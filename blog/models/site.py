@@ -21,7 +21,7 @@ class SiteState(db.Model):
 
     Public pages are identified by it (ETag), so a reader's browser or any cache can be told
     "not modified" without rendering, across all workers and machines, with one cheap query.
-    A scheduled post's time arriving changes it too (see caching.py).
+    A scheduled post's time arriving changes it too (see pagecache.py).
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)

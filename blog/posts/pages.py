@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from .. import pagecache
 from ..comments import Outcome, comments_open, receive
 from ..extensions import db
 from ..forms import CommentForm
@@ -80,6 +81,7 @@ def post_page(post: Post, template: str, comment_form=None, status: int = 200, *
     """A post's page with its comments and, where comments are open, the comment form."""
     if comment_form is None and not owner_signed_in():
         comment_form = CommentForm(post, block=request.args.get("comment_on", ""))
+        pagecache.page_has_comment_timer(post.id, comment_form.started.data)
     newer, older = neighbours(post)
     return render_template(
         template,

@@ -2,14 +2,15 @@
 
 Every change to a post goes through these functions: the editors, the desk's quick actions,
 the trash, bringing back a version, the importers, demo data and the tests' factories. So a
-post's version, its revisions and its search entry are always in step, and no caller has an
-order of steps to remember. The caller commits once; the page cache's version follows every
-commit that changes what readers see (caching.py).
+post's version, its revisions, its search entry and the page cache's version are always in
+step, and no caller has an order of steps to remember. The caller commits once.
 """
 
 from datetime import timedelta
 
-from .. import search
+from sqlalchemy import inspect
+
+from .. import pagecache, search
 from ..extensions import db
 from ..models import Post, Revision, Visibility, utcnow
 from ..revisions import checked
@@ -25,6 +26,7 @@ def save(post: Post) -> Revision:
     post.derive()
     post.touch()
     db.session.add(post)
+    _tell_the_page_cache(post)
     db.session.flush()  # the post has its id and blocks before it is kept and indexed
     # The revisions kept before are not loaded: after many saves they are many whole copies.
     revision = Revision(
@@ -49,6 +51,7 @@ def switch_comments(post: Post, enabled: bool) -> None:
     """Readers' comments on or off: no change to what the owner wrote, so no new version (an
     open edit form stays good)."""
     post.comments_enabled = enabled
+    _tell_the_page_cache(post)
 
 
 def restore_revision(post: Post, revision: Revision) -> Revision:
@@ -63,6 +66,7 @@ def add_as_exported(post: Post) -> None:
     export imported again gives the same export), derived and indexed."""
     post.derive()
     db.session.add(post)
+    _tell_the_page_cache(post)
     db.session.flush()
     search.index_post(post)
 
@@ -70,18 +74,21 @@ def add_as_exported(post: Post) -> None:
 def trash(post: Post) -> None:
     """Into the trash, restorable for TRASH_DAYS; out of search and every reader's page."""
     post.deleted_at = utcnow()
+    _tell_the_page_cache(post)
     search.remove_post(post.id)
     empty_old_trash()
 
 
 def restore_from_trash(post: Post) -> None:
     post.deleted_at = None
+    _tell_the_page_cache(post)
     search.index_post(post)
     empty_old_trash()
 
 
 def delete_forever(post: Post) -> None:
     """Only from the trash (its search entry went when it was trashed)."""
+    _tell_the_page_cache(post)
     db.session.delete(post)
 
 
@@ -94,3 +101,23 @@ def empty_old_trash() -> int:
     for post in expired:
         db.session.delete(post)
     return len(expired)
+
+
+def _tell_the_page_cache(post: Post) -> None:
+    """Make every page old when readers see the post, or saw it before this change: public
+    (scheduled too, so the cache learns when it appears) and not in the trash. A draft's or a
+    private post's save leaves every page alone. Called before the session is flushed, while
+    each attribute's history still holds what the post was."""
+    if _ever(post, "visibility", Visibility.PUBLIC) and _ever(post, "deleted_at", None):
+        pagecache.content_changed()
+
+
+def _ever(post: Post, attribute: str, value) -> bool:
+    """Whether `attribute` is `value` before this change or after it. A value set over one
+    the session never loaded may have replaced `value`: that counts as yes."""
+    state = inspect(post)
+    history = state.attrs[attribute].load_history()
+    if state.persistent and history.added and not history.deleted:
+        return True
+    # A new post's attribute never set has no history: its value is the default.
+    return value in ([*history.deleted, *history.non_deleted()] or [getattr(post, attribute)])

@@ -1,19 +1,31 @@
 """Conditional GET: 304 without rendering while nothing changed; every change is seen."""
 
 import gzip
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from flask import render_template_string
-from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from blog import portability
+from blog.comments import moderate, owner_reply
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, Setting, SiteState, Visibility, utcnow
+from blog.models import (
+    Comment,
+    CommentStatus,
+    Post,
+    Revision,
+    Setting,
+    SiteState,
+    Visibility,
+    utcnow,
+)
+from blog.posts import saving
 from blog.site_settings import save_settings
 
-from .conftest import make_app
+from .conftest import count_writes, empty_database, hidden_state, make_app
 
 
 def etag_of(client, path):
@@ -55,11 +67,13 @@ def test_304_happens_before_rendering(app, client, entry_id, monkeypatch):
     assert still_fresh(client, "/", etag)
 
 
-def change_post(app, entry_id, **values):
+def change_post(app, entry_id, through=saving.save, **values):
+    """The owner changes the post, written through the save path (`through`)."""
     with app.app_context():
         post = db.session.get(Post, entry_id)
         for name, value in values.items():
             setattr(post, name, value)
+        through(post)
         db.session.commit()
 
 
@@ -67,8 +81,8 @@ def change_post(app, entry_id, **values):
     "change",
     [
         lambda app, entry_id: change_post(app, entry_id, title="새 제목"),
-        lambda app, entry_id: change_post(app, entry_id, visibility=Visibility.PRIVATE),
-        lambda app, entry_id: change_post(app, entry_id, deleted_at=utcnow()),
+        lambda app, entry_id: change_post(app, entry_id, through=saving.make_private),
+        lambda app, entry_id: change_post(app, entry_id, through=saving.trash),
     ],
     ids=["edit", "visibility", "trash"],
 )
@@ -89,7 +103,7 @@ def test_approving_a_comment_changes_the_post_page(app, client, entry_id):
         comment_id = comment.id
     etag = etag_of(client, path)
     with app.app_context():
-        db.session.get(Comment, comment_id).status = CommentStatus.APPROVED
+        moderate([comment_id], "approve")
         db.session.commit()
     assert not still_fresh(client, path, etag)
 
@@ -127,6 +141,158 @@ def test_only_this_sites_sessions_keep_the_version(app):
         save_settings({"comments_close_after_days": "8"})
         db.session.commit()
     assert content_version(app) == before + 1
+
+
+@dataclass
+class Site:
+    """A post of each state, and comments of each kind on the public one (ids)."""
+
+    public: int
+    scheduled: int
+    draft: int
+    private: int
+    trashed: int
+    approved: int
+    approved_secret: int
+    pending: int
+    pending_secret: int
+
+
+def add_comment(post_id: int, status=CommentStatus.PENDING, secret=False) -> int:
+    comment = Comment(post_id=post_id, name="독자", status=status, secret=secret)
+    comment.set_body("댓글")
+    db.session.add(comment)
+    db.session.flush()
+    return comment.id
+
+
+@pytest.fixture
+def site(app, make_entry) -> Site:
+    public = make_entry(title="공개", tags=["태그"])
+    posts = dict(
+        scheduled=make_entry(title="예약", published_at=utcnow() + timedelta(days=1)),
+        draft=make_entry(title="초안", visibility=Visibility.DRAFT),
+        private=make_entry(title="비공개", **hidden_state("private")),
+        trashed=make_entry(title="버린 글"),
+    )
+    with app.app_context():
+        saving.trash(db.session.get(Post, posts["trashed"]))
+        edited = db.session.get(Post, public)
+        edited.set_title("공개, 고침")
+        saving.save(edited)  # so that there is an older version to bring back
+        comments = dict(
+            approved=add_comment(public, CommentStatus.APPROVED),
+            approved_secret=add_comment(public, CommentStatus.APPROVED, secret=True),
+            pending=add_comment(public),
+            pending_secret=add_comment(public, secret=True),
+        )
+        db.session.commit()
+    return Site(public=public, **posts, **comments)
+
+
+def saved(post_id: int, **values) -> None:
+    post = db.session.get(Post, post_id)
+    for name, value in values.items():
+        setattr(post, name, value)
+    saving.save(post)
+
+
+def post(post_id: int) -> Post:
+    return db.session.get(Post, post_id)
+
+
+def oldest_revision(post_id: int) -> Revision:
+    return min(post(post_id).revisions, key=lambda revision: revision.version)
+
+
+# Every kind of write of something readers see, through the site's own write paths.
+SEEN_BY_READERS = {
+    "edit a public post": lambda site: saved(site.public, title="새 제목"),
+    "edit a scheduled post": lambda site: saved(site.scheduled, title="새 예약"),
+    "publish a draft now": lambda site: saving.publish_now(post(site.draft)),
+    "make a public post private": lambda site: saving.make_private(post(site.public)),
+    "unpublish in the editor": lambda site: saved(site.public, visibility=Visibility.DRAFT),
+    "close its comments": lambda site: saving.switch_comments(post(site.public), False),
+    "bring back a version": lambda site: saving.restore_revision(
+        post(site.public), oldest_revision(site.public)
+    ),
+    "move to the trash": lambda site: saving.trash(post(site.public)),
+    "restore from the trash": lambda site: saving.restore_from_trash(post(site.trashed)),
+    "approve a comment": lambda site: moderate([site.pending], "approve"),
+    "mark a shown comment as spam": lambda site: moderate([site.approved], "spam"),
+    "delete a shown comment": lambda site: moderate([site.approved], "delete"),
+    "block a sender": lambda site: moderate([site.pending], "block"),
+    "reply to a comment": lambda site: owner_reply(
+        db.session.get(Comment, site.pending), "주인", "답글"
+    ),
+    "save the settings": lambda site: save_settings({"comments_close_after_days": "7"}),
+}
+UNSEEN_BY_READERS = {
+    "edit a draft": lambda site: saved(site.draft, title="고친 초안"),
+    "edit a private post": lambda site: saved(site.private, title="고친 비공개"),
+    "delete from the trash": lambda site: saving.delete_forever(post(site.trashed)),
+    "mark a pending comment as spam": lambda site: moderate([site.pending], "spam"),
+    "delete a pending comment": lambda site: moderate([site.pending], "delete"),
+    "approve a secret comment": lambda site: moderate([site.pending_secret], "approve"),
+    "reply to a secret comment": lambda site: owner_reply(
+        db.session.get(Comment, site.approved_secret), "주인", "답글"
+    ),
+}
+
+
+def version_in_session() -> int:
+    return db.session.scalar(db.select(SiteState.content_version))
+
+
+@pytest.mark.parametrize("write", SEEN_BY_READERS.values(), ids=SEEN_BY_READERS)
+def test_each_write_readers_see_changes_the_version_itself(app, site, write):
+    with app.app_context():
+        before = version_in_session()
+        write(site)
+        assert version_in_session() > before  # in the write's own transaction, before it commits
+        db.session.commit()
+
+
+@pytest.mark.parametrize("write", UNSEEN_BY_READERS.values(), ids=UNSEEN_BY_READERS)
+def test_a_write_readers_cannot_see_leaves_the_version(app, site, write):
+    before = content_version(app)
+    with app.app_context():
+        write(site)
+        db.session.commit()
+    assert content_version(app) == before
+
+
+def test_unpublishing_in_the_editor_changes_the_pages(app, client, auth, entry_id):
+    """The editor looks its tags up (a query, which flushes) before it sets the visibility:
+    the save path must still know the post was public."""
+    reader = app.test_client()
+    etag = etag_of(reader, "/")
+    auth.login()
+    form = {"title": "글", "body": "본문", "tags": "태그, 새 태그", "visibility": "draft"}
+    response = client.post(f"/diary/{entry_id}/edit", data={**form, "version": "1"})
+    assert response.status_code == 303
+    assert not still_fresh(reader, "/", etag)
+
+
+def test_importing_an_export_changes_the_version_itself(app, site):
+    with app.app_context():
+        document = portability.export_document()
+        empty_database()
+        db.create_all()
+        before = version_in_session()
+        portability.import_document(document)
+        assert version_in_session() > before
+        db.session.commit()
+
+
+def test_rendering_again_changes_the_pages(app, client, runner, site):
+    path = client.get(f"/diary/{site.public}").location  # the post's page
+    etag = etag_of(client, path)
+    with app.app_context():  # stored by older rendering rules, as the command is run after
+        db.session.execute(db.update(Post).values(body_html="<p>옛 규칙</p>"))
+        db.session.commit()
+    assert runner.invoke(args=["rerender"]).exit_code == 0
+    assert not still_fresh(client, path, etag)
 
 
 def test_language_is_part_of_the_etag(client, entry_id):
@@ -337,20 +503,6 @@ def test_etags_are_keyed_with_the_secret(app, client, entry_id, tmp_path):
     finally:
         with other.app_context():
             db.engine.dispose()
-
-
-def count_writes(app) -> list[str]:
-    """Every INSERT, UPDATE or DELETE this app sends to its database from now on."""
-    writes = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
-            writes.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    return writes
 
 
 def test_a_scheduled_post_falling_due_is_shown_without_a_write(app, client, make_entry, clock):
