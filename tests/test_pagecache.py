@@ -178,7 +178,7 @@ def site(app, make_entry) -> Site:
     with app.app_context():
         saving.trash(db.session.get(Post, posts["trashed"]))
         edited = db.session.get(Post, public)
-        edited.set_title("공개, 고침")
+        edited.title = "공개, 고침"
         saving.save(edited)  # so that there is an older version to bring back
         comments = dict(
             approved=add_comment(public, CommentStatus.APPROVED),
