@@ -23,13 +23,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from .comments import (
-    clean_comment_body,
-    clean_display_name,
-    form_token,
-    imitates_owner,
-    timer_needs_renewal,
-)
+from .comments.spam import clean_comment_body, clean_display_name, imitates_owner
+from .comments.timer import form_token, timer_needs_renewal
 from .models import Post, Visibility, tag_key
 from .posts import schema
 from .rendering import (

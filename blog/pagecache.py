@@ -53,6 +53,7 @@ from flask_login import current_user, user_logged_in
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
+from .comments.timer import form_token
 from .extensions import db
 from .models import Post, SiteState, Visibility, utcnow
 
@@ -243,10 +244,6 @@ class ReaderCache:
     stores the pages Flask marks as reusable (a `PageNote` in the environ)."""
 
     def __init__(self, app: Flask):
-        # Imported here: comments tells this module of changes (through site_settings), so
-        # importing it with this module would make the two wait for each other.
-        from .comments import form_token
-
         self.app = app
         self.wsgi_app = app.wsgi_app
         self.fresh_timer = form_token

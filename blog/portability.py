@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from . import revisions
 from .admin.forms import SettingsForm
-from .comments import clean_display_name
+from .comments.spam import clean_display_name
 from .extensions import db
 from .forms import form_problems, submitted, text_value
 from .models import (

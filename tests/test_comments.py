@@ -7,7 +7,9 @@ import pytest
 from flask import g
 from flask_babel import get_locale
 
-from blog.comments import address_hash, form_token, moderate, read_form_timer
+from blog.comments.moderation import moderate
+from blog.comments.spam import address_hash
+from blog.comments.timer import form_token, read_form_timer
 from blog.extensions import db
 from blog.forms import CommentForm
 from blog.models import Comment, Commentary, Owner, Post, Visibility, utcnow

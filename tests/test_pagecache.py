@@ -10,7 +10,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from blog import portability
-from blog.comments import moderate, owner_reply
+from blog.comments.moderation import moderate, owner_reply
+from blog.comments.timer import form_token
 from blog.extensions import db
 from blog.models import (
     Comment,
@@ -562,8 +563,6 @@ def send_comment(client, entry_id, **data):
 def test_a_comment_readers_cannot_see_leaves_every_page_alone(
     app, client, entry_id, monkeypatch, started
 ):
-    from blog.comments import form_token
-
     path = f"/diary/{entry_id}-글"
     etags = {page: etag_of(client, page) for page in ("/", path)}
     if started:

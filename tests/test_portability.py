@@ -15,7 +15,7 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
 from blog import portability
-from blog.comments import owner_reply
+from blog.comments.moderation import owner_reply
 from blog.extensions import db
 from blog.models import (
     Comment,

@@ -20,10 +20,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from .. import comments as comment_rules
 from .. import importer, portability
 from .. import revisions as revision_rules
 from ..auth.safe_next import safe_next_path
+from ..comments import moderation
 from ..errors import database_unavailable
 from ..extensions import db
 from ..forms import TOO_LARGE
@@ -234,10 +234,10 @@ def comments():
         abort(404)
     if request.method == "POST":
         action, ids = _chosen_moderation()
-        if action not in comment_rules.MODERATION_ACTIONS or not ids:
+        if action not in moderation.MODERATION_ACTIONS or not ids:
             flash(_("Choose comments and an action."), "error")
         else:
-            count = comment_rules.moderate(ids, action)
+            count = moderation.moderate(ids, action)
             db.session.commit()
             flash(_("%(count)d comments changed.", count=count), "success")
         return redirect(url_for("admin.comments", status=status), code=303)
@@ -276,7 +276,7 @@ def reply(comment_id: int):
     comment = db.get_or_404(Comment, comment_id)
     form = ReplyForm()
     if form.validate_on_submit():
-        comment_rules.owner_reply(comment, current_app.config["OWNER_DISPLAY_NAME"], form.body.data)
+        moderation.owner_reply(comment, current_app.config["OWNER_DISPLAY_NAME"], form.body.data)
         db.session.commit()
         flash(_("Your reply is published with the comment."), "success")
         return redirect(url_for("admin.comments", status="approved"), code=303)
@@ -300,7 +300,7 @@ def settings():
 def owner_counts():
     """The pending-comment count in the owner's navigation (no query for visitors)."""
     if current_user.is_authenticated and not database_unavailable():
-        return {"pending_comments": comment_rules.pending_count()}
+        return {"pending_comments": moderation.pending_count()}
     return {}
 
 

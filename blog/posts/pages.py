@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from .. import pagecache
-from ..comments import Outcome, comments_open, receive
+from ..comments.moderation import Outcome, comments_open, receive
 from ..extensions import db
 from ..forms import CommentForm
 from ..models import Post

@@ -3,7 +3,7 @@ that read, study, comment on and moderate them (the editor tests write through t
 
 from datetime import timedelta
 
-from blog import comments as comment_rules
+from blog.comments.moderation import owner_reply
 from blog.extensions import db
 from blog.models import Comment, Commentary, CommentStatus, DiaryEntry, Visibility, utcnow
 from blog.posts import saving
@@ -115,7 +115,7 @@ def add_comment(
         comment.set_body(body)
         db.session.add(comment)
         if reply:
-            comment_rules.owner_reply(comment, OWNER_NAME, reply)
+            owner_reply(comment, OWNER_NAME, reply)
         db.session.commit()
         return comment.id
 
