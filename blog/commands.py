@@ -11,10 +11,13 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
-from . import demo, pagecache, portability, search
+from . import demo, pagecache, search
 from .extensions import db
-from .importer import import_text_command
 from .models import Owner, Post
+from .portability import backup as backups
+from .portability import export as exports
+from .portability import import_json
+from .portability.import_text import import_text_command
 from .rendering import TooLargeToRender
 from .setup_link import use_up
 
@@ -109,9 +112,9 @@ def seed_demo(count: int, seed: int, append: bool) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 def export(path: str) -> None:
     """Write every post, block, tag, comment, revision and setting as one JSON document."""
-    document = portability.export_document()
+    document = exports.export_document()
     try:
-        portability.write_replacing(
+        backups.write_replacing(
             path,
             lambda temporary: _write_json(document, temporary),
         )
@@ -135,7 +138,7 @@ def import_(path: str) -> None:
         try:
             with open(path, encoding="utf-8") as source:
                 document = json.load(source)
-            count = portability.import_document(document)
+            count = import_json.import_document(document)
             db.session.commit()
         except (OSError, ValueError, SQLAlchemyError) as error:
             db.session.rollback()
@@ -152,8 +155,8 @@ def import_(path: str) -> None:
 def backup(path: str) -> None:
     """A consistent copy of the SQLite database, taken while the site runs."""
     try:
-        portability.backup_sqlite(path)
-    except (portability.ImportRefused, OSError, sqlite3.Error) as error:
+        backups.backup_sqlite(path)
+    except (backups.BackupRefused, OSError, sqlite3.Error) as error:
         raise click.ClickException(
             f"No backup was written ({path} is as it was): {error}"
         ) from None

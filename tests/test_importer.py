@@ -10,8 +10,14 @@ import pytest
 from blog import search
 from blog.extensions import db
 from blog.forms import TOO_LARGE
-from blog.importer import import_text_command, language, parse, parse_text, save_as_drafts
 from blog.models import Commentary, DiaryEntry, Post, Revision, Visibility
+from blog.portability.import_text import (
+    import_text_command,
+    language,
+    parse,
+    parse_text,
+    save_as_drafts,
+)
 
 from .markup import errors_of, flashes, invalid_fields, shown
 

@@ -9,7 +9,6 @@ from flask import render_template_string
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from blog import portability
 from blog.comments.moderation import moderate, owner_reply
 from blog.comments.timer import form_token
 from blog.extensions import db
@@ -23,6 +22,7 @@ from blog.models import (
     Visibility,
     utcnow,
 )
+from blog.portability import export, import_json
 from blog.posts import saving
 from blog.site_settings import save_settings
 
@@ -277,11 +277,11 @@ def test_unpublishing_in_the_editor_changes_the_pages(app, client, auth, entry_i
 
 def test_importing_an_export_changes_the_version_itself(app, site):
     with app.app_context():
-        document = portability.export_document()
+        document = export.export_document()
         empty_database()
         db.create_all()
         before = version_in_session()
-        portability.import_document(document)
+        import_json.import_document(document)
         assert version_in_session() > before
         db.session.commit()
 

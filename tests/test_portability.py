@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
-from blog import portability
 from blog.comments.moderation import owner_reply
 from blog.extensions import db
 from blog.models import (
@@ -27,6 +26,7 @@ from blog.models import (
     Visibility,
     utcnow,
 )
+from blog.portability import backup, export, import_json
 from blog.posts import saving
 from blog.site_settings import save_settings
 
@@ -102,25 +102,25 @@ def without_time(document: dict) -> dict:
 def test_export_import_export_is_identical(app, owner):
     with app.app_context():
         fill_site()
-        first = portability.export_document()
+        first = export.export_document()
         text = json.dumps(first, ensure_ascii=False)
         assert "password" not in text and "address_hash" not in text
         empty_database()
         db.create_all()
-        assert portability.import_document(json.loads(text)) == 4
+        assert import_json.import_document(json.loads(text)) == 4
         db.session.commit()
-        second = portability.export_document()
+        second = export.export_document()
     assert without_time(second) == {**without_time(first), "owner": None}
 
 
 def test_import_keeps_ids_urls_and_renders_again(app, client):
     with app.app_context():
         fill_site()
-        document = portability.export_document()
+        document = export.export_document()
         commentary_id = db.session.scalar(db.select(Commentary.id))
         empty_database()
         db.create_all()
-        portability.import_document(document)
+        import_json.import_document(document)
         db.session.commit()
         # new rows continue after the imported ids
         entry = DiaryEntry()
@@ -138,17 +138,17 @@ def test_import_keeps_ids_urls_and_renders_again(app, client):
 def test_import_is_refused_into_a_site_with_posts(app):
     with app.app_context():
         fill_site()
-        document = portability.export_document()
-        with pytest.raises(portability.ImportRefused, match="already has posts"):
-            portability.import_document(document)
-        with pytest.raises(portability.ImportRefused, match="not an export"):
-            portability.import_document({"posts": []})
+        document = export.export_document()
+        with pytest.raises(import_json.ImportRefused, match="already has posts"):
+            import_json.import_document(document)
+        with pytest.raises(import_json.ImportRefused, match="not an export"):
+            import_json.import_document({"posts": []})
 
 
 def test_markdown_zip_has_one_file_per_post_with_front_matter(app):
     with app.app_context():
         fill_site()
-        archive = zipfile.ZipFile(io.BytesIO(portability.markdown_zip()))
+        archive = zipfile.ZipFile(io.BytesIO(export.markdown_zip()))
     names = sorted(archive.namelist())
     assert len(names) == 3  # the trashed post stays out
     commentary = archive.read(next(n for n in names if n.startswith("commentary/"))).decode()
@@ -174,8 +174,8 @@ def test_owner_downloads_exports(app, client, auth):
 def test_backup_while_the_site_writes(app, tmp_path):
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
-            with pytest.raises(portability.ImportRefused, match="pg_dump"):
-                portability.backup_sqlite(str(tmp_path / "x.sqlite3"))
+            with pytest.raises(backup.BackupRefused, match="pg_dump"):
+                backup.backup_sqlite(str(tmp_path / "x.sqlite3"))
             return
     with app.app_context():
         fill_site()
@@ -200,7 +200,7 @@ def test_backup_while_the_site_writes(app, tmp_path):
     try:
         with app.app_context():
             path = tmp_path / "backup.sqlite3"
-            portability.backup_sqlite(str(path))
+            backup.backup_sqlite(str(path))
     finally:
         stop.set()
         writer.join()
@@ -219,7 +219,7 @@ def test_restoring_a_revision_survives_export(app):
         first = min(commentary.revisions, key=lambda r: r.version)
         saving.restore_revision(commentary, first)
         db.session.commit()
-        exported = portability.export_document()
+        exported = export.export_document()
     data = next(p for p in exported["posts"] if p["kind"] == "commentary")
     assert [r["version"] for r in data["revisions"]] == [1, 2, 3]
     assert data["blocks"][0]["quote"] == "Too much capital expenditure."
@@ -264,7 +264,7 @@ def exported_site(app) -> dict:
     """The export of fill_site's data, then an empty site to import it into."""
     with app.app_context():
         fill_site()
-        document = portability.export_document()
+        document = export.export_document()
         empty_database()
         db.create_all()
     return document
@@ -334,7 +334,7 @@ def test_import_cleans_like_the_editor(app, client):
     diary["title"] = "필라테스\x0b 일기\x1b "
     diary["published_at"] = None  # public: the editor's blank time means now
     with app.app_context():
-        portability.import_document(document)
+        import_json.import_document(document)
         db.session.commit()
         entry = db.session.get(DiaryEntry, diary["id"])
         assert entry.title == "필라테스 일기" and entry.published_at is not None
@@ -348,7 +348,7 @@ def test_markdown_zip_names_never_leave_their_folder(app):
         entry = db.session.scalar(db.select(DiaryEntry).where(DiaryEntry.title != ""))
         entry.slug = "../../../../tmp/x"  # stored before imports were checked
         db.session.commit()
-        names = zipfile.ZipFile(io.BytesIO(portability.markdown_zip())).namelist()
+        names = zipfile.ZipFile(io.BytesIO(export.markdown_zip())).namelist()
     assert all(".." not in name and name.count("/") == 1 for name in names), names
 
 

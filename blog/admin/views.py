@@ -20,7 +20,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from .. import importer, portability
 from .. import revisions as revision_rules
 from ..auth.safe_next import safe_next_path
 from ..comments import moderation
@@ -38,6 +37,8 @@ from ..models import (
     Visibility,
     utcnow,
 )
+from ..portability import export
+from ..portability.import_text import parse_text, save_as_drafts
 from ..posts import saving
 from ..posts.saving import TRASH_DAYS
 from ..posts.urls import post_url
@@ -209,13 +210,13 @@ def export_page():
 
 @bp.get("/export/site.json")
 def export_json():
-    body = json.dumps(portability.export_document(), ensure_ascii=False, indent=1)
+    body = json.dumps(export.export_document(), ensure_ascii=False, indent=1)
     return _download(body.encode(), "application/json", "json")
 
 
 @bp.get("/export/markdown.zip")
 def export_markdown():
-    return _download(portability.markdown_zip(), "application/zip", "zip")
+    return _download(export.markdown_zip(), "application/zip", "zip")
 
 
 def _download(data: bytes, mimetype: str, extension: str) -> Response:
@@ -326,7 +327,7 @@ def import_text():
     result = None
     status = 200
     if form.validate_on_submit():
-        result = importer.parse_text(form.text.data)
+        result = parse_text(form.text.data)
         if not result.posts:
             status = 400
             flash(_("No post could be read from this text. Nothing was saved."), "error")
@@ -341,7 +342,7 @@ def import_text():
             )
         elif form.save.data:
             try:
-                posts = importer.save_as_drafts(result.posts)
+                posts = save_as_drafts(result.posts)
             except TooLargeToRender as error:  # the editors' bound on one post's Markdown
                 db.session.rollback()
                 form.text.errors.append(TOO_LARGE[error.kind])

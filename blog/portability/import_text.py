@@ -26,10 +26,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from .extensions import db
-from .models import Post
-from .posts import saving, schema
-from .rendering import clean_text
+from ..extensions import db
+from ..models import Post
+from ..posts import saving, schema
+from ..rendering import clean_text
 
 HEADLINE_MAX_LENGTH = 300  # Post.title
 OUTLET_MAX_LENGTH = 200  # Commentary.outlet

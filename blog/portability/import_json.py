@@ -1,121 +1,25 @@
-"""The owner's data, out and back in: a versioned JSON export, its import, a Markdown zip,
-and a consistent SQLite backup while the site runs.
+"""The owner's data, back in: an export (export.py) loaded into an empty site, every post,
+revision, comment and setting passing the same rules as typed data."""
 
-The export holds what people wrote and chose (posts with their ids, blocks, tags, comments
-with their status, revisions, settings, the owner's name), never the password hash and never
-what is derived (rendered HTML, excerpts, the search index): import renders those again.
-"""
-
-import io
 import json
-import os
-import sqlite3
-import tempfile
-import zipfile
-from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import text
 
-from . import revisions
-from .admin.forms import SettingsForm
-from .comments.spam import clean_display_name
-from .extensions import db
-from .forms import form_problems, submitted, text_value
-from .models import (
-    Comment,
-    CommentStatus,
-    Owner,
-    Post,
-    Revision,
-    slugify,
-    utcnow,
-)
-from .posts import saving, schema
-from .rendering import clean_text
-from .site_settings import DEFAULTS, get_settings, save_settings
-
-FORMAT = "blog-export"
-VERSION = 1
+from .. import revisions
+from ..admin.forms import SettingsForm
+from ..comments.spam import clean_display_name
+from ..extensions import db
+from ..forms import form_problems, submitted, text_value
+from ..models import Comment, CommentStatus, Post, Revision, slugify
+from ..posts import saving, schema
+from ..rendering import clean_text
+from ..site_settings import DEFAULTS, save_settings
+from .export import FORMAT, VERSION
 
 
 class ImportRefused(ValueError):
     """The document cannot be imported here; the message says why."""
-
-
-def _time(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-def export_document() -> dict:
-    """The whole site as one JSON-ready document, read from one snapshot of the database:
-    saves committed while it reads (a post's blocks, its revisions) are all in or all out.
-    Call it with nothing pending in the session: it starts a transaction of its own."""
-    with _one_snapshot():
-        owner = db.session.scalar(db.select(Owner))
-        posts = db.session.scalars(db.select(Post).order_by(Post.id)).all()
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "exported_at": utcnow().isoformat(),
-            "owner": {"username": owner.username} if owner else None,
-            "settings": get_settings(),
-            "posts": [_export_post(post) for post in posts],
-        }
-
-
-@contextmanager
-def _one_snapshot():
-    """One read-only transaction whose every read sees the same committed state.
-
-    PostgreSQL: REPEATABLE READ READ ONLY. SQLite: pysqlite (Python < 3.12, its legacy
-    transaction control) sends BEGIN only before writes, so each SELECT would otherwise be
-    its own transaction; an explicit BEGIN makes them one read transaction, and in WAL mode
-    that reads one snapshot while writers go on.
-    """
-    db.session.rollback()  # end whatever the caller's session had begun
-    options = {}
-    if db.engine.dialect.name == "postgresql":
-        options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
-    connection = db.session.connection(execution_options=options)
-    if db.engine.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
-    try:
-        yield
-    finally:
-        db.session.rollback()
-
-
-def _export_post(post: Post) -> dict:
-    return {
-        "id": post.id,
-        "slug": post.slug,
-        "created_at": _time(post.created_at),
-        "updated_at": _time(post.updated_at),
-        "deleted_at": _time(post.deleted_at),
-        "version": post.version,
-        "comments_enabled": post.comments_enabled,
-        **schema.snapshot(post, with_ids=True),
-        "revisions": [
-            {"version": r.version, "created_at": _time(r.created_at), "data": r.data}
-            for r in sorted(post.revisions, key=lambda r: r.version)
-        ],
-        "comments": [
-            {
-                "id": c.id,
-                "block_id": c.block_id,
-                "parent_id": c.parent_id,
-                "name": c.name,
-                "body": c.body,
-                "status": c.status.value,
-                "secret": c.secret,
-                "by_owner": c.by_owner,
-                "created_at": _time(c.created_at),
-            }
-            for c in sorted(post.comments, key=lambda c: c.id)
-        ],
-    }
 
 
 def import_document(document) -> int:
@@ -290,71 +194,3 @@ def _continue_id_sequences() -> None:
                 f" COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             )
         )
-
-
-# --- Markdown for reading elsewhere -------------------------------------------------------
-
-
-def markdown_zip() -> bytes:
-    """One Markdown file per post (trash excluded), named by section, id and slug."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        posts = db.session.scalars(
-            db.select(Post).where(Post.deleted_at.is_(None)).order_by(Post.id)
-        )
-        for post in posts:
-            # slugify again: a name with a path in it would land outside the folder when
-            # unpacked (zip-slip), whatever an older version of the site let in.
-            slug = slugify(post.slug)
-            name = f"{post.kind}/{post.id:05d}{'-' + slug if slug else ''}.md"
-            archive.writestr(
-                name,
-                schema.markdown(schema.snapshot(post), _time(post.published_at or post.created_at)),
-            )
-    return buffer.getvalue()
-
-
-# --- backup -------------------------------------------------------------------------------
-
-
-def backup_sqlite(path: str) -> None:
-    """A consistent copy of the SQLite database, taken with SQLite's online backup API while
-    the site keeps reading and writing."""
-    if db.engine.dialect.name != "sqlite":
-        raise ImportRefused("backup copies SQLite databases; for PostgreSQL use pg_dump")
-    source = db.engine.raw_connection()
-    try:
-        write_replacing(path, lambda temporary: _copy_database(source, temporary))
-    finally:
-        source.close()
-
-
-def _copy_database(source, path: str) -> None:
-    target = sqlite3.connect(path)
-    try:
-        source.driver_connection.backup(target)
-    finally:
-        target.close()
-
-
-def write_replacing(path: str, write: Callable[[str], None]) -> None:
-    """`write(temporary)` fills a new file beside `path`, which then becomes `path` only once
-    it is whole and on disk (fsync, then an atomic rename). On any failure (a full disk) the
-    temporary file is removed and the file at `path`, if any, is left as it was."""
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".", suffix=".partial")
-    os.close(handle)
-    try:
-        write(temporary)
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-    # The rename itself is on disk only once the directory is.
-    folder = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
