@@ -2,7 +2,10 @@
 path does, that search finds it, and that it never runs over a site with posts unless asked."""
 
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -27,6 +30,7 @@ from .conftest import empty_database
 
 POSTS = 40
 NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -268,3 +272,13 @@ def test_large_seedings_take_the_bulk_path(app, monkeypatch):
         assert len(saves) == 19
         demo.seed(20, append=True)
         assert len(saves) == 19 and db.session.scalar(select(func.count(Post.id))) == 39
+
+
+def test_the_site_starts_without_the_demo_code():
+    """Faker takes a third of a second to import: every app start and worker would pay it."""
+    code = (
+        "import sys, blog; print([m for m in sys.modules if m.startswith(('faker', 'blog.demo'))])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
