@@ -54,14 +54,14 @@ def long_diary(writer: Writer, size: int) -> str:
                 rng.choice(DIARY)
             )
         else:
-            part = writer.paragraphs(DIARY, 5, "\n")
+            part = writer.paragraphs(DIARY, 5, 5, "\n")
         parts.append(part)
         length += len(part) + 2
     return "\n\n".join(parts)[:size]
 
 
 def opinion(writer: Writer) -> str:
-    return writer.paragraphs(OPINIONS, 3)
+    return writer.paragraphs(OPINIONS, 6, 2)
 
 
 def unbounded(texts: list[str]) -> str:
@@ -97,7 +97,7 @@ def bounded(texts: list[str]) -> str:
 
 def main(unbounded_too: bool) -> None:
     writer = Writer(1)
-    typical = writer.paragraphs(DIARY, 4, "\n")
+    typical = writer.paragraphs(DIARY, 8, 3, "\n")
     long_commentary = [opinion(writer) for _ in range(100)] + [opinion(writer)] * 2
     posts = {
         "typical demo diary": [typical],

@@ -6,9 +6,10 @@ its HTML, excerpt and reading time are the site's own. Two paths store the posts
 the same rows, ids included (tests/test_demo.py compares every table):
 
 - fewer than BULK_FROM posts: each post through posts.saving.save, each comment an ORM row;
-- BULK_FROM posts or more (benchmarks: 100,000 posts in about 6 minutes on 2 cores), bulk.py:
-  the posts are built in worker processes and written with one INSERT per table and batch,
-  their column values taken from the built objects, their ids given by the database.
+- BULK_FROM posts or more, for benchmarks, bulk.py: the posts are built in worker processes
+  (rendering is most of the work: 100,000 posts take 11 minutes of CPU, spread over the
+  cores) and written with one INSERT per table and batch, their column values taken from
+  the built objects, their ids given by the database.
 
 Both commit every BATCH_SIZE posts, which moves the page cache's version on. Demo posts are
 backdated: created, last saved and kept as a revision when they were published.
@@ -56,6 +57,7 @@ def _build_post(data: dict) -> Post:
 
 
 def _save_each(batch: list[dict]) -> list[Post]:
+    """The save path: each post saved as the editors save it."""
     posts = []
     for data in batch:
         posts.append(post := _build_post(data))
@@ -113,7 +115,8 @@ def seed(n: int, seed: int = 1, append=False, progress=None, now=None, bulk_path
         for first in range(0, n, BATCH_SIZE)
     )
     _ensure_tags()
-    if n >= BULK_FROM if bulk_path is None else bulk_path:
+    use_bulk = n >= BULK_FROM if bulk_path is None else bulk_path
+    if use_bulk:
         written, add = bulk.write_each(batches, _build_post), bulk.write_comments
     else:
         written, add = map(_save_each, batches), _add

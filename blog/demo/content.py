@@ -25,8 +25,8 @@ _QUOTES = """{Company} said on {weekday} that it would spend ${n} billion on {to
 {company/은} {weekday}에 올해 {topic}에 {n}0억 달러를 투자하겠다고 밝혔다.
 Shares of {company} fell {pct}% after the results, the steepest drop in {k} years.
 실적 발표 후 {company} 주가는 {pct}% 하락해 {k}년 만에 가장 크게 떨어졌다.
-{Group} worry that {topic} is moving faster than the rules meant to govern it.
-{group/은} {topic/이} 이를 규제할 규칙보다 빠르게 움직인다고 우려한다.
+{Group} worry that the market for {topic} moves faster than the rules meant to govern it.
+{group/은} {topic} 시장이 이를 규제할 규칙보다 빠르게 움직인다고 우려한다.
 The central bank in {country} kept its benchmark rate unchanged at {pct}%.
 {country} 중앙은행은 기준금리를 {pct}%로 동결했다.
 For {topic}, there is too much capital expenditure and not enough consumption.
@@ -44,7 +44,9 @@ OPINIONS = """{topic/은} 결국 누가 더 오래 버티느냐의 싸움인 것
 {company}의 입장도 이해는 간다. 투자금액이 엄청났던 것도 맞다.
 {country}에 사는 입장에서 보면 남의 일 같지 않다.
 오늘의 단어는 {word}, 뜻은 '{meaning}'.
-**{topic}**의 미래가 어떻게 될지 정말 궁금하다.""".splitlines()
+**{topic}**의 미래가 어떻게 될지 정말 궁금하다.
+이 문장은 구조가 길어서 해석하는 데 시간이 꽤 걸렸다.
+기사에서는 긍정적으로 썼지만 나는 조금 회의적이다.""".splitlines()
 SUMMARIES = """기사를 요약하자면 {company/이} {topic}에 대규모 투자를 이어가고 있다.
 핵심은 {group/이} {topic}의 수익성을 의심하기 시작했다는 점이다.
 결국 앞으로 몇 년이 {topic} 산업의 방향을 결정할 것으로 보인다.""".splitlines()
@@ -99,7 +101,7 @@ def josa(word: str, particle: str) -> str:
 class Writer:
     """Post data, comments and names from one seed: the same seed gives the same site."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int | str):
         self.ko, self.en = Faker("ko_KR"), Faker("en_US")
         self.ko.seed_instance(seed)
         self.en.seed_instance(seed)
@@ -132,11 +134,13 @@ class Writer:
         fakes = {"company": self.en.company, "person": self.ko.first_name, "city": self.ko.city}
         return fakes[key]() if key in fakes else self.rng.choice(PAIRS.get(key) or WORDS[key])
 
-    def paragraphs(self, templates, lines: int, joiner=" ", about=None) -> str:
-        """Paragraphs of up to `lines` sentences from `templates`, no two alike."""
-        count = min(len(templates), self.rng.randint(1, 2 * lines))
+    def paragraphs(self, templates, most: int, per_paragraph: int, joiner=" ", about=None):
+        """1 to `most` sentences from `templates`, no two alike, `per_paragraph` a paragraph."""
+        count = min(len(templates), self.rng.randint(1, most))
         picked = [self.fill(t, "ko", dict(about or {})) for t in self.rng.sample(templates, count)]
-        return "\n\n".join(joiner.join(picked[i : i + lines]) for i in range(0, count, lines))
+        return "\n\n".join(
+            joiner.join(picked[i : i + per_paragraph]) for i in range(0, count, per_paragraph)
+        )
 
     def post(self, when: datetime, rare_share: float) -> dict:
         """A public diary entry or commentary, half each, as Post.snapshot() gives it."""
@@ -145,22 +149,22 @@ class Writer:
         tags = sorted(rng.sample(tags, rng.randint(1, 4)))
         common = {"tags": tags, "visibility": "public", "published_at": when.isoformat()}
         if not commentary:
-            body = self.paragraphs(DIARY, 4, "\n")
+            body = self.paragraphs(DIARY, 8, 3, "\n")
             if rng.random() < rare_share:  # a word few posts have, for searches of a needle
                 body += f"\n\n요즘 {josa(rng.choice(RARE), '이')} 좋다."
             title = self.fill(rng.choice(DIARY_TITLES)) if rng.random() < 0.9 else ""
             return {"kind": "diary", "title": title, "body": body, **common}
         # What the article is about: its headline, quotes and the owner's words name it.
         about = {key: self._word(key) for key in ("company", "topic", "country")}
+        lead, *quotes = rng.sample(QUOTES, rng.randint(4, 7))  # no quote twice in an article
         blocks = []
-        for _ in range(rng.randint(3, 6)):
+        for english, korean in quotes:
             chosen = dict(about)  # a quote and its translation share their numbers too
-            pairs = rng.sample(QUOTES, rng.choice((1, 1, 2)))
             blocks.append(
                 {
-                    "quote": " ".join(self.fill(en, "en", chosen) for en, _ in pairs),
-                    "translation": " ".join(self.fill(ko, "ko", chosen) for _, ko in pairs),
-                    "opinion": self.paragraphs(OPINIONS, 2, about=about)
+                    "quote": self.fill(english, "en", chosen),
+                    "translation": self.fill(korean, "ko", chosen),
+                    "opinion": self.paragraphs(OPINIONS, 2, 2, about=about)
                     if rng.random() < 0.9
                     else "",
                 }
@@ -169,17 +173,17 @@ class Writer:
         return {
             "kind": "commentary",
             "title": self.fill(rng.choice(HEADLINES), "en", dict(about)),
-            "body": self.paragraphs(SUMMARIES, 2, about=about),
+            "body": self.paragraphs(SUMMARIES, 3, 2, about=about),
             **common,
             "outlet": outlet,
             "source_url": f"https://www.example.com/{outlet.lower().replace(' ', '-')}/"
             f"{when:%Y/%m/%d}/{rng.randint(10000, 99999)}",
-            "author": self.en.name(),
+            "author": f"{self.en.first_name()} {self.en.last_name()}",
             "published_on": (when - timedelta(days=rng.randint(0, 3))).date().isoformat(),
             "lead": self.fill(rng.choice(QUOTES)[0], "en", dict(about))
             if rng.random() < 0.7
             else "",
-            "closing": self.paragraphs(CLOSINGS, 1, about=about) if rng.random() < 0.4 else "",
+            "closing": self.paragraphs(CLOSINGS, 1, 1, about=about) if rng.random() < 0.4 else "",
             "blocks": blocks,
         }
 
