@@ -11,14 +11,14 @@ no bound: the steps and HTML it uses as a share of rendering.MAX_STEPS and MAX_H
 the time per step of markdown-it (slow: the blow-ups take seconds each).
 """
 
-import random
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from blog import demo, rendering  # noqa: E402
+from blog import rendering  # noqa: E402
+from blog.demo.content import DIARY, OPINIONS, Writer  # noqa: E402
 
 
 def padded_table(columns: int, rows: int) -> str:
@@ -38,32 +38,30 @@ def fill(piece: str, size: int) -> str:
     return (piece * (size // len(piece) + 1))[:size]
 
 
-def long_diary(pieces: demo.Pieces, rng: random.Random, size: int) -> str:
+def long_diary(writer: Writer, size: int) -> str:
     """Demo sentences as a long diary: paragraphs, headings, lists, quotes and links."""
-    parts, length = [], 0
+    rng, parts, length = writer.rng, [], 0
     while length < size:
         roll = rng.random()
         if roll < 0.1:
-            part = "\n".join("- " + rng.choice(pieces.diary).text for _ in range(5))
+            part = "\n".join("- " + writer.fill(rng.choice(DIARY)) for _ in range(5))
         elif roll < 0.15:
-            part = "## " + rng.choice(pieces.diary).text[:30]
+            part = "## " + writer.fill(rng.choice(DIARY))[:30]
         elif roll < 0.2:
-            part = "> " + rng.choice(pieces.opinion).text
+            part = "> " + writer.fill(rng.choice(OPINIONS))
         elif roll < 0.25:
-            part = (
-                f"[참고 기사](https://www.example.com/news/{length}) "
-                + rng.choice(pieces.diary).text
+            part = f"[참고 기사](https://www.example.com/news/{length}) " + writer.fill(
+                rng.choice(DIARY)
             )
         else:
-            paragraphs = pieces.paragraphs(pieces.diary, 1, (2, 5))
-            part = pieces.markdown(paragraphs, line_breaks=True).source
+            part = writer.paragraphs(DIARY, 5, 5, "\n")
         parts.append(part)
         length += len(part) + 2
     return "\n\n".join(parts)[:size]
 
 
-def opinion(pieces: demo.Pieces, rng: random.Random) -> str:
-    return pieces.markdown(pieces.paragraphs(pieces.opinion, rng.randint(1, 3), (2, 4))).source
+def opinion(writer: Writer) -> str:
+    return writer.paragraphs(OPINIONS, 6, 2)
 
 
 def unbounded(texts: list[str]) -> str:
@@ -98,14 +96,13 @@ def bounded(texts: list[str]) -> str:
 
 
 def main(unbounded_too: bool) -> None:
-    rng = random.Random(1)
-    pieces = demo.Pieces(rng, size=400, check_every=0)
-    typical = pieces.markdown(pieces.paragraphs(pieces.diary, 4, (1, 5)), line_breaks=True)
-    long_commentary = [opinion(pieces, rng) for _ in range(100)] + [opinion(pieces, rng)] * 2
+    writer = Writer(1)
+    typical = writer.paragraphs(DIARY, 8, 3, "\n")
+    long_commentary = [opinion(writer) for _ in range(100)] + [opinion(writer)] * 2
     posts = {
-        "typical demo diary": [typical.source],
-        "diary of 20,000 characters": [long_diary(pieces, rng, 20_000)],
-        "diary of 100,000 characters (field maximum)": [long_diary(pieces, rng, 100_000)],
+        "typical demo diary": [typical],
+        "diary of 20,000 characters": [long_diary(writer, 20_000)],
+        "diary of 100,000 characters (field maximum)": [long_diary(writer, 100_000)],
         "commentary: 100 blocks of demo opinions": long_commentary,
         "table of 10 columns x 50 rows": [normal_table(10, 50)],
         "table of 20 columns x 100 rows": [normal_table(20, 100)],

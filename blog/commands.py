@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
-from . import demo, pagecache, search
+from . import pagecache, search
 from .extensions import db
 from .models import Owner, Post
 from .portability import backup as backups
@@ -97,6 +97,8 @@ def reindex() -> None:
 @click.option("--append", is_flag=True, help="Add to a site that has posts already.")
 def seed_demo(count: int, seed: int, append: bool) -> None:
     """Fill the site with realistic public demo posts (for demos and benchmarks)."""
+    from . import demo  # with Faker, a third of a second to import: only seeding needs it
+
     try:
         done = demo.seed(count, seed, append=append)
     except demo.SiteNotEmpty as error:

@@ -15,6 +15,7 @@ from blog.extensions import db
 from blog.models import (
     Comment,
     CommentStatus,
+    DiaryEntry,
     Post,
     Revision,
     Setting,
@@ -243,6 +244,19 @@ UNSEEN_BY_READERS = {
 
 def version_in_session() -> int:
     return db.session.scalar(db.select(SiteState.content_version))
+
+
+def test_one_transaction_moves_the_version_once_and_knows_its_last_schedule(app, make_entry):
+    with app.app_context():
+        version = db.session.scalar(db.select(SiteState.content_version))
+        soon, later = utcnow() + timedelta(days=1), utcnow() + timedelta(days=2)
+        for when in (later, soon):
+            entry = DiaryEntry(title="", body=f"예약 {when}")
+            entry.set_publication(Visibility.PUBLIC, when)
+            saving.save(entry)
+        db.session.commit()
+        state = db.session.scalar(db.select(SiteState))
+        assert (state.content_version, state.next_publication_at) == (version + 1, soon)
 
 
 @pytest.mark.parametrize("write", SEEN_BY_READERS.values(), ids=SEEN_BY_READERS)
