@@ -78,6 +78,10 @@ FLASHED = [
     ),
     ("Thank you! Your comment will appear once the owner approves it.", {}),
     ("Saved.", {}),
+    ("Saved as a draft: only you can see it.", {}),
+    ("Saved as private: only you can see it.", {}),
+    ("Scheduled: readers will see it from %(time)s.", {"time": "2030. 1. 2. 오전 9:00"}),
+    ("Published: readers can see it now.", {}),
 ]
 
 
