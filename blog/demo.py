@@ -871,7 +871,10 @@ class Generator:
 
     def _tags(self, batch: Batch, post_id: int, pool: list[str]) -> list[str]:
         names = sorted(set(self.rng.sample(pool, self.rng.randint(1, 4))))
-        batch.post_tags += [{"post_id": post_id, "tag_id": self.tags[name]} for name in names]
+        batch.post_tags += [
+            {"post_id": post_id, "tag_id": self.tags[name], "position": position}
+            for position, name in enumerate(names)
+        ]
         return names
 
     def _index(self, batch: Batch, post_id: int, when, parts, texts: dict[str, str]) -> None:

@@ -265,12 +265,28 @@ def test_a_time_past_the_last_utc_moment_is_a_form_error(client, auth):
     assert 'value="9999-12-31T23:59"' in response.text
 
 
-def test_tags_are_split_deduplicated_and_unicode(app, client, auth):
+def test_tags_are_split_deduplicated_and_unicode_in_the_order_typed(app, client, auth):
     auth.login()
     client.post("/diary/new", data=entry_form(tags="#필라테스, 식단，필라테스 , Diet, diet"))
     with app.app_context():
         entry = db.session.scalar(db.select(DiaryEntry))
-        assert [tag.name for tag in entry.tags] == ["Diet", "식단", "필라테스"]
+        assert [tag.name for tag in entry.tags] == ["필라테스", "식단", "Diet"]
+
+
+def test_tags_keep_the_order_the_owner_types_through_edits(app, client, auth, make_entry):
+    entry_id = make_entry(title="태그 순서", tags=["운동", "식단", "기록"])
+    auth.login()
+    page = client.get(f"/diary/{entry_id}", follow_redirects=True).text
+    assert re.findall(r'class="tag" href="[^"]*">#([^<]+)<', page) == ["운동", "식단", "기록"]
+    form = editor_sends_unpressed(client.get(f"/diary/{entry_id}/edit").text)
+    assert form["tags"] == "운동, 식단, 기록"
+    # The same tags in another order, one dropped and a new one in the middle.
+    form["tags"] = "기록, 새 태그, 운동"
+    assert client.post(f"/diary/{entry_id}/edit", data=form).status_code == 303
+    with app.app_context():
+        entry = db.session.get(DiaryEntry, entry_id)
+        assert [tag.name for tag in entry.tags] == ["기록", "새 태그", "운동"]
+        assert entry.revisions[0].data["tags"] == ["기록", "새 태그", "운동"]
 
 
 def test_edit_keeps_the_url_when_the_title_changes(client, auth, make_entry):
