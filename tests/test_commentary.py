@@ -6,6 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask_babel import lazy_gettext as _l
+from lxml import html
 
 from blog.commentary.forms import MAX_BLOCKS
 from blog.extensions import db
@@ -102,6 +104,17 @@ def test_page_marks_languages_and_quotes(owner_client, client):
         '<a class="citation__link" href="https://www.reuters.com/technology/ai-spending" '
         'rel="nofollow noopener noreferrer"'
     ) in page
+
+
+def test_page_labels_the_article_date_and_the_post_date(app, owner_client, client):
+    location = owner_client.post("/commentary/new", data=sample_form()).headers["Location"]
+    [header] = html.fromstring(client.get(location).text).xpath('//header[@class="post__header"]')
+    labelled = [
+        (" ".join(time.getprevious().text_content().split()), time.get("datetime")[:10])
+        for time in header.iter("time")
+    ]
+    assert labelled[0] == (shown(app, _l("Article date")), "2025-01-30")
+    assert labelled[1][0] == shown(app, _l("Written")) and len(labelled) == 2
 
 
 def test_page_has_structured_data_and_open_graph(owner_client, client):

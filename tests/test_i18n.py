@@ -29,6 +29,13 @@ def test_every_message_has_a_korean_translation():
     assert untranslated == []
 
 
+def test_the_lead_is_named_in_words_a_reader_knows():
+    """ "리드" is newsroom jargon: the article's opening paragraph is "기사 첫 문단"."""
+    catalog = korean_catalog()
+    assert catalog["Lead"] == "기사 첫 문단"
+    assert not [text for text in catalog.values() if "리드" in text]
+
+
 def test_compiled_catalog_matches_the_source():
     source = korean_catalog()
     with open(CATALOG / "messages.mo", "rb") as mo_file:

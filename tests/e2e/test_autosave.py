@@ -16,8 +16,9 @@ def test_unsaved_diary_text_is_offered_back_and_dropped_after_saving(new_context
     page.goto("/diary/new")  # as after a crash: the server has nothing
     banner = page.get_by_role("alert")
     expect(banner).to_be_visible()
+    expect(banner).to_contain_text("이 브라우저에 저장되지 않은 글이 있습니다")
     assert page.get_by_label("본문", exact=True).input_value() == ""
-    banner.get_by_role("button", name="사본 되살리기").click()
+    banner.get_by_role("button", name="되살리기", exact=True).click()
     expect(banner).to_be_hidden()
     assert page.get_by_label("본문", exact=True).input_value() == "브라우저가 꺼지기 전에 쓴 일기"
     assert page.get_by_label("제목 (선택)", exact=True).input_value() == "사라질 뻔한 글"
@@ -40,7 +41,7 @@ def test_a_commentary_copy_brings_back_its_blocks(new_context, live_server):
     page.wait_for_timeout(600)
 
     page.goto("/commentary/new")
-    page.get_by_role("button", name="사본 되살리기").click()
+    page.get_by_role("button", name="되살리기", exact=True).click()
     assert page.locator("[name='blocks-1-quote']").input_value() == "Second quote."
     assert page.locator("[name='blocks-1-translation']").input_value() == "두 번째 번역"
     assert page.get_by_label("기사 제목", exact=True).input_value() == "Headline kept"
@@ -90,5 +91,5 @@ def test_no_error_page_drops_the_copy(new_context, live_server):
     assert "413" in page.title()
 
     page.goto("/diary/new")
-    page.get_by_role("button", name="사본 되살리기").click()
+    page.get_by_role("button", name="되살리기", exact=True).click()
     assert page.get_by_label("본문", exact=True).input_value().startswith("너무 길어서 거절될")
