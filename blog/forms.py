@@ -13,8 +13,6 @@ from wtforms import (
     Field,
     FieldList,
     HiddenField,
-    RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -25,7 +23,7 @@ from wtforms.widgets import TextInput
 
 from .comments.spam import clean_comment_body, clean_display_name, imitates_owner
 from .comments.timer import form_token, timer_needs_renewal
-from .models import Post, Visibility, tag_key
+from .models import Post, Visibility, tag_key, utcnow
 from .posts import schema
 from .rendering import (
     MAX_HTML,
@@ -122,11 +120,21 @@ class TagListField(Field):
 
 
 PUBLICATION_TIME_FORMAT = "%Y-%m-%dT%H:%M"  # what a datetime-local input sends
-VISIBILITY_CHOICES = [
-    SelectChoice(Visibility.PUBLIC.value, _l("Public")),
-    SelectChoice(Visibility.PRIVATE.value, _l("Private (only me)")),
-    SelectChoice(Visibility.DRAFT.value, _l("Draft")),
-]
+VISIBILITY_VALUES = {visibility.value for visibility in Visibility}
+
+
+class VisibilityField(Field):
+    """The visibility a save asks for: `draft`, `private` or `public`, or nothing, which
+    keeps what the post is (a new post is a draft). The editor has no input for it: its
+    발행 and 비공개 저장 buttons send it, and 임시 저장 sends none, so a form sent any other
+    way (Enter in a field, a script, a restored tab) never publishes by accident."""
+
+    def process_formdata(self, valuelist):
+        self.data = valuelist[0] if valuelist else None
+
+    def pre_validate(self, form):
+        if self.data is not None and self.data not in VISIBILITY_VALUES:
+            raise ValidationError(_l("Choose draft, private or public."))
 
 
 TOO_LARGE = {
@@ -151,18 +159,40 @@ class PostForm(FlaskForm):
     shape: schema.Shape
 
     tags = TagListField(_l("Tags"), description=_l("Separate tags with commas."))
-    visibility = RadioField(
-        _l("Visibility"), choices=VISIBILITY_CHOICES, default=Visibility.PUBLIC.value
-    )
+    visibility = VisibilityField(_l("Visibility"))
     published_at = DateTimeLocalField(
         _l("Publication time"),
         format=PUBLICATION_TIME_FORMAT,
         validators=[Optional(), within_site_years],
-        description=_l("Blank means now; a future time schedules the post."),
+        description=_l("When you publish: blank means now; a future time schedules the post."),
     )
     version = HiddenField()
     preview = SubmitField(_l("Preview"))
-    save = SubmitField(_l("Save"))
+
+    # What a save that names no visibility keeps: the edited post's (see editor_for).
+    kept_visibility = Visibility.DRAFT
+
+    def editor_for(self, post: Post) -> None:
+        """This form edits `post` (a new one is a draft until it is published)."""
+        self.kept_visibility = post.visibility or Visibility.DRAFT
+
+    def chosen_visibility(self) -> Visibility:
+        """What the post will be once saved: the button's visibility, or the kept one."""
+        return Visibility(self.visibility.data) if self.visibility.data else self.kept_visibility
+
+    def publishes_later(self) -> bool:
+        """Whether 발행 would schedule the post: a publication time in the future."""
+        try:
+            when = from_site_time(self.published_at.data)
+        except OverflowError:  # past the years a datetime holds: the field says so
+            return False
+        return when is not None and when > utcnow()
+
+    @staticmethod
+    def site_now() -> str:
+        """Now as the publication time field shows a time: editor.js compares what is typed
+        with it (plus the time since the page came) to relabel 발행 as it is typed."""
+        return to_site_time(utcnow()).strftime(PUBLICATION_TIME_FORMAT)
 
     def markdown_fields(self) -> list[Field]:
         """The fields rendered as Markdown, in page order."""
@@ -197,6 +227,19 @@ class PostForm(FlaskForm):
                 field.errors.append(TOO_LARGE[error.kind])
                 return False
         return valid
+
+    def validate_for_editor(self) -> bool:
+        """validate(), and what only the owner's editor asks (not an import or a version
+        brought back, which keep what was saved): a post that will be public is ready for
+        readers."""
+        valid = self.validate()
+        if not self.visibility.errors and self.chosen_visibility() is Visibility.PUBLIC:
+            valid = self.ready_for_readers() and valid
+        return valid
+
+    def ready_for_readers(self) -> bool:
+        """False, with an error at the field concerned, when the post is not fit to publish."""
+        return True
 
     def load(self, post: Post) -> None:
         """Fill the form from a saved post (on GET of the edit page), as if it were posted."""
@@ -243,7 +286,7 @@ class PostForm(FlaskForm):
             else:
                 data[part.key] = self[part.form_field].data
         data["tags"] = self.tags.data
-        data["visibility"] = self.visibility.data
+        data["visibility"] = self.chosen_visibility().value
         data["published_at"] = published_at.isoformat() if published_at else None
         return data
 

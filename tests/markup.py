@@ -73,3 +73,27 @@ def shown(app, message) -> str:
     spaced as the readers above give it."""
     with app.app_context():
         return " ".join(str(message).split())
+
+
+def _editor_form(page: str):
+    [form] = _elements(page, "//form[@data-autosave]")
+    return form
+
+
+def editor_buttons(page: str) -> list[tuple[str, str]]:
+    """(name, value) of each submit button of the post editor, in page order."""
+    return [
+        (button.get("name"), button.get("value"))
+        for button in _editor_form(page).xpath(".//button[@name] | .//input[@type='submit']")
+    ]
+
+
+def editor_button(page: str, name: str, value: str):
+    """The editor's one button that posts `name=value` (an lxml element)."""
+    [button] = _editor_form(page).xpath(f".//button[@name='{name}' and @value='{value}']")
+    return button
+
+
+def editor_sends_unpressed(page: str) -> dict[str, str]:
+    """What the post editor sends as loaded, before any of its buttons says more."""
+    return dict(_editor_form(page).form_values())

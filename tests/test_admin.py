@@ -81,6 +81,40 @@ def test_desk_lists_every_post_with_its_state(client, auth, make_entry, comments
     assert "댓글 많은 글" not in client.get("/admin/?section=commentary").text
 
 
+def quick_actions(item: str) -> list[str]:
+    """The desk's quick actions offered for one post (their buttons' addresses)."""
+    return re.findall(r'action="/admin/posts/\d+/([\w-]+)"', item)
+
+
+def test_drafts_show_their_last_change_and_only_what_applies_to_a_draft(
+    app, client, auth, make_entry, make_commentary
+):
+    make_entry(title="초안 글", visibility=Visibility.DRAFT)
+    make_commentary("Quoteless draft", [], visibility=Visibility.DRAFT)
+    make_entry(title="공개 글")
+    with app.app_context():
+        changed = db.session.scalar(db.select(Post.updated_at).where(Post.title == "초안 글"))
+    auth.login()
+    items = desk_items(client.get("/admin/").text)
+    assert f'<time datetime="{changed.isoformat()}">' in items["초안 글"]
+    assert quick_actions(items["초안 글"]) == ["publish"]
+    assert quick_actions(items["Quoteless draft"]) == []  # nothing to publish yet
+    assert quick_actions(items["공개 글"]) == ["private", "comments-off"]
+    for item in items.values():
+        assert "/edit" in item and "/delete" in item
+
+
+def test_a_commentary_without_a_quote_is_not_published_from_the_desk(
+    app, client, auth, make_commentary
+):
+    post_id = make_commentary("Quoteless draft", [], visibility=Visibility.DRAFT)
+    auth.login()
+    response = client.post(f"/admin/posts/{post_id}/publish", follow_redirects=True)
+    assert flashes(response.text) == ["error"]
+    with app.app_context():
+        assert db.session.get(Post, post_id).state == "draft"
+
+
 def test_publish_now_and_make_private(app, client, auth, make_entry):
     post_id = make_entry(title="초안", visibility=Visibility.DRAFT)
     auth.login()

@@ -6,6 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask_babel import lazy_gettext as _l
+from lxml import html
 
 from blog.commentary.forms import MAX_BLOCKS
 from blog.extensions import db
@@ -104,6 +106,17 @@ def test_page_marks_languages_and_quotes(owner_client, client):
     ) in page
 
 
+def test_page_labels_the_article_date_and_the_post_date(app, owner_client, client):
+    location = owner_client.post("/commentary/new", data=sample_form()).headers["Location"]
+    [header] = html.fromstring(client.get(location).text).xpath('//header[@class="post__header"]')
+    labelled = [
+        (" ".join(time.getprevious().text_content().split()), time.get("datetime")[:10])
+        for time in header.iter("time")
+    ]
+    assert labelled[0] == (shown(app, _l("Article date")), "2025-01-30")
+    assert labelled[1][0] == shown(app, _l("Written")) and len(labelled) == 2
+
+
 def test_page_has_structured_data_and_open_graph(owner_client, client):
     location = owner_client.post("/commentary/new", data=sample_form()).headers["Location"]
     page = client.get(location).text
@@ -171,6 +184,40 @@ def test_block_with_translation_but_no_quote_is_an_error_at_that_block(app, owne
     assert "인용문 없는 번역</textarea>" in html
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
+
+
+@pytest.mark.parametrize(
+    ("visibility", "status"),
+    [("public", 400), ("private", 303), ("draft", 303), (None, 303)],
+)
+def test_publishing_needs_a_quote_and_a_draft_may_have_none(app, owner_client, visibility, status):
+    form = commentary_form(blocks=[{"quote": "", "translation": "", "opinion": ""}])
+    if visibility:
+        form["visibility"] = visibility
+    else:
+        del form["visibility"]
+    response = owner_client.post("/commentary/new", data=form)
+    assert response.status_code == status
+    if status == 400:
+        assert invalid_fields(response.text) == ["blocks-0-quote"]
+        assert errors_of(response.text, "blocks-0-quote")
+        assert "Microsoft, Meta CEOs defend hefty AI spending" in response.text
+    with app.app_context():
+        saved = db.session.scalar(db.select(Commentary))
+        assert (saved is None) == (status == 400)
+
+
+def test_a_published_commentary_keeps_at_least_one_quote(app, owner_client, make_commentary):
+    post_id = make_commentary("Published", [{"quote": "Only one."}])
+    form = commentary_form(blocks=[{"quote": ""}], headline="Published", version="1")
+    del form["visibility"]  # 변경 저장: it stays public, so it still needs a quote
+    response = owner_client.post(f"/commentary/{post_id}/edit", data=form)
+    assert response.status_code == 400
+    assert invalid_fields(response.text) == ["blocks-0-quote"]
+    with app.app_context():
+        assert [block.quote for block in db.session.get(Commentary, post_id).blocks] == [
+            "Only one."
+        ]
 
 
 @pytest.mark.parametrize(

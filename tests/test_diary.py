@@ -12,7 +12,15 @@ from blog.models import DiaryEntry, Visibility, utcnow
 from blog.site_time import FIRST_YEAR, LAST_YEAR
 
 from .conftest import hidden_state
-from .markup import errors_of, flashes, invalid_fields, shown
+from .markup import (
+    editor_button,
+    editor_buttons,
+    editor_sends_unpressed,
+    errors_of,
+    flashes,
+    invalid_fields,
+    shown,
+)
 
 SAMPLE_BODY = (
     "필라테스할때마다 느끼는거지만,\n살찌고 코어도 없는 돼지가 된것같다.\n"
@@ -54,6 +62,87 @@ def test_untitled_entry_is_shown_by_its_date_and_has_no_slug(app, client, auth):
     location = client.post("/diary/new", data=entry_form(published_at=when)).headers["Location"]
     assert location.rstrip("0123456789") == "/diary/"
     assert "2026년 3월 1일 일요일" in client.get(location).text
+
+
+def unpressed(form: dict) -> dict:
+    """The form as the 임시 저장 button sends it: no visibility of its own."""
+    return {key: value for key, value in form.items() if key != "visibility"}
+
+
+def state_of(app, entry_id: int) -> str:
+    with app.app_context():
+        return db.session.get(DiaryEntry, entry_id).state
+
+
+@pytest.mark.parametrize("path", ["/diary/new", "edit"])
+def test_only_the_publish_button_says_public(client, auth, make_entry, path):
+    auth.login()
+    if path == "edit":
+        path = f"/diary/{make_entry()}/edit"  # a published entry
+    page = client.get(path).text
+    assert "visibility" not in editor_sends_unpressed(page)
+    buttons = editor_buttons(page)
+    assert buttons[0][0] == "preview"  # what Enter in the title presses
+    assert [value for name, value in buttons if name == "visibility"] == ["private", "public"]
+    assert ("save", "y") in buttons
+
+
+@pytest.mark.parametrize("pressed", [{}, {"save": "y"}])
+def test_a_new_entry_saved_without_visibility_is_a_draft(app, client, auth, pressed):
+    auth.login()
+    response = client.post("/diary/new", data=unpressed(entry_form(title="초안", **pressed)))
+    assert response.status_code == 303
+    entry_id = int(re.search(r"/diary/(\d+)", response.headers["Location"]).group(1))
+    assert state_of(app, entry_id) == "draft"
+    assert flashes(client.get(response.headers["Location"]).text) == ["success"]
+    auth.logout()
+    assert client.get(response.headers["Location"]).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("visibility", "published_at", "state"),
+    [
+        ("public", "", "public"),
+        ("public", "2999-01-01T09:00", "scheduled"),
+        ("private", "", "private"),
+        ("draft", "", "draft"),
+    ],
+)
+def test_the_visibility_buttons_publish_schedule_or_hide(
+    app, client, auth, visibility, published_at, state
+):
+    auth.login()
+    form = entry_form(visibility=visibility, published_at=published_at)
+    location = client.post("/diary/new", data=form).headers["Location"]
+    entry_id = int(re.search(r"/diary/(\d+)", location).group(1))
+    assert state_of(app, entry_id) == state
+
+
+@pytest.mark.parametrize("state", ["public", "scheduled", "private", "draft"])
+def test_saving_without_visibility_keeps_what_the_entry_is_and_saves_the_change(
+    app, client, auth, make_entry, state
+):
+    entry_id = make_entry(title="원래", **({} if state == "public" else hidden_state(state)))
+    auth.login()
+    # What the editor sends when 임시 저장 is pressed, with the text changed.
+    form = unpressed(editor_sends_unpressed(client.get(f"/diary/{entry_id}/edit").text))
+    response = client.post(
+        f"/diary/{entry_id}/edit", data={**form, "body": "고친 본문", "save": "y"}
+    )
+    assert response.status_code == 303
+    assert state_of(app, entry_id) == state
+    with app.app_context():
+        assert db.session.get(DiaryEntry, entry_id).body == "고친 본문"
+
+
+@pytest.mark.parametrize(("when", "later"), [("", False), ("2999-01-01T09:00", True)])
+def test_the_publish_button_says_when_it_schedules(client, auth, when, later):
+    auth.login()
+    page = client.post("/diary/new", data=entry_form(published_at=when, preview="y")).text
+    button = editor_button(page, "visibility", "public")
+    label = " ".join(button.text_content().split())
+    assert label == button.get("data-label-later" if later else "data-label-now")
+    assert button.get("data-label-now") != button.get("data-label-later")
 
 
 def test_blank_publication_time_means_now(app, client, auth):
@@ -176,12 +265,28 @@ def test_a_time_past_the_last_utc_moment_is_a_form_error(client, auth):
     assert 'value="9999-12-31T23:59"' in response.text
 
 
-def test_tags_are_split_deduplicated_and_unicode(app, client, auth):
+def test_tags_are_split_deduplicated_and_unicode_in_the_order_typed(app, client, auth):
     auth.login()
     client.post("/diary/new", data=entry_form(tags="#필라테스, 식단，필라테스 , Diet, diet"))
     with app.app_context():
         entry = db.session.scalar(db.select(DiaryEntry))
-        assert [tag.name for tag in entry.tags] == ["Diet", "식단", "필라테스"]
+        assert [tag.name for tag in entry.tags] == ["필라테스", "식단", "Diet"]
+
+
+def test_tags_keep_the_order_the_owner_types_through_edits(app, client, auth, make_entry):
+    entry_id = make_entry(title="태그 순서", tags=["운동", "식단", "기록"])
+    auth.login()
+    page = client.get(f"/diary/{entry_id}", follow_redirects=True).text
+    assert re.findall(r'class="tag" href="[^"]*">#([^<]+)<', page) == ["운동", "식단", "기록"]
+    form = editor_sends_unpressed(client.get(f"/diary/{entry_id}/edit").text)
+    assert form["tags"] == "운동, 식단, 기록"
+    # The same tags in another order, one dropped and a new one in the middle.
+    form["tags"] = "기록, 새 태그, 운동"
+    assert client.post(f"/diary/{entry_id}/edit", data=form).status_code == 303
+    with app.app_context():
+        entry = db.session.get(DiaryEntry, entry_id)
+        assert [tag.name for tag in entry.tags] == ["기록", "새 태그", "운동"]
+        assert entry.revisions[0].data["tags"] == ["기록", "새 태그", "운동"]
 
 
 def test_edit_keeps_the_url_when_the_title_changes(client, auth, make_entry):

@@ -29,6 +29,13 @@ def test_every_message_has_a_korean_translation():
     assert untranslated == []
 
 
+def test_the_lead_is_named_in_words_a_reader_knows():
+    """ "리드" is newsroom jargon: the article's opening paragraph is "기사 첫 문단"."""
+    catalog = korean_catalog()
+    assert catalog["Lead"] == "기사 첫 문단"
+    assert not [text for text in catalog.values() if "리드" in text]
+
+
 def test_compiled_catalog_matches_the_source():
     source = korean_catalog()
     with open(CATALOG / "messages.mo", "rb") as mo_file:
@@ -78,6 +85,10 @@ FLASHED = [
     ),
     ("Thank you! Your comment will appear once the owner approves it.", {}),
     ("Saved.", {}),
+    ("Saved as a draft: only you can see it.", {}),
+    ("Saved as private: only you can see it.", {}),
+    ("Scheduled: readers will see it from %(time)s.", {"time": "2030. 1. 2. 오전 9:00"}),
+    ("Published: readers can see it now.", {}),
 ]
 
 

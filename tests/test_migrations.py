@@ -84,6 +84,37 @@ def test_every_upgrade_keeps_commentaries_blocks_and_tags(app):
         db.session.remove()
 
 
+def test_tag_order_migration_keeps_the_order_tags_were_shown_in(app):
+    """Tags were shown by name; from this revision on in the order typed. Posts saved before
+    it keep the order their readers saw."""
+    with app.app_context():
+        empty_database()
+        upgrade(revision="6f3a9d2c1b7e")  # before tags had a position
+        statements = [
+            "INSERT INTO post (id, kind, title, slug, visibility, published_at, created_at,"
+            " updated_at, version, body, body_html, excerpt, reading_minutes) VALUES"
+            f" ({number}, 'diary', '일기', '일기', 'public', '2025-01-30 12:00:00',"
+            " '2025-01-30 12:00:00', '2025-01-30 12:00:00', 1, '본문', '<p>본문</p>', '본문', 1)"
+            for number in (1, 2)
+        ]
+        statements += [
+            "INSERT INTO tag (id, name, key) VALUES (1, '필라테스', '필라테스'),"
+            " (2, 'Diet', 'diet'), (3, '식단', '식단')",
+            "INSERT INTO post_tag (post_id, tag_id) VALUES (1, 1), (1, 2), (1, 3), (2, 3), (2, 1)",
+        ]
+        for statement in statements:
+            db.session.execute(db.text(statement))
+        db.session.commit()
+        upgrade()
+        assert [tag.name for tag in db.session.get(DiaryEntry, 1).tags] == [
+            "Diet",
+            "식단",
+            "필라테스",
+        ]
+        assert [tag.name for tag in db.session.get(DiaryEntry, 2).tags] == ["식단", "필라테스"]
+        db.session.remove()
+
+
 def insert_owners(ids) -> None:
     for number in ids:
         db.session.execute(

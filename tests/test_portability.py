@@ -155,7 +155,7 @@ def test_markdown_zip_has_one_file_per_post_with_front_matter(app):
     assert commentary.startswith('---\ntitle: "Microsoft, Meta CEOs')
     assert "> Edited." in commentary and "## 요약" in commentary
     diary = archive.read(next(n for n in names if "필라테스" in n)).decode()
-    assert 'tags: ["식단", "운동"]' in diary and "몸무게를 쟀다." in diary
+    assert 'tags: ["운동", "식단"]' in diary and "몸무게를 쟀다." in diary
 
 
 def test_owner_downloads_exports(app, client, auth):

@@ -116,6 +116,16 @@ def test_revision_page_shows_what_changed(app, client, entry_url):
     assert re.search(r'diff__line--added"><span[^>]*>[^<]*</span>[^<:]+: 바뀐 제목</li>', compared)
 
 
+def test_one_version_says_there_is_nothing_to_compare(client, auth, make_entry):
+    post_id = make_entry(title="한 번 저장한 글")
+    auth.login()
+    page = client.get(f"/admin/posts/{post_id}/revisions").text
+    assert text_of(page, "only-version")  # what it says instead of a comparison
+    assert 'name="a"' not in page and "diff-title" not in page
+    assert page.count('<li class="desk-item">') == 1
+    assert "/restore" not in page
+
+
 def test_restoring_a_revision_is_a_new_revision(app, client, entry_url):
     post_id = int(entry_url.split("/")[2].split("-")[0])
     with app.app_context():

@@ -93,6 +93,7 @@ def index():
     return render_template(
         "admin/index.html",
         page=page,
+        actions={post.id: _quick_actions(post) for post in page.items},
         pending=pending,
         section=section,
         state=state,
@@ -110,14 +111,31 @@ POST_ACTIONS = {
 }
 
 
+def _quick_actions(post: Post) -> list[str]:
+    """The quick actions that would change something for this post. A draft has no readers
+    yet: it can only be published (once there is something to publish), not hidden or have
+    its comments switched."""
+    actions = []
+    if post.state != "public" and post.publishable:
+        actions.append("publish")
+    if post.state != "draft":
+        if post.state != "private":
+            actions.append("private")
+        actions.append("comments-off" if post.comments_enabled else "comments-on")
+    return actions
+
+
 @bp.post("/posts/<int:post_id>/<action>")
 def post_action(post_id: int, action: str):
     post = db.get_or_404(Post, post_id)
     if action not in POST_ACTIONS:
         abort(404)
-    POST_ACTIONS[action](post)
-    db.session.commit()
-    flash(_("Done."), "success")
+    if action == "publish" and not post.publishable:
+        flash(_("Nothing was published: a commentary needs at least one quote."), "error")
+    else:
+        POST_ACTIONS[action](post)
+        db.session.commit()
+        flash(_("Done."), "success")
     back = safe_next_path(request.form.get("back")) or ""
     return redirect(back if back.startswith("/admin/") else url_for("admin.index"), code=303)
 

@@ -117,6 +117,15 @@ class CommentaryForm(PostForm):
                 _l("A commentary can have at most %(count)d blocks.", count=MAX_BLOCKS)
             )
 
+    def ready_for_readers(self) -> bool:
+        """A commentary is published for its quotes: one at least (a draft may have none)."""
+        if any(entry.form.quote.data for entry in self.blocks):
+            return True
+        self.blocks[0].form.quote.errors.append(
+            _l("Add at least one quote before publishing, or save it as a draft.")
+        )
+        return False
+
     def edit_structure(self, formdata) -> bool:
         """Apply a block button (add, insert, remove, move) if one was pressed.
 

@@ -64,7 +64,11 @@ def write_posts(posts: list[Post]) -> None:
             block.commentary_id = commentary.id
             blocks.append(block)
     _insert(Block.__table__, blocks, with_ids=True)
-    tags = [{"post_id": post.id, "tag_id": tag.id} for post in posts for tag in post.tags]
+    tags = [
+        {"post_id": post.id, "tag_id": link.tag.id, "position": link.position}
+        for post in posts
+        for link in post.tag_links
+    ]
     db.session.execute(insert(post_tag), tags)
     for post, revision in zip(posts, revisions, strict=True):
         revision.post_id = post.id

@@ -52,6 +52,10 @@ class Commentary(Post):
 
     title_lang = "en"  # the article's headline
 
+    @property
+    def publishable(self) -> bool:
+        return self.quote_count > 0
+
     def replace_blocks(self, items: list[dict]) -> None:
         """Make the blocks exactly `items`, in order. Blocks keep their row when the item
         names its id (so moving a quote keeps what points at it); blank items are dropped."""

@@ -6,7 +6,7 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, and_, text, true
+from sqlalchemy import ForeignKey, Index, String, Text, and_, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .. import rendering
@@ -29,14 +29,6 @@ class Visibility(enum.StrEnum):
     PUBLIC = "public"
 
 
-post_tag = Table(
-    "post_tag",
-    db.metadata,
-    Column("post_id", ForeignKey("post.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
-
-
 def tag_key(name: str) -> str:
     """The identity of a tag: `Pilates`, `pilates` and ` pilates ` are one tag; Hangul kept."""
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
@@ -49,6 +41,25 @@ class Tag(db.Model):
 
     def __init__(self, name: str):
         super().__init__(name=name, key=tag_key(name))
+
+
+class PostTag(db.Model):
+    """A tag on a post, at its place in the order the owner typed the post's tags."""
+
+    __tablename__ = "post_tag"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("post.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    tag: Mapped[Tag] = relationship(lazy="joined")
+
+
+post_tag = PostTag.__table__
 
 
 SLUG_MAX_LENGTH = 80
@@ -112,8 +123,11 @@ class Post(db.Model):
     # The owner can switch comments off per post; existing comments stay.
     comments_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
 
-    tags: Mapped[list[Tag]] = relationship(
-        secondary=post_tag, order_by=Tag.name, lazy="selectin", backref="posts"
+    tag_links: Mapped[list[PostTag]] = relationship(
+        order_by=PostTag.position,
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
     )
     revisions: Mapped[list["Revision"]] = relationship(
         back_populates="post",
@@ -147,6 +161,16 @@ class Post(db.Model):
         """Everything but the trash for the owner; published posts for everyone else."""
         return cls.deleted_at.is_(None) if owner_signed_in else cls.published()
 
+    @classmethod
+    def tagged(cls, tag: Tag):
+        """The SQL condition for 'this post has the tag'."""
+        return cls.tag_links.any(PostTag.tag_id == tag.id)
+
+    @property
+    def tags(self) -> list[Tag]:
+        """The post's tags in the order the owner typed them."""
+        return [link.tag for link in self.tag_links]
+
     @property
     def state(self) -> str:
         """draft, private, scheduled or public: what the owner's badges show."""
@@ -157,6 +181,11 @@ class Post(db.Model):
     @property
     def is_published(self) -> bool:
         return self.deleted_at is None and self.state == Visibility.PUBLIC.value
+
+    @property
+    def publishable(self) -> bool:
+        """Whether readers would find what the post is for (a commentary needs a quote)."""
+        return True
 
     @property
     def shown_date(self) -> datetime:
@@ -189,11 +218,20 @@ class Post(db.Model):
         self.updated_at = utcnow()
 
     def set_tags(self, names: list[str]) -> None:
+        """The post's tags are `names`, in that order (distinct names: the editor's
+        TagListField gives them so). A tag the post keeps keeps its row, at its new place."""
         keys = [tag_key(name) for name in names]
         existing = {
             tag.key: tag for tag in db.session.scalars(db.select(Tag).where(Tag.key.in_(keys)))
         }
-        self.tags = [existing.get(tag_key(name)) or Tag(name) for name in names]
+        kept = {link.tag.key: link for link in self.tag_links}
+        links = []
+        for position, name in enumerate(names):
+            key = tag_key(name)
+            link = kept.get(key) or PostTag(tag=existing.get(key) or Tag(name))
+            link.position = position
+            links.append(link)
+        self.tag_links = links
 
 
 class DiaryEntry(Post):

@@ -4,6 +4,7 @@ reader's comment, and deleting."""
 from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -11,7 +12,7 @@ from .. import pagecache
 from ..comments.moderation import Outcome, comments_open, receive
 from ..extensions import db
 from ..forms import CommentForm
-from ..models import Post
+from ..models import Post, Visibility
 from ..origin import sent_from_another_site
 from . import saving
 from .queries import neighbours, owner_signed_in, visible_comments
@@ -27,10 +28,11 @@ def editor_response(form, post: Post, template: str, **context):
     """
     is_new = post.id is None
     status = 200
+    form.editor_for(post)
     if form.is_submitted():
         if form.edit_structure(request.form):
             return render_template(template, form=form, post=post, **context), status
-        valid = form.validate()
+        valid = form.validate_for_editor()
         if form.preview.data:
             context["preview"] = True
         elif not valid:
@@ -50,15 +52,31 @@ def editor_response(form, post: Post, template: str, **context):
             )
             form.version.data = str(post.version)
         else:
+            was_public = post.visibility == Visibility.PUBLIC
             form.apply_to(post)
             saving.save(post)
-            url = post_url(post)  # now: the commit expires the post, reading it would reload it
+            # Now: the commit expires the post, reading it would reload it.
+            url, message = post_url(post), _saved_message(post, was_public)
             db.session.commit()
-            flash(_("Saved."), "saved")
+            flash(message, "saved")
             return redirect(url, code=303)
     elif not is_new:
         form.load(post)
     return render_template(template, form=form, post=post, **context), status
+
+
+def _saved_message(post: Post, was_public: bool) -> str:
+    """What a save made of the post, said plainly: whether readers can see it, and when."""
+    if post.state == "draft":
+        return _("Saved as a draft: only you can see it.")
+    if post.state == "private":
+        return _("Saved as private: only you can see it.")
+    if post.state == "scheduled":
+        return _(
+            "Scheduled: readers will see it from %(time)s.",
+            time=format_datetime(post.published_at, "short"),
+        )
+    return _("Saved.") if was_public else _("Published: readers can see it now.")
 
 
 def delete_response(post: Post, index_endpoint: str):

@@ -67,7 +67,7 @@ def published_posts(model=Post, limit: int | None = None, tag=None):
             query = query.options(selectinload(Commentary.blocks))
     query = query.where(entity.published()).order_by(entity.published_at.desc(), entity.id.desc())
     if tag is not None:
-        query = query.where(entity.tags.contains(tag))
+        query = query.where(entity.tagged(tag))
     return list(db.session.scalars(query.limit(limit)))
 
 

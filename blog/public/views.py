@@ -65,7 +65,7 @@ def tags():
 @bp.get("/tags/<tag>")
 def tag(tag: str):
     found = _tag_or_404(tag)
-    posts = _paginate(visible_posts().where(Post.tags.contains(found)))
+    posts = _paginate(visible_posts().where(Post.tagged(found)))
     if not posts.total:
         abort(404)  # a tag whose posts are all hidden does not exist for this visitor
     return render_template("public/tag.html", tag=found, page=posts)

@@ -1,8 +1,9 @@
 // Autosave in the browser: while the owner types in an editor, a copy of the form is kept in
 // localStorage. If the page is opened again with a copy that differs from what the server
-// shows (a crash, a closed tab, a failed save), the owner is offered to restore it. The copy
-// is dropped only when the page after a submit says the save went through ("saved"): no
-// error page (413, 503, an expired login...) can ever make it go away.
+// shows (a crash, a closed tab, a failed save), the banner says so ("이 브라우저에 저장되지 않은
+// 글이 있습니다") and offers 되살리기 or 버리기. The copy is dropped only when the page after a
+// submit says the save went through ("saved"): no error page (413, 503, an expired login...)
+// can ever make it go away.
 (function () {
   "use strict";
   var PREFIX = "blog.autosave:";
@@ -76,7 +77,9 @@
   if (saved && saved.values && !same(saved.values, initial)) {
     var banner = document.getElementById("autosave-banner");
     var when = new Date(saved.at);
-    banner.querySelector("[data-autosave-time]").textContent = when.toLocaleString();
+    // When it was typed, to the minute: "(2026. 12. 2. 오후 9:40)".
+    banner.querySelector("[data-autosave-time]").textContent =
+      "(" + when.toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) + ")";
     banner.hidden = false;
     banner.querySelector("[data-autosave-restore]").addEventListener("click", function () {
       fill(saved.values);

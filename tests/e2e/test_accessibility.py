@@ -110,7 +110,7 @@ def submit(page, button: str):
 def open_editor_with_error(page, site):
     page.goto("/diary/new")
     page.get_by_label("제목 (선택)", exact=True).fill("본문 없는 제목")
-    response = submit(page, "저장")
+    response = submit(page, "발행")
     assert page.get_by_label("본문", exact=True).get_attribute("aria-invalid") == "true"
     return response
 

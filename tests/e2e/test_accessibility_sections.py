@@ -130,7 +130,7 @@ def open_editor_with_block_error(page, site):
     page.get_by_label("인용문 (영어 원문)", exact=True).fill(BLOCKS[0]["quote"])
     page.get_by_role("button", name="블록 추가", exact=True).click()
     page.locator("#edit-block-1").get_by_label("번역", exact=True).fill(BLOCKS[1]["translation"])
-    response = submit(page, "저장")
+    response = submit(page, "발행")
     quote = page.locator("#edit-block-1").get_by_label("인용문 (영어 원문)", exact=True)
     assert quote.get_attribute("aria-invalid") == "true"
     return response

@@ -16,14 +16,15 @@ def test_unsaved_diary_text_is_offered_back_and_dropped_after_saving(new_context
     page.goto("/diary/new")  # as after a crash: the server has nothing
     banner = page.get_by_role("alert")
     expect(banner).to_be_visible()
+    expect(banner).to_contain_text("이 브라우저에 저장되지 않은 글이 있습니다")
     assert page.get_by_label("본문", exact=True).input_value() == ""
-    banner.get_by_role("button", name="사본 되살리기").click()
+    banner.get_by_role("button", name="되살리기", exact=True).click()
     expect(banner).to_be_hidden()
     assert page.get_by_label("본문", exact=True).input_value() == "브라우저가 꺼지기 전에 쓴 일기"
     assert page.get_by_label("제목 (선택)", exact=True).input_value() == "사라질 뻔한 글"
 
-    page.get_by_role("button", name="저장", exact=True).click()
-    expect(page.get_by_text("저장했습니다.")).to_be_visible()
+    page.get_by_role("button", name="임시 저장", exact=True).click()
+    expect(page.get_by_text("임시 저장했습니다. 아직 나만 볼 수 있습니다.")).to_be_visible()
     page.goto("/diary/new")
     expect(page.locator("#autosave-banner")).to_be_hidden()
 
@@ -40,7 +41,7 @@ def test_a_commentary_copy_brings_back_its_blocks(new_context, live_server):
     page.wait_for_timeout(600)
 
     page.goto("/commentary/new")
-    page.get_by_role("button", name="사본 되살리기").click()
+    page.get_by_role("button", name="되살리기", exact=True).click()
     assert page.locator("[name='blocks-1-quote']").input_value() == "Second quote."
     assert page.locator("[name='blocks-1-translation']").input_value() == "두 번째 번역"
     assert page.get_by_label("기사 제목", exact=True).input_value() == "Headline kept"
@@ -69,7 +70,7 @@ def test_a_refused_save_brings_the_faulty_block_into_view(new_context, live_serv
         page.locator(f"[name='blocks-{index}-quote']").fill(f"Quote {index}.")
     page.locator("[name='blocks-4-quote']").fill("")
     page.locator("[name='blocks-4-translation']").fill("인용문 없는 번역")
-    page.get_by_role("button", name="저장", exact=True).click()
+    page.get_by_role("button", name="발행", exact=True).click()
     page.wait_for_load_state()
     faulty = page.locator("[name='blocks-4-quote']")
     expect(faulty).to_be_focused()
@@ -85,10 +86,10 @@ def test_no_error_page_drops_the_copy(new_context, live_server):
     body.fill("너무 길어서 거절될 일기")
     page.wait_for_timeout(600)
     body.evaluate("(el) => { el.value += 'ㄱ'.repeat(400000); }")  # 3.6 MB form-encoded
-    page.get_by_role("button", name="저장", exact=True).click()
+    page.get_by_role("button", name="발행", exact=True).click()
     page.wait_for_load_state()
     assert "413" in page.title()
 
     page.goto("/diary/new")
-    page.get_by_role("button", name="사본 되살리기").click()
+    page.get_by_role("button", name="되살리기", exact=True).click()
     assert page.get_by_label("본문", exact=True).input_value().startswith("너무 길어서 거절될")

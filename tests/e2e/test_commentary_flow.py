@@ -33,6 +33,7 @@ FOURTH = ("Demand keeps outpacing supply.", "수요가 계속 공급을 앞지�
 
 QUOTE, TRANSLATION, OPINION = "인용문 (영어 원문)", "번역", "내 생각"
 POST_PAGE = re.compile(r"/commentary/\d+-[^/]+$")
+PUBLISHED = "발행했습니다. 이제 누구나 볼 수 있습니다."
 
 
 # --- the editor ---------------------------------------------------------------------------
@@ -159,9 +160,9 @@ def test_blocks_without_javascript(new_context, live_server, live_app):
         assert db.session.scalar(db.select(db.func.count()).select_from(Commentary)) == 0
 
     with owner.expect_navigation():
-        owner.get_by_role("button", name="저장", exact=True).click()
+        owner.get_by_role("button", name="발행", exact=True).click()
     owner.wait_for_url(POST_PAGE)
-    assert owner.get_by_role("status").inner_text() == "저장했습니다."
+    assert owner.get_by_role("status").inner_text() == PUBLISHED
     post_path = owner.url.removeprefix(live_server)
 
     visitor = new_context(base_url=live_server, java_script_enabled=False).new_page()
@@ -281,10 +282,10 @@ def test_blocks_with_javascript_act_in_place(new_context, live_server, live_app)
     numbers_bottom = owner.locator("[data-block-jump]").bounding_box()
     assert heading_top >= numbers_bottom["y"] + numbers_bottom["height"]
 
-    owner.get_by_role("button", name="저장", exact=True).click()
+    owner.get_by_role("button", name="발행", exact=True).click()
     owner.wait_for_url(POST_PAGE)
     assert "#" not in owner.url  # the jump does not follow the save to the post page
-    assert owner.get_by_role("status").inner_text() == "저장했습니다."
+    assert owner.get_by_role("status").inner_text() == PUBLISHED
     public_blocks(owner, [THIRD, FOURTH, SECOND])
     post_path = owner.url.removeprefix(live_server)
     with live_app.app_context():
@@ -298,7 +299,7 @@ def test_blocks_with_javascript_act_in_place(new_context, live_server, live_app)
     press(owner, 1, "위로")
     assert shown_blocks(owner) == [SECOND, THIRD, FOURTH]
     numbered_in_order(owner, 3)
-    owner.get_by_role("button", name="저장", exact=True).click()
+    owner.get_by_role("button", name="발행", exact=True).click()
     owner.wait_for_url(POST_PAGE)
     public_blocks(owner, [SECOND, THIRD, FOURTH])
     with live_app.app_context():

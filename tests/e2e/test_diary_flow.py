@@ -24,6 +24,8 @@ BODY = (
     "- 식단 시작하기\n"
 )
 DRAFT_TITLE = "아직 쓰는 중인 글"
+PUBLISHED = "발행했습니다. 이제 누구나 볼 수 있습니다."
+SAVED_AS_DRAFT = "임시 저장했습니다. 아직 나만 볼 수 있습니다."
 
 
 def path_of(url: str) -> str:
@@ -35,11 +37,9 @@ def entry_count(app) -> int:
         return db.session.scalar(db.select(db.func.count()).select_from(DiaryEntry))
 
 
-def write(page, title: str, body: str, visibility: str | None = None) -> None:
+def write(page, title: str, body: str) -> None:
     page.get_by_label("제목 (선택)", exact=True).fill(title)
     page.get_by_label("본문", exact=True).fill(body)
-    if visibility:
-        page.get_by_label(visibility, exact=True).check()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -64,24 +64,25 @@ def test_owner_writes_previews_saves_and_a_visitor_reads(
     assert owner.get_by_label("본문", exact=True).input_value() == BODY
     assert owner.get_by_label("제목 (선택)", exact=True).input_value() == TITLE
 
-    # Save: the browser lands on the entry's own page.
-    owner.get_by_role("button", name="저장", exact=True).click()
+    # Publish: the browser lands on the entry's own page.
+    owner.get_by_role("button", name="발행", exact=True).click()
     owner.wait_for_url("**/diary/*-*")
     entry_path = path_of(owner.url)
     assert entry_path.startswith("/diary/") and entry_path.endswith("-필라테스-일기")
-    assert owner.get_by_role("status").inner_text() == "저장했습니다."
+    assert owner.get_by_role("status").inner_text() == PUBLISHED
     assert owner.get_by_role("heading", level=1).inner_text() == TITLE
     assert owner.locator(".prose strong").inner_text() == "정말"
     assert entry_count(live_app) == 1
 
-    # A draft, saved the same way, is the owner's alone.
+    # A draft, saved with 임시 저장 (the other button), is the owner's alone.
     owner.goto("/diary/new")
-    write(owner, DRAFT_TITLE, "초안", visibility="임시 저장")
-    owner.get_by_role("button", name="저장", exact=True).click()
+    write(owner, DRAFT_TITLE, "초안")
+    owner.get_by_role("button", name="임시 저장", exact=True).click()
     owner.wait_for_url("**/diary/*-*")
     draft_path = path_of(owner.url)
     assert draft_path != entry_path and draft_path.startswith("/diary/")
     assert owner.locator(".post-meta .badge").inner_text() == "임시 저장"
+    assert owner.get_by_role("status").inner_text() == SAVED_AS_DRAFT
     assert entry_count(live_app) == 2
 
     # Log out with the header's button (a POST with the CSRF token).
@@ -113,17 +114,20 @@ def test_a_refused_save_shows_its_errors_and_keeps_the_text(new_context, live_se
     owner.goto("/diary/new")
     write(owner, TITLE, "")
     with owner.expect_response(lambda r: r.request.method == "POST") as posted:
-        owner.get_by_role("button", name="저장", exact=True).click()
+        owner.get_by_role("button", name="발행", exact=True).click()
     assert posted.value.status == 400
     body = owner.get_by_label("본문", exact=True)
     assert body.get_attribute("aria-invalid") == "true"
     errors_id = body.get_attribute("aria-describedby").split()[-1]
     error = owner.locator(f"#{errors_id}")
     assert error.inner_text() == "본문을 먼저 써 주세요."
-    # On a phone the message shows without scrolling, above the sticky Save/Preview bar.
+    # On a phone the message shows without scrolling, above the sticky bar of buttons.
     expect(error).to_be_in_viewport()
     message, buttons = error.bounding_box(), owner.locator(".editor__actions").bounding_box()
     assert message["y"] + message["height"] <= buttons["y"]
+    # The buttons take one row of a phone's screen, not two.
+    publish = owner.get_by_role("button", name="발행", exact=True).bounding_box()
+    assert buttons["height"] < 2 * publish["height"]
     assert body.evaluate("e => getComputedStyle(e).borderColor") == error_colour(owner)
     assert owner.get_by_label("제목 (선택)", exact=True).input_value() == TITLE
     assert entry_count(live_app) == 0
@@ -133,7 +137,7 @@ def test_a_refused_save_shows_its_errors_and_keeps_the_text(new_context, live_se
     write(owner, TITLE, BODY)
     owner.get_by_label("태그", exact=True).fill(too_many_tags)
     with owner.expect_response(lambda r: r.request.method == "POST") as posted:
-        owner.get_by_role("button", name="저장", exact=True).click()
+        owner.get_by_role("button", name="임시 저장", exact=True).click()
     assert posted.value.status == 400
     tags = owner.get_by_label("태그", exact=True)
     assert tags.get_attribute("aria-invalid") == "true"
@@ -141,6 +145,18 @@ def test_a_refused_save_shows_its_errors_and_keeps_the_text(new_context, live_se
     assert tags.input_value() == too_many_tags
     assert owner.get_by_label("본문", exact=True).input_value() == BODY
     assert entry_count(live_app) == 0
+
+
+def test_publish_says_it_schedules_when_a_later_time_is_typed(new_context, live_server):
+    owner = new_context(base_url=live_server).new_page()
+    log_in(owner)
+    owner.goto("/diary/new")
+    publish = owner.locator("button[name='visibility'][value='public']")
+    expect(publish).to_have_text("발행")
+    owner.get_by_label("발행 시각", exact=True).fill("2999-01-01T09:00")
+    expect(publish).to_have_text("예약 발행")
+    owner.get_by_label("발행 시각", exact=True).fill("2000-01-01T09:00")
+    expect(publish).to_have_text("발행")
 
 
 def error_colour(page) -> str:
