@@ -122,6 +122,9 @@ class TagListField(Field):
 
 
 PUBLICATION_TIME_FORMAT = "%Y-%m-%dT%H:%M"  # what a datetime-local input sends
+# The render_kw of a field written in Markdown: the editor's toolbar (static/js/
+# markdown-toolbar.js) works in the fields so marked.
+MARKDOWN_FIELD = {"data-markdown": True}
 VISIBILITY_CHOICES = [
     SelectChoice(Visibility.PUBLIC.value, _l("Public")),
     SelectChoice(Visibility.PRIVATE.value, _l("Private (only me)")),
