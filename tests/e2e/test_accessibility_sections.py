@@ -143,11 +143,25 @@ def open_moderation(page, site):
     return response
 
 
+def open_side_by_side(page, site):
+    response = page.goto(f"{site['commentary']}?layout=side")
+    assert page.locator(".blocks--side").count() == 1
+    return response
+
+
+def open_menu(page, site):
+    response = page.goto(site["commentary"])
+    open_owner_menu(page)
+    return response
+
+
 # name: (needs the owner, how to get there, the HTTP status expected)
 PAGES = {
     "commentary-list": (False, lambda page, site: page.goto("/commentary/"), 200),
     "commentary": (False, open_commentary, 200),
     "commentary-study": (False, open_study_mode, 200),
+    "commentary-side": (False, open_side_by_side, 200),
+    "owner-menu": (True, open_menu, 200),
     "entry-comments": (False, open_entry, 200),
     "owner-commentary": (True, open_commentary, 200),
     "commentary-editor": (True, lambda page, site: page.goto("/commentary/new"), 200),
