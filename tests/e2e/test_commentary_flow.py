@@ -181,7 +181,8 @@ def numbering(page) -> dict:
             fields: [...list.querySelectorAll('input[name], textarea[name]')].map(e => e.name),
             ids: [...list.querySelectorAll('[id]')].map(e => e.id),
             labels: [...list.querySelectorAll('label')].map(e => e.htmlFor),
-            buttons: [...list.querySelectorAll('button')].map(e => e.name + '=' + e.value),
+            // The block buttons (the formatting toolbar, in a block too, names none).
+            buttons: [...list.querySelectorAll('button[name]')].map(e => e.name + '=' + e.value),
             allIds: [...document.querySelectorAll('[id]')].map(e => e.id),
         })"""
     )
