@@ -137,6 +137,11 @@ class VisibilityField(Field):
             raise ValidationError(_l("Choose draft, private or public."))
 
 
+# The render_kw of a field written in Markdown: the editor's toolbar (static/js/
+# markdown-toolbar.js) works in the fields so marked.
+MARKDOWN_FIELD = {"data-markdown": True}
+
+
 TOO_LARGE = {
     "steps": _l(
         "This text makes too large a page: with the rest of this post it has too much "

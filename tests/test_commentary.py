@@ -145,6 +145,44 @@ def test_study_mode_folds_translations_without_javascript(owner_client, client):
     assert f'<a href="{location}#blocks" data-study-link>' in study  # all shown again
 
 
+def reading_links(page: str) -> dict[str, str]:
+    """{what the link is for: its address} of the reading-mode links shown without JavaScript."""
+    tree = html.fromstring(page)
+    return {
+        kind: link.get("href")
+        for kind in ("study", "layout")
+        for link in tree.xpath(f"//a[@data-{kind}-link]")
+    }
+
+
+def test_side_by_side_layout_is_a_plain_link_that_keeps_study_mode(owner_client, client):
+    location = owner_client.post("/commentary/new", data=sample_form()).headers["Location"]
+    stacked = client.get(location).text
+    assert 'class="blocks"' in stacked
+    assert reading_links(stacked) == {
+        "study": f"{location}?study=1#blocks",
+        "layout": f"{location}?layout=side#blocks",
+    }
+    side = client.get(location, query_string={"layout": "side"}).text
+    assert 'class="blocks blocks--side"' in side
+    assert reading_links(side) == {
+        "study": f"{location}?study=1&layout=side#blocks",
+        "layout": f"{location}#blocks",
+    }
+    both = client.get(location, query_string={"layout": "side", "study": "1"}).text
+    assert 'class="blocks blocks--side"' in both
+    assert both.count('<details class="translation">') == 3  # folded, for study
+    assert reading_links(both) == {
+        "study": f"{location}?layout=side#blocks",
+        "layout": f"{location}?study=1#blocks",
+    }
+    # Any other value is the default layout; an address without the slug keeps the choice.
+    assert 'class="blocks"' in client.get(location, query_string={"layout": "x"}).text
+    post_id = location.split("/")[-1].split("-")[0]
+    moved = client.get(f"/commentary/{post_id}", query_string={"layout": "side"})
+    assert moved.headers["Location"] == f"{location}?layout=side"
+
+
 @pytest.mark.parametrize(
     ("button", "expected"),
     [

@@ -6,13 +6,14 @@ from datetime import timedelta
 import pytest
 from flask import g
 from flask_babel import get_locale
+from lxml import html
 
-from blog.comments.moderation import moderate
+from blog.comments.moderation import moderate, owner_reply
 from blog.comments.spam import address_hash
 from blog.comments.timer import form_token, read_form_timer
 from blog.extensions import db
 from blog.forms import CommentForm
-from blog.models import Comment, Commentary, Owner, Post, Visibility, utcnow
+from blog.models import Comment, Commentary, CommentStatus, Owner, Post, Visibility, utcnow
 from blog.posts import saving
 from blog.site_settings import save_settings
 
@@ -381,6 +382,65 @@ def test_comment_on_a_block_shows_which_quote(app, client, auth):
     approve_all(app)
     page = client.get(f"/commentary/{post_id}", follow_redirects=True).text
     assert '<p class="comment__about"><a href="#block-2">' in page
+
+
+def quote_comment_links(page: str) -> dict[int, tuple[int, str]]:
+    """{quote number: (the count its comments link says, where it points)} for each quote
+    that shows one."""
+    links = {}
+    for block in html.fromstring(page).xpath('//section[@class="block"]'):
+        for link in block.xpath('.//a[contains(@class, "block__comment-count")]'):
+            links[int(block.get("id").removeprefix("block-"))] = (
+                number_in(link.text_content()),
+                link.get("href"),
+            )
+    return links
+
+
+def test_quotes_with_approved_comments_show_how_many_and_link_to_the_first(app, client, auth):
+    with app.app_context():
+        commentary = Commentary()
+        commentary.title = "Headline"
+        commentary.replace_blocks([{"quote": f"Quote {n}."} for n in range(1, 5)])
+        commentary.body = "요약"
+        commentary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=1))
+        saving.save(commentary)
+        first, second, third, _ = (block.id for block in commentary.blocks)
+
+        def comment(block_id, minutes_ago, status=CommentStatus.APPROVED, secret=False):
+            made = Comment(
+                post=commentary,
+                block_id=block_id,
+                name="독자",
+                status=status,
+                secret=secret,
+                created_at=utcnow() - timedelta(minutes=minutes_ago),
+            )
+            made.set_body("댓글")
+            db.session.add(made)
+            db.session.flush()
+            return made
+
+        earliest_on_second = comment(second, 50)
+        owner_reply(earliest_on_second, "owner", "답글")
+        comment(second, 40)
+        comment(None, 45)  # on the whole post
+        comment(third, 30, status=CommentStatus.PENDING)
+        comment(third, 20, status=CommentStatus.SPAM)
+        secret_on_first = comment(first, 10, secret=True)
+        db.session.commit()
+        path = f"/commentary/{commentary.id}-{commentary.slug}"
+        on_second, on_first = earliest_on_second.id, secret_on_first.id
+
+    page = client.get(path).text
+    assert quote_comment_links(page) == {2: (2, f"#comment-{on_second}")}
+    assert f'id="comment-{on_second}"' in page
+    auth.login()
+    page = client.get(path).text  # the owner also sees the approved secret one
+    assert quote_comment_links(page) == {
+        1: (1, f"#comment-{on_first}"),
+        2: (2, f"#comment-{on_second}"),
+    }
 
 
 def test_comments_switched_off_hide_the_form_and_refuse(app, client, entry_id):

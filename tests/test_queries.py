@@ -15,7 +15,8 @@ from .conftest import empty_database, make_app
 
 
 def fill(count: int) -> tuple[int, int]:
-    """`count` posts of each section, each with `count` tags, blocks and comments."""
+    """`count` posts of each section, each with `count` tags, blocks and comments (on a
+    commentary, one about each quote)."""
     tags = [f"태그{n}" for n in range(count)]
     for number in range(count):
         entry = DiaryEntry()
@@ -32,7 +33,11 @@ def fill(count: int) -> tuple[int, int]:
             post.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=number + 1))
             saving.save(post)
             for n in range(count):
-                comment = Comment(post=post, name=f"독자{n}", status=CommentStatus.APPROVED)
+                # A commentary's comments are each about a quote, which shows their count.
+                block = commentary.blocks[n] if post is commentary else None
+                comment = Comment(
+                    post=post, block=block, name=f"독자{n}", status=CommentStatus.APPROVED
+                )
                 comment.set_body("몸무게 댓글")
                 db.session.add(comment)
     db.session.commit()

@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import PostForm
+from ..forms import MARKDOWN_FIELD, PostForm
 from ..inputs import parse_bounded_int
 from ..posts import schema
 from ..rendering import clean_text
@@ -59,6 +59,7 @@ class BlockForm(Form):
         filters=[_stripped],
         validators=[Length(max=MAX_TEXT)],
         description=_l("Markdown works here."),
+        render_kw=MARKDOWN_FIELD,
     )
 
     def validate_quote(self, field) -> None:
@@ -94,9 +95,13 @@ class CommentaryForm(PostForm):
         filters=[_stripped],
         validators=[Length(max=MAX_TEXT)],
         description=_l("The article in your own words. Markdown works here."),
+        render_kw=MARKDOWN_FIELD,
     )
     closing = TextAreaField(
-        _l("Closing opinion (optional)"), filters=[_stripped], validators=[Length(max=MAX_TEXT)]
+        _l("Closing opinion (optional)"),
+        filters=[_stripped],
+        validators=[Length(max=MAX_TEXT)],
+        render_kw=MARKDOWN_FIELD,
     )
     add_block = SubmitField(_l("Add a block"))
 

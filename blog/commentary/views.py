@@ -1,4 +1,4 @@
-"""Commentary views: the list, the feed, a commentary's page (with study mode) and its
+"""Commentary views: the list, the feed, a commentary's page (with its reading modes) and its
 comments, the editor, deleting."""
 
 from flask import Blueprint, render_template, request, url_for
@@ -25,6 +25,9 @@ def commentary_page(commentary: Commentary, comment_form=None, status: int = 200
         status,
         # Study mode: translations start folded, for a reader to reveal one at a time.
         study=request.args.get("study") == "1",
+        # On a wide screen, each quote beside its translation (reading.js remembers the choice;
+        # without JavaScript this link's query asks for it).
+        side_by_side=request.args.get("layout") == "side",
         structured_data=commentary_article(commentary),
     )
 

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import PostForm
+from ..forms import MARKDOWN_FIELD, PostForm
 from ..posts import schema
 from ..rendering import clean_text
 
@@ -24,6 +24,7 @@ class DiaryForm(PostForm):
         filters=[clean_text],
         validators=[DataRequired(_l("Write something first.")), Length(max=MAX_BODY_LENGTH)],
         description=_l("Markdown: **bold**, *italic*, - lists, > quotes, [link](https://…)"),
+        render_kw=MARKDOWN_FIELD,
     )
 
     def markdown_fields(self) -> list:

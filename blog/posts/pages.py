@@ -15,7 +15,7 @@ from ..forms import CommentForm
 from ..models import Post, Visibility
 from ..origin import sent_from_another_site
 from . import saving
-from .queries import neighbours, owner_signed_in, visible_comments
+from .queries import approved_by_quote, neighbours, owner_signed_in, visible_comments
 from .urls import post_url
 
 
@@ -101,12 +101,14 @@ def post_page(post: Post, template: str, comment_form=None, status: int = 200, *
         comment_form = CommentForm(post, block=request.args.get("comment_on", ""))
         pagecache.page_has_comment_timer(post.id, comment_form.started.data)
     newer, older = neighbours(post)
+    comments = visible_comments(post)
     return render_template(
         template,
         post=post,
         newer=newer,
         older=older,
-        comments=visible_comments(post),
+        comments=comments,
+        quote_comments=approved_by_quote(comments),
         comment_form=comment_form,
         comments_open=comments_open(post),
         **context,

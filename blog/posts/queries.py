@@ -54,6 +54,17 @@ def visible_comments(post: Post) -> list[Comment]:
     return list(db.session.scalars(query))
 
 
+def approved_by_quote(comments: list[Comment]) -> dict[int, list[Comment]]:
+    """The approved comments among `comments` (top-level, oldest first) about each quote, by
+    block id: what a commentary's quote counts and links to. Read from the comments the page
+    shows anyway, so no query of its own."""
+    by_quote: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.block_id is not None and comment.status == CommentStatus.APPROVED:
+            by_quote.setdefault(comment.block_id, []).append(comment)
+    return by_quote
+
+
 def published_posts(model=Post, limit: int | None = None, tag=None):
     """Public, published posts newest first, whoever asks: what feeds and the sitemap show.
     Commentary blocks are loaded with them (one more query, not one per post)."""

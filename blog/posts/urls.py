@@ -7,8 +7,9 @@ from ..models import Post
 
 # The blueprint of each kind of post.
 SECTION_ENDPOINTS = {"diary": "diary", "commentary": "commentary"}
-# The query keys a post page reads: study mode (commentary) and the quote to comment on.
-POST_PAGE_QUERY = ("study", "comment_on")
+# The query keys a post page reads: a commentary's reading modes (study, the side-by-side
+# layout) and the quote to comment on.
+POST_PAGE_QUERY = ("study", "layout", "comment_on")
 
 
 def post_url(post: Post, action: str = "detail", **values) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from blog.extensions import db
@@ -117,8 +118,22 @@ def log_in(page, username: str = OWNER_NAME, password: str = OWNER_PASSWORD) -> 
     page.get_by_label("비밀번호", exact=True).fill(password)
     page.get_by_role("button", name="로그인", exact=True).click()
     page.wait_for_url(lambda url: not url.rstrip("/").endswith("/login"))
-    # The owner's header only exists for a signed-in owner.
-    page.get_by_role("button", name="로그아웃", exact=True).wait_for()
+    # The owner's menu only exists for a signed-in owner.
+    owner_nav(page).wait_for()
+
+
+def owner_nav(page):
+    return page.get_by_role("banner").get_by_role("navigation", name="주인 메뉴", exact=True)
+
+
+def open_owner_menu(page):
+    """Open the header's owner menu (a <details>, closed on every page); its navigation."""
+    nav = owner_nav(page)
+    menu = nav.locator("details")
+    if menu.get_attribute("open") is None:
+        nav.locator("summary").click()
+    expect(menu).to_have_attribute("open", "")
+    return nav
 
 
 @pytest.fixture(scope="module")

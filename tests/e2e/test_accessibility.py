@@ -15,7 +15,7 @@ from blog.extensions import db
 from blog.models import DiaryEntry, Visibility, utcnow
 from blog.posts import saving
 
-from .conftest import DESKTOP, PHONE, Serving, build_live_app, drop_live_app
+from .conftest import DESKTOP, PHONE, Serving, build_live_app, drop_live_app, owner_nav
 
 RICH_TITLE = "필라테스 일기: 코어가 없는 돼지가 된 것 같은 날"
 RICH_BODY = """필라테스할때마다 느끼는거지만, 살찌고 **코어도 없는** 돼지가 된것같다.
@@ -168,7 +168,7 @@ def check_every_variant(new_context, site, owner_state, pages, name) -> None:
     page = context.new_page()
     assert go(page, site).status == status
     # The page is the one meant, in the state meant (the owner's pages need the login).
-    assert page.get_by_role("button", name="로그아웃").count() == (1 if as_owner else 0)
+    assert owner_nav(page).count() == (1 if as_owner else 0)
     assert page.get_by_role("main").count() == 1
 
     problems = [problem for variant in VARIANTS for problem in check(page, name, variant)]

@@ -5,10 +5,11 @@ The same checks as test_accessibility.py (and E2E_SCREENSHOTS=DIR saves every pa
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from blog.models import CommentStatus
 
-from .conftest import Serving, build_live_app, drop_live_app
+from .conftest import DESKTOP, PHONE, Serving, build_live_app, drop_live_app, open_owner_menu
 from .content import BLOCKS, add_comment, add_commentary, add_diary_entry
 from .test_accessibility import check_every_variant, submit
 
@@ -142,11 +143,25 @@ def open_moderation(page, site):
     return response
 
 
+def open_side_by_side(page, site):
+    response = page.goto(f"{site['commentary']}?layout=side")
+    assert page.locator(".blocks--side").count() == 1
+    return response
+
+
+def open_menu(page, site):
+    response = page.goto(site["commentary"])
+    open_owner_menu(page)
+    return response
+
+
 # name: (needs the owner, how to get there, the HTTP status expected)
 PAGES = {
     "commentary-list": (False, lambda page, site: page.goto("/commentary/"), 200),
     "commentary": (False, open_commentary, 200),
     "commentary-study": (False, open_study_mode, 200),
+    "commentary-side": (False, open_side_by_side, 200),
+    "owner-menu": (True, open_menu, 200),
     "entry-comments": (False, open_entry, 200),
     "owner-commentary": (True, open_commentary, 200),
     "commentary-editor": (True, lambda page, site: page.goto("/commentary/new"), 200),
@@ -161,3 +176,37 @@ PAGES = {
 @pytest.mark.parametrize("name", PAGES)
 def test_no_axe_violations_at_phone_and_desktop_width(new_context, site, owner_state, name):
     check_every_variant(new_context, site, owner_state, PAGES, name)
+
+
+# Every control of the header, as shown (a closed menu's items are not).
+SHOWN_CONTROLS = """all => all.filter(e => e.checkVisibility()).map(e => {
+    const box = e.getBoundingClientRect(); return box.top + box.height / 2; })"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_owner_header_is_one_row_with_the_pending_badge(new_context, site, owner_state, viewport):
+    reader = new_context(base_url=site["url"], viewport=viewport).new_page()
+    reader.goto("/")
+    reader_height = reader.get_by_role("banner").bounding_box()["height"]
+    page = new_context(
+        base_url=site["url"], storage_state=owner_state, viewport=viewport
+    ).new_page()
+    page.goto("/")
+    header = page.get_by_role("banner")
+    expect(header.locator("summary .count")).to_have_text("3")  # the comments waiting (seed)
+
+    middles = header.locator("a, button, summary").evaluate_all(SHOWN_CONTROLS)
+    assert len(middles) >= 5  # the site's name, the three sections, the owner's menu
+    assert max(middles) - min(middles) <= 2, middles
+    assert header.bounding_box()["height"] == pytest.approx(reader_height, abs=1)
+
+    # Open, the menu lies over the page: the header keeps its height, nothing goes off screen.
+    menu = open_owner_menu(page)
+    for name in ("새 일기", "새 기사 해설", "관리"):
+        expect(menu.get_by_role("link", name=name)).to_be_visible()
+    expect(menu.get_by_role("button", name="로그아웃", exact=True)).to_be_visible()
+    assert header.bounding_box()["height"] == pytest.approx(reader_height, abs=1)
+    scroll_width, width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert scroll_width <= width
+    menu.get_by_role("link", name="관리").click()
+    page.wait_for_url("**/admin/")

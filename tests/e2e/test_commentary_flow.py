@@ -10,10 +10,10 @@ import re
 from playwright.sync_api import expect
 
 from blog.extensions import db
-from blog.models import Commentary
+from blog.models import Commentary, CommentStatus
 
-from .conftest import PHONE, log_in
-from .content import BLOCKS, add_commentary
+from .conftest import DESKTOP, PHONE, log_in
+from .content import BLOCKS, add_comment, add_commentary
 
 HEADLINE = "Microsoft, Meta CEOs defend hefty AI spending"
 OUTLET = "Reuters"
@@ -182,7 +182,8 @@ def numbering(page) -> dict:
             fields: [...list.querySelectorAll('input[name], textarea[name]')].map(e => e.name),
             ids: [...list.querySelectorAll('[id]')].map(e => e.id),
             labels: [...list.querySelectorAll('label')].map(e => e.htmlFor),
-            buttons: [...list.querySelectorAll('button')].map(e => e.name + '=' + e.value),
+            // The block buttons (the formatting toolbar, in a block too, names none).
+            buttons: [...list.querySelectorAll('button[name]')].map(e => e.name + '=' + e.value),
             allIds: [...document.querySelectorAll('[id]')].map(e => e.id),
         })"""
     )
@@ -376,3 +377,103 @@ def test_study_mode_with_javascript_is_remembered(new_context, live_server, live
     page.reload()
     assert translations_open(page) == [True, True, True]
     expect(toggle).to_have_attribute("aria-pressed", "false")
+
+
+# --- the side-by-side layout --------------------------------------------------------------
+
+
+def layout_of(page, number: int = 1) -> str:
+    """How block `number` is laid out: "side" (translation right of the quote, the opinion
+    below both) or "stacked" (each below the one before)."""
+    block = page.get_by_role("region", name=f"인용 {number}", exact=True)
+    quote, translation, opinion = (
+        block.locator(selector).bounding_box()
+        for selector in ("blockquote", ".translation", ".opinion")
+    )
+    below_both = opinion["y"] >= max(quote["y"] + quote["height"], translation["y"])
+    if translation["x"] >= quote["x"] + quote["width"] and translation["y"] < quote["y"] + 30:
+        assert below_both and opinion["width"] > quote["width"] * 1.5
+        return "side"
+    assert translation["y"] >= quote["y"] + quote["height"] and below_both
+    return "stacked"
+
+
+def test_side_by_side_without_javascript(new_context, live_server, live_app):
+    post = add_commentary(live_app, BLOCKS[:2])
+    page = new_context(base_url=live_server, java_script_enabled=False, viewport=DESKTOP).new_page()
+    page.goto(post["path"])
+    assert layout_of(page) == "stacked"
+    assert page.locator("[data-toggle-layout]").is_hidden()
+
+    page.get_by_role("link", name="공부 모드: 번역 가리기", exact=True).click()
+    page.get_by_role("link", name="원문·번역 나란히 보기", exact=True).click()
+    page.wait_for_url(f"**{post['path']}?layout=side&study=1#blocks")
+    page.get_by_role("region", name="인용 1", exact=True).locator("summary").click()
+    assert layout_of(page) == "side"
+    assert translations_open(page) == [True, False]  # study mode kept
+
+    page.get_by_role("link", name="위아래로 보기", exact=True).click()
+    page.wait_for_url(f"**{post['path']}?study=1#blocks")
+    assert layout_of(page) == "stacked"
+
+    # A phone keeps the stacked layout, and shows no link to the other.
+    page.set_viewport_size(PHONE)
+    page.goto(f"{post['path']}?layout=side")
+    assert layout_of(page) == "stacked"
+    expect(page.get_by_role("link", name="위아래로 보기")).to_be_hidden()
+
+
+def test_side_by_side_with_javascript_is_remembered_without_a_cookie(
+    new_context, live_server, live_app
+):
+    post = add_commentary(live_app, BLOCKS[:2])
+    context = new_context(base_url=live_server, viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(post["path"])
+    assert layout_of(page) == "stacked"
+    toggle = page.get_by_role("button", name="원문·번역 나란히 보기", exact=True)
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("[data-layout-link]")).to_be_hidden()  # the button took its place
+
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    assert layout_of(page) == "side"
+    assert layout_of(page, 2) == "side"
+    page.reload()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    assert layout_of(page) == "side"
+    assert page.evaluate("localStorage.getItem('blog.commentary-layout')") == "side"
+    assert context.cookies() == []
+
+    # The same browser on a narrow window: stacked, and no button.
+    page.set_viewport_size(PHONE)
+    assert layout_of(page) == "stacked"
+    expect(toggle).to_be_hidden()
+    page.set_viewport_size(DESKTOP)
+    toggle.click()
+    page.reload()
+    assert layout_of(page) == "stacked"
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+
+
+def test_a_quote_links_to_its_approved_comments(new_context, live_server, live_app):
+    post = add_commentary(live_app, BLOCKS[:3])
+    first = add_comment(
+        live_app, post["id"], "영어공부중", "wary of 처음 알았어요", block_id=post["blocks"][1]
+    )
+    add_comment(live_app, post["id"], "독자", "저도요", block_id=post["blocks"][1], minutes_ago=10)
+    add_comment(
+        live_app,
+        post["id"],
+        "새 독자",
+        "대기 중",
+        block_id=post["blocks"][2],
+        status=CommentStatus.PENDING,
+    )
+    page = new_context(base_url=live_server, java_script_enabled=False, viewport=PHONE).new_page()
+    page.goto(post["path"])
+    assert page.locator(".block__comment-count").count() == 1
+    second = page.get_by_role("region", name="인용 2", exact=True)
+    second.get_by_role("link", name="댓글 2개", exact=True).click()
+    page.wait_for_url(f"**{post['path']}#comment-{first}")
+    expect(page.locator(f"#comment-{first}")).to_be_in_viewport()

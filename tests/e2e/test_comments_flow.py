@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from blog.models import CommentStatus
 
-from .conftest import PHONE, build_live_app, drop_live_app, log_in
+from .conftest import PHONE, build_live_app, drop_live_app, log_in, open_owner_menu
 from .content import BLOCKS, add_comment, add_commentary, add_diary_entry, comments_stored
 
 READER, READER_TEXT = "지나가던 독자", "wary of 표현을 처음 알았어요. 고맙습니다!"
@@ -68,7 +68,7 @@ def test_a_comment_on_a_quote_waits_for_the_owner(new_context, live_server, live
     # The owner: 관리 → 댓글, tick both, 승인.
     owner = new_context(base_url=live_server).new_page()
     log_in(owner)
-    owner.get_by_role("navigation", name="주인 메뉴").get_by_role("link", name="관리").click()
+    open_owner_menu(owner).get_by_role("link", name="관리").click()
     owner.wait_for_url("**/admin/")
     owner.get_by_role("navigation", name="관리").get_by_role("link", name="댓글").click()
     owner.wait_for_url("**/admin/comments")

@@ -12,7 +12,7 @@ from blog.extensions import db
 from blog.models import DiaryEntry
 from tests.conftest import OWNER_NAME, OWNER_PASSWORD
 
-from .conftest import PHONE, log_in
+from .conftest import PHONE, log_in, open_owner_menu, owner_nav
 
 TITLE = "필라테스 일기"
 BODY = (
@@ -85,11 +85,11 @@ def test_owner_writes_previews_saves_and_a_visitor_reads(
     assert owner.get_by_role("status").inner_text() == SAVED_AS_DRAFT
     assert entry_count(live_app) == 2
 
-    # Log out with the header's button (a POST with the CSRF token).
-    owner.get_by_role("banner").get_by_role("button", name="로그아웃", exact=True).click()
+    # Log out with the button of the header's menu (a POST with the CSRF token).
+    open_owner_menu(owner).get_by_role("button", name="로그아웃", exact=True).click()
     owner.wait_for_url(f"{live_server}/")
     assert owner.get_by_role("status").inner_text() == "로그아웃했습니다."
-    assert owner.get_by_role("button", name="로그아웃").count() == 0
+    assert owner_nav(owner).count() == 0
     assert owner.goto(draft_path).status == 404
 
     # A visitor in a fresh browser reads the public entry and cannot find the draft.

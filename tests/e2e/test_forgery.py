@@ -8,7 +8,7 @@ import pytest
 from blog.extensions import db
 from blog.models import Post
 
-from .conftest import OWNER_NAME, OWNER_PASSWORD
+from .conftest import OWNER_NAME, OWNER_PASSWORD, owner_nav
 
 
 def hostile_page(target: str) -> bytes:
@@ -52,7 +52,7 @@ def test_a_remembered_owner_opening_a_hostile_page_publishes_nothing(
     page.get_by_label("비밀번호", exact=True).fill(OWNER_PASSWORD)
     page.get_by_label("이 기기에서 로그인 유지", exact=True).check()
     page.get_by_role("button", name="로그인", exact=True).click()
-    page.get_by_role("button", name="로그아웃", exact=True).wait_for()
+    owner_nav(page).wait_for()
     cookies_before = sorted((c["name"], c["value"]) for c in context.cookies(live_server))
 
     with page.expect_response(f"{live_server}/diary/new") as answer:
