@@ -795,7 +795,7 @@ class Pieces:
         result = Text(
             "\n\n".join(joiner.join(s.text for s in p) for p in paragraphs),
             "".join("<p>" + html_joiner.join(s.html for s in p) + "</p>\n" for p in paragraphs),
-            " ".join(s.plain for p in paragraphs for s in p),
+            "\n".join(joiner.join(s.plain for s in p) for p in paragraphs),  # a line each
             " ".join(s.terms for p in paragraphs for s in p if s.terms),
         )
         self.assembled += 1

@@ -414,42 +414,71 @@ def stored_html(value: str | None) -> Markup:
 
 
 def plain_text(source: str) -> str:
-    """The words of a Markdown text without markup, for excerpts, titles and search.
-    Raises TooLargeToRender as `render_markdown` does."""
+    """The words of a Markdown text without markup, for excerpts, titles and search: a line
+    for each line a reader sees (a line break, a paragraph, a heading, a list item, a line of
+    code), blank lines and runs of spaces dropped. Raises TooLargeToRender as
+    `render_markdown` does."""
     return _words(_parse(source, None)[0])
 
 
 def _words(tokens) -> str:
-    parts: list[str] = []
+    lines: list[str] = []
     for token in tokens:
         if token.type == "inline":
+            line: list[str] = []
             for child in token.children or []:
-                if child.type in ("text", "code_inline"):
-                    parts.append(child.content)
+                if child.type in ("text", "code_inline", "image"):
+                    line.append(child.content)
                 elif child.type in ("softbreak", "hardbreak"):
-                    parts.append(" ")
-                elif child.type == "image":
-                    parts.append(child.content)
-            parts.append(" ")
+                    lines.append("".join(line))
+                    line = []
+            lines.append("".join(line))
         elif token.type in ("code_block", "fence"):
-            parts.append(token.content + " ")
-    return " ".join("".join(parts).split())
+            lines += token.content.split("\n")
+    return "\n".join(line for line in (" ".join(line.split()) for line in lines) if line)
 
 
-def excerpt(text: str, limit: int = 120) -> str:
-    """At most `limit` characters, cut at a space when one is near the end.
+EXCERPT_LENGTH = 120
+# A diary of short lines ("아침: 그릭요거트", "점심: 샐러드") keeps them in its excerpt, up to
+# this many, so a card stays short on a phone.
+EXCERPT_LINES = 4
+
+
+def excerpt(text: str, limit: int = EXCERPT_LENGTH, max_lines: int = EXCERPT_LINES) -> str:
+    """The opening of a text, for lists: at most `limit` characters on at most `max_lines`
+    lines, its line breaks kept, the last line cut at a space when one is near its end.
 
     Korean is measured in characters, not words: a 120-character Korean excerpt reads about
-    as long as a 25-word English one, and a Korean sentence may have few spaces.
+    as long as a 25-word English one, and a Korean sentence may have few spaces. Stored with
+    its line breaks; templates show them with the `line_breaks` filter.
     """
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
+    lines = [line for line in (" ".join(line.split()) for line in text.split("\n")) if line]
+    kept: list[str] = []
+    room = limit
+    for line in lines[:max_lines]:
+        if len(line) > room:
+            kept.append(_cut(line, room))
+            break
+        kept.append(line)
+        room -= len(line)
+    kept = [line for line in kept if line]
+    shown = "\n".join(kept)
+    return shown + "…" if kept != lines else shown
+
+
+def _cut(line: str, length: int) -> str:
+    """`line` cut to `length` characters, at a space when one is near the end."""
+    cut = line[:length]
     space = cut.rfind(" ")
-    if space > limit * 0.8:
+    if space > length * 0.8:
         cut = cut[:space]
-    return cut.rstrip(" ,.;:·") + "…"
+    return cut.rstrip(" ,.;:·")
+
+
+def line_breaks(text: str) -> Markup:
+    """Stored plain text with line breaks (an excerpt) for a page: each line escaped, a
+    `<br>` between lines."""
+    return Markup("<br>\n").join(escape(line) for line in text.split("\n"))
 
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
@@ -472,3 +501,4 @@ def register(app) -> None:
     app.jinja_env.filters["markdown"] = preview_markdown
     app.jinja_env.filters["plain"] = render_plain
     app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.filters["line_breaks"] = line_breaks

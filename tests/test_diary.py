@@ -296,3 +296,14 @@ def test_redirect_to_the_canonical_url_keeps_the_query_and_ignores_odd_keys(clie
     response = client.get(f"/diary/{entry_id}?comment_on=3&slug=x&post_id=9")
     assert response.status_code == 301
     assert unquote(response.headers["Location"]) == f"/diary/{entry_id}-제목?comment_on=3"
+
+
+def excerpts_shown(page: str) -> list[str]:
+    """Each card's excerpt as HTML, so its line breaks show."""
+    return re.findall(r'<p class="card__excerpt">(.*?)</p>', page, re.S)
+
+
+def test_list_excerpts_keep_the_lines_of_the_text(client, make_entry):
+    make_entry(title="식단", body="아침: 그릭요거트\n점심: 샐러드 <b>\n\n저녁: 닭가슴살")
+    [shown_excerpt] = excerpts_shown(client.get("/diary/").text)
+    assert shown_excerpt == "아침: 그릭요거트<br>\n점심: 샐러드 &lt;b&gt;<br>\n저녁: 닭가슴살"
