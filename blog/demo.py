@@ -856,7 +856,8 @@ class Generator:
             "id": post_id,
             "kind": kind,
             "title": title,
-            "slug": slugify(title),
+            # As Post.choose_address: an untitled entry by its opening words.
+            "slug": slugify(title or rendering.opening_words(excerpt)[0]),
             "visibility": Visibility.PUBLIC,
             "published_at": when,
             "created_at": when,

@@ -475,6 +475,23 @@ def _cut(line: str, length: int) -> str:
     return cut.rstrip(" ,.;:·")
 
 
+HEADING_LENGTH = 40
+_HEADING_END = " ,;:·"
+
+
+def opening_words(text: str, limit: int = HEADING_LENGTH) -> tuple[str, str]:
+    """An untitled text's heading and what follows it, from its excerpt. The heading is the
+    first line, cut to `limit` characters as an excerpt is (Hangul-aware: at a space near the
+    end), without the comma or colon it stops at; the rest is the other lines, after what is
+    left of a cut first line."""
+    first, _, others = text.partition("\n")
+    if len(first) <= limit:
+        return first.rstrip(_HEADING_END), others
+    words = _cut(first, limit)
+    rest = "…" + first[len(words) :].lstrip(_HEADING_END)
+    return words + "…", "\n".join([rest, others]) if others else rest
+
+
 def line_breaks(text: str) -> Markup:
     """Stored plain text with line breaks (an excerpt) for a page: each line escaped, a
     `<br>` between lines."""

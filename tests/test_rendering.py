@@ -386,6 +386,28 @@ def test_excerpt_stops_after_a_few_lines_or_characters():
     assert len(long_second.replace("\n", "")) <= 51
 
 
+@pytest.mark.parametrize(
+    ("text", "heading", "rest"),
+    [
+        (
+            "필라테스할때마다 느끼는거지만,\n살찌고\n체중계",
+            "필라테스할때마다 느끼는거지만",
+            "살찌고\n체중계",
+        ),
+        ("아침: 그릭요거트", "아침: 그릭요거트", ""),
+        (
+            "오늘은 필라테스 수업에서 처음으로 리포머를 해봤는데 생각보다 훨씬 힘들었다",
+            "오늘은 필라테스 수업에서 처음으로 리포머를 해봤는데 생각보다 훨씬…",
+            "…힘들었다",
+        ),
+        ("가" * 50 + "\n둘째", "가" * rendering.HEADING_LENGTH + "…", "…" + "가" * 10 + "\n둘째"),
+        ("", "", ""),
+    ],
+)
+def test_opening_words_head_an_untitled_text(text, heading, rest):
+    assert rendering.opening_words(text) == (heading, rest)
+
+
 def test_line_breaks_filter_escapes_each_line():
     html = str(rendering.line_breaks("첫 줄 <b>\n둘째 & 줄"))
     assert html == "첫 줄 &lt;b&gt;<br>\n둘째 &amp; 줄"
