@@ -383,29 +383,59 @@ def render_comment(text: str) -> Markup:
     return _paragraphs(text, _linkify_line)
 
 
+# Where a sentence ends: a line end, or a full stop (question mark, …) and the space after it.
+_SENTENCE_BREAK = re.compile(r"\s*\n\s*|(?<=[.!?…。])\s+")
+
+
+def _found_words(words: list[str]) -> re.Pattern | None:
+    """What a search's words look like in a text: in any case, longest first, and an English
+    word with the rest of the word it begins (the index finds `spend` in `spending`)."""
+    alternatives = [
+        re.escape(word) + ("[a-z0-9]*" if word[-1].isascii() and word[-1].isalnum() else "")
+        for word in sorted((word for word in words if word), key=len, reverse=True)
+    ]
+    return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+
+
+def mark(text: str, words: list[str]) -> Markup:
+    """`text`, escaped, with every place a search's words are found in it marked."""
+    pattern = _found_words(words)
+    html, position = [], 0
+    for match in pattern.finditer(text) if pattern else ():
+        html += [escape(text[position : match.start()]), Markup("<mark>")]
+        html += [escape(match.group()), Markup("</mark>")]
+        position = match.end()
+    html.append(escape(text[position:]))
+    return Markup("").join(html)
+
+
 def highlight(text: str, words: list[str], width: int = 70) -> Markup:
-    """A piece of `text` around the first of `words`, with every hit marked.
+    """The sentence of `text` where a search's words are first found (its line, or up to a
+    full stop; the first sentence if they are not), with every hit marked. A sentence longer
+    than `2 * width` characters is cut around the first hit, from about `width // 2` before it,
+    at spaces where there are some near.
 
     Measured in characters, so a Korean snippet is as long to read as an English one.
     """
-    text = " ".join(text.split())
-    pattern = re.compile("|".join(re.escape(word) for word in words if word), re.IGNORECASE)
-    first = pattern.search(text) if words else None
-    start = max(0, (first.start() if first else 0) - width // 2)
-    end = min(len(text), start + width * 2)
-    piece = text[start:end]
-    html = ["…" if start else ""]
-    position = 0
-    for match in pattern.finditer(piece) if words else ():
-        html += [
-            escape(piece[position : match.start()]),
-            Markup("<mark>"),
-            escape(match.group()),
-            Markup("</mark>"),
-        ]
-        position = match.end()
-    html += [escape(piece[position:]), "…" if end < len(text) else ""]
-    return Markup("").join(html)
+    pattern = _found_words(words)
+    first = pattern.search(text) if pattern else None
+    at, until = (first.start(), first.end()) if first else (0, 0)
+    start = max((end.end() for end in _SENTENCE_BREAK.finditer(text, 0, at)), default=0)
+    after = _SENTENCE_BREAK.search(text, until)
+    sentence = " ".join(text[start : after.start() if after else len(text)].split())
+    if len(sentence) <= 2 * width:
+        return mark(sentence, words)
+    hit = pattern.search(sentence) if pattern else None
+    begin = max(0, (hit.start() if hit else 0) - width // 2)
+    end = begin + 2 * width
+    # At a space, when one is within a few characters and leaves the hit in.
+    space = sentence.find(" ", begin, min(begin + 10, hit.start() if hit else begin + 10))
+    begin = space + 1 if begin and space != -1 else begin
+    space = sentence.rfind(" ", max(end - 10, hit.end() if hit else 0), end)
+    end = space if end < len(sentence) and space != -1 else end
+    return Markup("").join(
+        ["…" if begin else "", mark(sentence[begin:end], words), "…" if end < len(sentence) else ""]
+    )
 
 
 def stored_html(value: str | None) -> Markup:
@@ -518,4 +548,5 @@ def register(app) -> None:
     app.jinja_env.filters["markdown"] = preview_markdown
     app.jinja_env.filters["plain"] = render_plain
     app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.filters["mark"] = mark
     app.jinja_env.filters["line_breaks"] = line_breaks
