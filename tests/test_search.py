@@ -351,6 +351,13 @@ def test_reindex_command_rebuilds_the_index(app, runner, diary_id):
         assert "필라테스 일기" in found(client, "몸무게")
 
 
+def test_an_untitled_entrys_first_part_is_not_taken_for_a_title(client, make_entry):
+    make_entry(body="몸무게 기록", tags=["몸무게"], published_at=utcnow() - timedelta(days=2))
+    make_entry(title="새 글", body="몸무게를 쟀다", published_at=utcnow() - timedelta(days=1))
+    headings = [result["heading"] for result in results(found(client, "몸무게"))]
+    assert headings == ["새 글", "몸무게 기록"]  # newest first: neither title matches
+
+
 def test_words_side_by_side_rank_above_scattered_words(client, make_entry):
     make_entry(title="흩어진 글", body="capital 이야기, 그리고 expenditure 이야기")
     make_entry(

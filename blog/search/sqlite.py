@@ -55,7 +55,7 @@ def drop(connection) -> None:
     connection.exec_driver_sql("DROP TABLE IF EXISTS search_index_words")
 
 
-def row_id(post_id: int, published_at: datetime | None, position: int) -> int:
+def row_id(post_id: int, published_at: datetime | None, position: int, part: str) -> int:
     if not 0 < post_id <= _POST_MAX or position > _PART_MAX:
         raise ValueError(f"post {post_id}: no row id for part {position}")
     minute = 0
@@ -63,7 +63,8 @@ def row_id(post_id: int, published_at: datetime | None, position: int) -> int:
         if published_at.tzinfo is None:  # stored times are UTC
             published_at = published_at.replace(tzinfo=UTC)
         minute = min(max(int((published_at - _EPOCH).total_seconds() // 60), 0), _MINUTE_MAX)
-    title = _TITLE if position == 0 else 0
+    # The title's row, not the first: an untitled entry's first part is its text or tags.
+    title = _TITLE if part == "title" else 0
     return _LAYOUT | title | minute << _MINUTE_SHIFT | post_id << _POST_SHIFT | position
 
 
@@ -78,7 +79,7 @@ def insert(rows: list[dict]) -> None:
         "INSERT INTO search_index (rowid, terms, content, post_id, part) VALUES (?, ?, ?, ?, ?)",
         [
             (
-                row_id(row["post_id"], row["published_at"], row["position"]),
+                row_id(row["post_id"], row["published_at"], row["position"], row["part"]),
                 f"{_POST_TERM}{row['post_id']} {row['terms']}",
                 row["content"],
                 row["post_id"],
