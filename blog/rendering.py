@@ -493,7 +493,8 @@ def excerpt(text: str, limit: int = EXCERPT_LENGTH, max_lines: int = EXCERPT_LIN
         room -= len(line)
     kept = [line for line in kept if line]
     shown = "\n".join(kept)
-    return shown + "…" if kept != lines else shown
+    # One mark for what is left out, not "때문에...…".
+    return shown.rstrip(" ,.;:·…") + "…" if kept != lines else shown
 
 
 def _cut(line: str, length: int) -> str:
@@ -505,7 +506,7 @@ def _cut(line: str, length: int) -> str:
     return cut.rstrip(" ,.;:·")
 
 
-HEADING_LENGTH = 40
+HEADING_LENGTH = 30  # at most two lines of a card heading on a phone
 _HEADING_END = " ,;:·"
 
 

@@ -397,15 +397,24 @@ def test_excerpt_stops_after_a_few_lines_or_characters():
         ("아침: 그릭요거트", "아침: 그릭요거트", ""),
         (
             "오늘은 필라테스 수업에서 처음으로 리포머를 해봤는데 생각보다 훨씬 힘들었다",
-            "오늘은 필라테스 수업에서 처음으로 리포머를 해봤는데 생각보다 훨씬…",
-            "…힘들었다",
+            "오늘은 필라테스 수업에서 처음으로 리포머를 해봤는데…",
+            "…생각보다 훨씬 힘들었다",
         ),
-        ("가" * 50 + "\n둘째", "가" * rendering.HEADING_LENGTH + "…", "…" + "가" * 10 + "\n둘째"),
+        (
+            "가" * 50 + "\n둘째",
+            "가" * rendering.HEADING_LENGTH + "…",
+            "…" + "가" * (50 - rendering.HEADING_LENGTH) + "\n둘째",
+        ),
         ("", "", ""),
     ],
 )
 def test_opening_words_head_an_untitled_text(text, heading, rest):
     assert rendering.opening_words(text) == (heading, rest)
+
+
+def test_excerpt_marks_what_it_leaves_out_once():
+    text = "\n".join(["하나", "둘", "셋", "왜냐면 몸무게를 보았기 때문에...", "다섯"])
+    assert excerpt(text).endswith("\n왜냐면 몸무게를 보았기 때문에…")
 
 
 def test_line_breaks_filter_escapes_each_line():
