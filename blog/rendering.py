@@ -410,19 +410,20 @@ def mark(text: str, words: list[str]) -> Markup:
 
 
 def highlight(text: str, words: list[str], width: int = 70) -> Markup:
-    """The sentence of `text` where a search's words are first found (its line, or up to a
-    full stop; the first sentence if they are not), with every hit marked. A sentence longer
-    than `2 * width` characters is cut around the first hit, from about `width // 2` before it,
-    at spaces where there are some near.
+    """The sentence of `text` (a line, or up to a full stop) where most of a search's words
+    are found, the first such (the first sentence if none is), with every hit marked. A
+    sentence longer than `2 * width` characters is cut around its first hit, from about
+    `width // 2` before it, at spaces where there are some near.
 
     Measured in characters, so a Korean snippet is as long to read as an English one.
     """
     pattern = _found_words(words)
-    first = pattern.search(text) if pattern else None
-    at, until = (first.start(), first.end()) if first else (0, 0)
-    start = max((end.end() for end in _SENTENCE_BREAK.finditer(text, 0, at)), default=0)
-    after = _SENTENCE_BREAK.search(text, until)
-    sentence = " ".join(text[start : after.start() if after else len(text)].split())
+
+    def words_found(sentence: str) -> int:
+        return len({hit.group().casefold() for hit in pattern.finditer(sentence)}) if pattern else 0
+
+    sentences = [" ".join(sentence.split()) for sentence in _SENTENCE_BREAK.split(text)]
+    sentence = max([sentence for sentence in sentences if sentence] or [""], key=words_found)
     if len(sentence) <= 2 * width:
         return mark(sentence, words)
     hit = pattern.search(sentence) if pattern else None

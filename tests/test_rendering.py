@@ -417,6 +417,27 @@ def test_excerpt_marks_what_it_leaves_out_once():
     assert excerpt(text).endswith("\n왜냐면 몸무게를 보았기 때문에…")
 
 
+@pytest.mark.parametrize(
+    ("text", "words", "snippet"),
+    [
+        (
+            "앞 문장. 충격적인 몸무게를 보았다.\n뒤 줄",
+            ["몸무게"],
+            "충격적인 <mark>몸무게</mark>를 보았다.",
+        ),
+        (
+            "capital 이야기. The capital expenditure was huge!",
+            ["capital", "expenditure"],
+            "The <mark>capital</mark> <mark>expenditure</mark> was huge!",
+        ),
+        ("Spending grew <fast>.", ["spend"], "<mark>Spending</mark> grew &lt;fast&gt;."),
+        ("찾는 말이 없는 첫 줄\n둘째 줄", ["몸무게"], "찾는 말이 없는 첫 줄"),
+    ],
+)
+def test_highlight_shows_the_sentence_with_the_most_words_found(text, words, snippet):
+    assert str(rendering.highlight(text, words)) == snippet
+
+
 def test_line_breaks_filter_escapes_each_line():
     html = str(rendering.line_breaks("첫 줄 <b>\n둘째 & 줄"))
     assert html == "첫 줄 &lt;b&gt;<br>\n둘째 &amp; 줄"
