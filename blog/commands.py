@@ -57,7 +57,9 @@ def set_owner(username: str, password_stdin: bool) -> None:
 @click.command("rerender")
 @with_appcontext
 def rerender() -> None:
-    """Render every post's stored HTML again (after a change to the rendering rules).
+    """Render every post's stored HTML and excerpt again (after a change to the rendering
+    rules), and give a readable address to a post without one (an untitled entry saved before
+    they had one: its numbered address redirects there).
 
     A text too large to render (stored before the bound, or written around the forms) keeps
     its stored HTML; each such post is named, and the command ends with exit code 1."""
@@ -71,6 +73,7 @@ def rerender() -> None:
                 db.session.expire(part)
             too_large.append(f"post {post.id} ({error})")
             continue
+        post.choose_address()
         count += 1
     pagecache.content_changed()  # the pages show the stored HTML
     db.session.commit()

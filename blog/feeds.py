@@ -46,7 +46,7 @@ def atom_response(
         entry = feed.add_entry()
         # The id never changes: the post's numbered address, without the title part.
         entry.id(url_for(f"{post.kind}.detail", post_id=post.id, slug="", _external=True))
-        entry.title(xml_text(post.title) or _untitled(post))
+        entry.title(xml_text(post.heading) or _untitled(post))
         entry.link(href=post_url(post, _external=True), rel="alternate")
         entry.published(post.published_at)
         entry.updated(max(post.updated_at, post.published_at))

@@ -383,29 +383,60 @@ def render_comment(text: str) -> Markup:
     return _paragraphs(text, _linkify_line)
 
 
+# Where a sentence ends: a line end, or a full stop (question mark, …) and the space after it.
+_SENTENCE_BREAK = re.compile(r"\s*\n\s*|(?<=[.!?…。])\s+")
+
+
+def _found_words(words: list[str]) -> re.Pattern | None:
+    """What a search's words look like in a text: in any case, longest first, and an English
+    word with the rest of the word it begins (the index finds `spend` in `spending`)."""
+    alternatives = [
+        re.escape(word) + ("[a-z0-9]*" if word[-1].isascii() and word[-1].isalnum() else "")
+        for word in sorted((word for word in words if word), key=len, reverse=True)
+    ]
+    return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+
+
+def mark(text: str, words: list[str]) -> Markup:
+    """`text`, escaped, with every place a search's words are found in it marked."""
+    pattern = _found_words(words)
+    html, position = [], 0
+    for match in pattern.finditer(text) if pattern else ():
+        html += [escape(text[position : match.start()]), Markup("<mark>")]
+        html += [escape(match.group()), Markup("</mark>")]
+        position = match.end()
+    html.append(escape(text[position:]))
+    return Markup("").join(html)
+
+
 def highlight(text: str, words: list[str], width: int = 70) -> Markup:
-    """A piece of `text` around the first of `words`, with every hit marked.
+    """The sentence of `text` (a line, or up to a full stop) where most of a search's words
+    are found, the first such (the first sentence if none is), with every hit marked. A
+    sentence longer than `2 * width` characters is cut around its first hit, from about
+    `width // 2` before it, at spaces where there are some near.
 
     Measured in characters, so a Korean snippet is as long to read as an English one.
     """
-    text = " ".join(text.split())
-    pattern = re.compile("|".join(re.escape(word) for word in words if word), re.IGNORECASE)
-    first = pattern.search(text) if words else None
-    start = max(0, (first.start() if first else 0) - width // 2)
-    end = min(len(text), start + width * 2)
-    piece = text[start:end]
-    html = ["…" if start else ""]
-    position = 0
-    for match in pattern.finditer(piece) if words else ():
-        html += [
-            escape(piece[position : match.start()]),
-            Markup("<mark>"),
-            escape(match.group()),
-            Markup("</mark>"),
-        ]
-        position = match.end()
-    html += [escape(piece[position:]), "…" if end < len(text) else ""]
-    return Markup("").join(html)
+    pattern = _found_words(words)
+
+    def words_found(sentence: str) -> int:
+        return len({hit.group().casefold() for hit in pattern.finditer(sentence)}) if pattern else 0
+
+    sentences = [" ".join(sentence.split()) for sentence in _SENTENCE_BREAK.split(text)]
+    sentence = max([sentence for sentence in sentences if sentence] or [""], key=words_found)
+    if len(sentence) <= 2 * width:
+        return mark(sentence, words)
+    hit = pattern.search(sentence) if pattern else None
+    begin = max(0, (hit.start() if hit else 0) - width // 2)
+    end = begin + 2 * width
+    # At a space, when one is within a few characters and leaves the hit in.
+    space = sentence.find(" ", begin, min(begin + 10, hit.start() if hit else begin + 10))
+    begin = space + 1 if begin and space != -1 else begin
+    space = sentence.rfind(" ", max(end - 10, hit.end() if hit else 0), end)
+    end = space if end < len(sentence) and space != -1 else end
+    return Markup("").join(
+        ["…" if begin else "", mark(sentence[begin:end], words), "…" if end < len(sentence) else ""]
+    )
 
 
 def stored_html(value: str | None) -> Markup:
@@ -414,42 +445,89 @@ def stored_html(value: str | None) -> Markup:
 
 
 def plain_text(source: str) -> str:
-    """The words of a Markdown text without markup, for excerpts, titles and search.
-    Raises TooLargeToRender as `render_markdown` does."""
+    """The words of a Markdown text without markup, for excerpts, titles and search: a line
+    for each line a reader sees (a line break, a paragraph, a heading, a list item, a line of
+    code), blank lines and runs of spaces dropped. Raises TooLargeToRender as
+    `render_markdown` does."""
     return _words(_parse(source, None)[0])
 
 
 def _words(tokens) -> str:
-    parts: list[str] = []
+    lines: list[str] = []
     for token in tokens:
         if token.type == "inline":
+            line: list[str] = []
             for child in token.children or []:
-                if child.type in ("text", "code_inline"):
-                    parts.append(child.content)
+                if child.type in ("text", "code_inline", "image"):
+                    line.append(child.content)
                 elif child.type in ("softbreak", "hardbreak"):
-                    parts.append(" ")
-                elif child.type == "image":
-                    parts.append(child.content)
-            parts.append(" ")
+                    lines.append("".join(line))
+                    line = []
+            lines.append("".join(line))
         elif token.type in ("code_block", "fence"):
-            parts.append(token.content + " ")
-    return " ".join("".join(parts).split())
+            lines += token.content.split("\n")
+    return "\n".join(line for line in (" ".join(line.split()) for line in lines) if line)
 
 
-def excerpt(text: str, limit: int = 120) -> str:
-    """At most `limit` characters, cut at a space when one is near the end.
+EXCERPT_LENGTH = 120
+# A diary of short lines ("아침: 그릭요거트", "점심: 샐러드") keeps them in its excerpt, up to
+# this many, so a card stays short on a phone.
+EXCERPT_LINES = 4
+
+
+def excerpt(text: str, limit: int = EXCERPT_LENGTH, max_lines: int = EXCERPT_LINES) -> str:
+    """The opening of a text, for lists: at most `limit` characters on at most `max_lines`
+    lines, its line breaks kept, the last line cut at a space when one is near its end.
 
     Korean is measured in characters, not words: a 120-character Korean excerpt reads about
-    as long as a 25-word English one, and a Korean sentence may have few spaces.
+    as long as a 25-word English one, and a Korean sentence may have few spaces. Stored with
+    its line breaks; templates show them with the `line_breaks` filter.
     """
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
+    lines = [line for line in (" ".join(line.split()) for line in text.split("\n")) if line]
+    kept: list[str] = []
+    room = limit
+    for line in lines[:max_lines]:
+        if len(line) > room:
+            kept.append(_cut(line, room))
+            break
+        kept.append(line)
+        room -= len(line)
+    kept = [line for line in kept if line]
+    shown = "\n".join(kept)
+    # One mark for what is left out, not "때문에...…".
+    return shown.rstrip(" ,.;:·…") + "…" if kept != lines else shown
+
+
+def _cut(line: str, length: int) -> str:
+    """`line` cut to `length` characters, at a space when one is near the end."""
+    cut = line[:length]
     space = cut.rfind(" ")
-    if space > limit * 0.8:
+    if space > length * 0.8:
         cut = cut[:space]
-    return cut.rstrip(" ,.;:·") + "…"
+    return cut.rstrip(" ,.;:·")
+
+
+HEADING_LENGTH = 30  # at most two lines of a card heading on a phone
+_HEADING_END = " ,;:·"
+
+
+def opening_words(text: str, limit: int = HEADING_LENGTH) -> tuple[str, str]:
+    """An untitled text's heading and what follows it, from its excerpt. The heading is the
+    first line, cut to `limit` characters as an excerpt is (Hangul-aware: at a space near the
+    end), without the comma or colon it stops at; the rest is the other lines, after what is
+    left of a cut first line."""
+    first, _, others = text.partition("\n")
+    if len(first) <= limit:
+        return first.rstrip(_HEADING_END), others
+    words = _cut(first, limit)
+    rest = "…" + first[len(words) :].lstrip(_HEADING_END)
+    return words + "…", "\n".join([rest, others]) if others else rest
+
+
+def line_breaks(text: str) -> Markup:
+    """Stored plain text with line breaks (an excerpt) for a page: each line escaped, a
+    `<br>` between lines."""
+    return Markup("<br>\n").join(escape(line) for line in text.split("\n"))
 
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
@@ -472,3 +550,5 @@ def register(app) -> None:
     app.jinja_env.filters["markdown"] = preview_markdown
     app.jinja_env.filters["plain"] = render_plain
     app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.filters["mark"] = mark
+    app.jinja_env.filters["line_breaks"] = line_breaks

@@ -40,7 +40,7 @@ def diary_posting(entry: DiaryEntry) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
-        "headline": (entry.title or entry.excerpt)[:110],
+        "headline": entry.heading[:110],
         "inLanguage": "ko",
         "url": post_url(entry, _external=True),
         "description": entry.excerpt,

@@ -63,6 +63,18 @@ def test_rerender_updates_stored_html(app, runner, make_entry):
         assert db.session.get(DiaryEntry, entry_id).body_html == "<p><strong>다시</strong></p>\n"
 
 
+def test_rerender_brings_old_excerpts_up_to_date(app, runner, make_entry):
+    entry_id = make_entry(title="식단", body="아침: 그릭요거트\n점심: 샐러드")
+    with app.app_context():
+        db.session.get(
+            DiaryEntry, entry_id
+        ).excerpt = "아침: 그릭요거트 점심: 샐러드"  # as stored before
+        db.session.commit()
+    runner.invoke(args=["rerender"])
+    with app.app_context():
+        assert db.session.get(DiaryEntry, entry_id).excerpt == "아침: 그릭요거트\n점심: 샐러드"
+
+
 def test_rerender_covers_commentary_blocks_and_closing(app, runner):
     with app.app_context():
         commentary = Commentary()

@@ -52,10 +52,9 @@ def approve_all(app):
 def test_comment_is_held_until_approved(app, client, entry_id):
     response = send(client, app, entry_id)
     assert response.status_code == 303
-    assert response.headers["Location"].endswith("#comments")
+    assert response.headers["Location"].endswith("#comment-sent")
     page = client.get(response.headers["Location"], follow_redirects=True).text
     assert flashes(page) == ["success"]
-    assert page.index('id="comments"') < page.index("flash--success")  # where the sender lands
     assert "좋은 글 고맙습니다" not in page
     assert stored(app) == [("독자", "좋은 글 고맙습니다.", "pending")]
     approve_all(app)
@@ -505,3 +504,54 @@ def test_a_comment_from_the_post_page_needs_no_session_token(app, client, entry_
     response = client.post(f"/diary/{entry_id}/comments", data=data, headers=headers)
     assert response.status_code == 303
     assert [body for _, body, _ in stored(app)] == ["우리 페이지에서 보낸 댓글"]
+
+
+def comment_form(page: str):
+    [form] = html.fromstring(page).xpath('//form[@id="comment-form"]')
+    return form
+
+
+def test_the_comment_form_brings_its_sender_back_to_itself(client, entry_id):
+    page = client.get(f"/diary/{entry_id}", follow_redirects=True).text
+    assert comment_form(page).get("action").endswith("/comments#comment-form")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status"),
+    [({"body": ""}, 400), ({"body": "가" * 3001}, 400), ({"name": ""}, 400)],
+)
+def test_a_failed_comment_answers_with_the_form_its_message_inside(
+    app, client, entry_id, overrides, status
+):
+    response = send(client, app, entry_id, **overrides)
+    assert response.status_code == status
+    form = comment_form(response.text)
+    # The browser keeps the action's fragment: the answer opens at the form, not the top.
+    assert form.get("action").endswith("#comment-form")
+    [message] = form.xpath('.//*[contains(@class, "flash--error")]')
+    assert message.get("role") == "alert" and form.index(message) < len(form) - 1
+    assert flashes(response.text) == ["error"]  # there and nowhere else (not at the top)
+    assert form.xpath('.//*[@aria-invalid="true"]')
+
+
+@pytest.mark.parametrize("app_config", [{"COMMENT_RATE_LIMIT": 1}])
+def test_a_comment_held_back_by_the_rate_limit_is_told_at_the_form(app, client, entry_id):
+    send(client, app, entry_id)
+    response = send(client, app, entry_id, body="두 번째")
+    assert response.status_code == 429
+    assert comment_form(response.text).xpath('.//*[contains(@class, "flash--error")]')
+
+
+def test_a_sent_comment_is_told_where_it_will_appear(app, client, entry_id):
+    client.get(send(client, app, entry_id, body="먼저 온 댓글").headers["Location"])
+    approve_all(app)
+    location = send(client, app, entry_id, body="새 댓글").headers["Location"]
+    tree = html.fromstring(client.get(location).text)
+    [sent] = tree.xpath('//*[@id="comment-sent"]')
+    assert sent.get("role") == "status" and "flash--success" in sent.get("class")
+    # Where the comment will be: after the comments shown, before the form.
+    [comments] = tree.xpath('//*[@id="comments"]')
+    elements = list(comments.iter())
+    [shown] = comments.xpath('.//*[@class="comment-list"]')
+    [form] = comments.xpath('.//form[@id="comment-form"]')
+    assert elements.index(shown) < elements.index(sent) < elements.index(form)

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from urllib.parse import unquote
 
 import pytest
+from lxml import html
 
 from blog.extensions import db
 from blog.forms import TOO_LARGE
@@ -56,12 +57,16 @@ def test_owner_writes_an_entry_and_a_reader_reads_it(app, client, auth):
     assert "필라테스 일기" in client.get("/").text
 
 
-def test_untitled_entry_is_shown_by_its_date_and_has_no_slug(app, client, auth):
+def test_untitled_entry_is_headed_by_its_opening_words_and_dated_once(app, client, auth):
     auth.login()
     when = "2026-03-01T21:30"
     location = client.post("/diary/new", data=entry_form(published_at=when)).headers["Location"]
-    assert location.rstrip("0123456789") == "/diary/"
-    assert "2026년 3월 1일 일요일" in client.get(location).text
+    assert unquote(location).endswith("-필라테스할때마다-느끼는거지만")
+    page = html.fromstring(client.get(location).text)
+    [header] = page.xpath('//header[@class="post__header"]')
+    assert header.xpath("string(h1)") == "필라테스할때마다 느끼는거지만"
+    assert [time.text for time in header.xpath(".//time")] == ["2026년 3월 1일"]
+    assert "일요일" not in header.text_content()  # the date once, not as the heading too
 
 
 def unpressed(form: dict) -> dict:
@@ -393,7 +398,7 @@ def test_edit_and_new_need_the_owner(client, make_entry):
     entry_id = make_entry()
     assert client.get("/diary/new").status_code == 302
     assert client.post(f"/diary/{entry_id}/delete").status_code == 302
-    assert client.get(f"/diary/{entry_id}").status_code == 200
+    assert client.get(f"/diary/{entry_id}", follow_redirects=True).status_code == 200
 
 
 def test_redirect_to_the_canonical_url_keeps_the_query_and_ignores_odd_keys(client, make_entry):
@@ -401,3 +406,105 @@ def test_redirect_to_the_canonical_url_keeps_the_query_and_ignores_odd_keys(clie
     response = client.get(f"/diary/{entry_id}?comment_on=3&slug=x&post_id=9")
     assert response.status_code == 301
     assert unquote(response.headers["Location"]) == f"/diary/{entry_id}-제목?comment_on=3"
+
+
+def excerpts_shown(page: str) -> list[str]:
+    """Each card's excerpt as HTML, so its line breaks show."""
+    return re.findall(r'<p class="card__excerpt">(.*?)</p>', page, re.S)
+
+
+def test_list_excerpts_keep_the_lines_of_the_text(client, make_entry):
+    make_entry(title="식단", body="아침: 그릭요거트\n점심: 샐러드 <b>\n\n저녁: 닭가슴살")
+    [shown_excerpt] = excerpts_shown(client.get("/diary/").text)
+    assert shown_excerpt == "아침: 그릭요거트<br>\n점심: 샐러드 &lt;b&gt;<br>\n저녁: 닭가슴살"
+
+
+MORNING = "아침: 그릭요거트\n점심: 샐러드"
+EVENING = "저녁에 필라테스 50분 하고 나서 코어가 덜덜 떨렸는데 그래도 식단은 지켰다\n내일은 쉬기"
+HEADINGS = {  # cut at the last space within rendering.HEADING_LENGTH characters
+    MORNING: ("아침: 그릭요거트", "아침-그릭요거트"),
+    EVENING: (
+        "저녁에 필라테스 50분 하고 나서 코어가 덜덜…",
+        "저녁에-필라테스-50분-하고-나서-코어가-덜덜",
+    ),
+}
+
+
+def post_links(page: str) -> dict[str, str]:
+    """Each link to a diary entry on the page: its address (decoded) and what it says."""
+    return {
+        unquote(link.get("href")): " ".join(link.text_content().split())
+        for link in html.fromstring(page).xpath('//a[starts-with(@href, "/diary/")]')
+    }
+
+
+@pytest.fixture
+def one_days_untitled(make_entry):
+    """Two untitled entries of one day, both tagged 식단: their ids by text."""
+    day = utcnow() - timedelta(hours=5)
+    return {
+        text: make_entry(body=text, tags=["식단"], published_at=day + timedelta(hours=hour))
+        for hour, text in enumerate((MORNING, EVENING))
+    }
+
+
+@pytest.mark.parametrize(
+    "path", ["/diary/", "/", "/search?q=식단", "/tags/식단", "prev/next", "/admin/"]
+)
+def test_untitled_entries_of_one_day_are_told_apart_everywhere(
+    client, auth, one_days_untitled, path
+):
+    if path == "/admin/":
+        auth.login()
+    if path == "prev/next":
+        path = f"/diary/{one_days_untitled[MORNING]}-{HEADINGS[MORNING][1]}"
+    links = post_links(client.get(path).text)
+    for text, entry_id in one_days_untitled.items():
+        heading, slug = HEADINGS[text]
+        if path.startswith(f"/diary/{entry_id}-"):
+            continue  # the entry's own page links the other one
+        address = f"/diary/{entry_id}-{slug}"
+        assert address in links and links[address].endswith(heading), (path, links)
+
+
+def test_an_untitled_entrys_card_does_not_repeat_its_heading(client, one_days_untitled):
+    excerpts = excerpts_shown(client.get("/diary/").text)
+    assert excerpts == [
+        "…떨렸는데 그래도 식단은 지켰다<br>\n내일은 쉬기",
+        "점심: 샐러드",
+    ]
+
+
+def test_an_untitled_entry_saved_before_keeps_its_address_then_gets_a_readable_one(
+    app, client, runner, make_entry
+):
+    entry_id = make_entry(body=MORNING)
+    with app.app_context():
+        db.session.get(DiaryEntry, entry_id).slug = ""  # as saved before untitled entries had one
+        db.session.commit()
+    assert client.get(f"/diary/{entry_id}").status_code == 200
+    assert runner.invoke(args=["rerender"]).exit_code == 0
+    response = client.get(f"/diary/{entry_id}")
+    assert response.status_code == 301
+    assert unquote(response.headers["Location"]) == f"/diary/{entry_id}-아침-그릭요거트"
+
+
+@pytest.mark.parametrize("field", ["title", "body"])
+def test_the_address_follows_the_words_until_the_entry_leaves_the_drafts(client, auth, field):
+    auth.login()
+
+    def save(url: str, words: str, visibility: str, version: str = "") -> str:
+        if field == "body":
+            words += "\n둘째 줄"  # the opening line heads it
+        data = entry_form(visibility=visibility, version=version, **{field: words})
+        response = client.post(url, data=data)
+        assert response.status_code == 303, response.text
+        return unquote(response.headers["Location"])
+
+    address = save("/diary/new", "처음 쓴 말", "draft")
+    assert address.endswith("-처음-쓴-말")
+    entry = address.removeprefix("/diary/").split("-")[0]
+    assert save(f"/diary/{entry}/edit", "고쳐 쓴 말", "draft", "1").endswith("-고쳐-쓴-말")
+    published = save(f"/diary/{entry}/edit", "발행하며 쓴 말", "public", "2")
+    assert published.endswith("-발행하며-쓴-말")  # the save that publishes still chooses it
+    assert save(f"/diary/{entry}/edit", "나중에 고친 말", "public", "3") == published

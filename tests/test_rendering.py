@@ -318,8 +318,22 @@ def test_clean_text_normalises_at_the_boundary():
 
 def test_plain_text_drops_markup():
     assert (
-        plain_text("# 제목\n\n**굵게** [링크](https://x.example) `코드`") == "제목 굵게 링크 코드"
+        plain_text("# 제목\n\n**굵게** [링크](https://x.example) `코드`") == "제목\n굵게 링크 코드"
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "lines"),
+    [
+        ("아침: 그릭요거트\n점심: 샐러드", ["아침: 그릭요거트", "점심: 샐러드"]),  # line breaks
+        ("첫 문단\n\n\n둘째 문단", ["첫 문단", "둘째 문단"]),  # blank lines drop
+        ("- 아침: 그릭요거트\n- 점심: **샐러드**", ["아침: 그릭요거트", "점심: 샐러드"]),
+        ("## 식단\n> 인용  한 줄\n\n```\ncode\nmore\n```", ["식단", "인용 한 줄", "code", "more"]),
+        ("긴 줄의  끝에서   공백은 하나", ["긴 줄의 끝에서 공백은 하나"]),
+    ],
+)
+def test_plain_text_keeps_the_lines_a_reader_sees(source, lines):
+    assert plain_text(source).split("\n") == lines
 
 
 @pytest.mark.parametrize(
@@ -355,6 +369,78 @@ def test_excerpt_prefers_a_space_near_the_end():
     text = "가나다라 " * 40
     cut = excerpt(text, 50)
     assert cut.endswith("가나다라…")
+
+
+def test_excerpt_keeps_short_lines_as_lines():
+    diary = "아침: 그릭요거트\n점심: 샐러드\n저녁: 닭가슴살"
+    assert excerpt(diary) == diary
+    assert excerpt("아침:   그릭요거트 \n\n\n 점심: 샐러드") == "아침: 그릭요거트\n점심: 샐러드"
+
+
+def test_excerpt_stops_after_a_few_lines_or_characters():
+    many = "\n".join(f"{hour}시: 물 한 잔" for hour in range(1, 11))
+    cut = excerpt(many)
+    assert cut.count("\n") == rendering.EXCERPT_LINES - 1 and cut.endswith("물 한 잔…")
+    long_second = excerpt("첫 줄\n" + "가나다라 " * 40, 50)
+    assert long_second.startswith("첫 줄\n가나다라") and long_second.endswith("가나다라…")
+    assert len(long_second.replace("\n", "")) <= 51
+
+
+@pytest.mark.parametrize(
+    ("text", "heading", "rest"),
+    [
+        (
+            "필라테스할때마다 느끼는거지만,\n살찌고\n체중계",
+            "필라테스할때마다 느끼는거지만",
+            "살찌고\n체중계",
+        ),
+        ("아침: 그릭요거트", "아침: 그릭요거트", ""),
+        (
+            "오늘은 필라테스 수업에서 처음으로 리포머를 해봤는데 생각보다 훨씬 힘들었다",
+            "오늘은 필라테스 수업에서 처음으로 리포머를 해봤는데…",
+            "…생각보다 훨씬 힘들었다",
+        ),
+        (
+            "가" * 50 + "\n둘째",
+            "가" * rendering.HEADING_LENGTH + "…",
+            "…" + "가" * (50 - rendering.HEADING_LENGTH) + "\n둘째",
+        ),
+        ("", "", ""),
+    ],
+)
+def test_opening_words_head_an_untitled_text(text, heading, rest):
+    assert rendering.opening_words(text) == (heading, rest)
+
+
+def test_excerpt_marks_what_it_leaves_out_once():
+    text = "\n".join(["하나", "둘", "셋", "왜냐면 몸무게를 보았기 때문에...", "다섯"])
+    assert excerpt(text).endswith("\n왜냐면 몸무게를 보았기 때문에…")
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "snippet"),
+    [
+        (
+            "앞 문장. 충격적인 몸무게를 보았다.\n뒤 줄",
+            ["몸무게"],
+            "충격적인 <mark>몸무게</mark>를 보았다.",
+        ),
+        (
+            "capital 이야기. The capital expenditure was huge!",
+            ["capital", "expenditure"],
+            "The <mark>capital</mark> <mark>expenditure</mark> was huge!",
+        ),
+        ("Spending grew <fast>.", ["spend"], "<mark>Spending</mark> grew &lt;fast&gt;."),
+        ("찾는 말이 없는 첫 줄\n둘째 줄", ["몸무게"], "찾는 말이 없는 첫 줄"),
+    ],
+)
+def test_highlight_shows_the_sentence_with_the_most_words_found(text, words, snippet):
+    assert str(rendering.highlight(text, words)) == snippet
+
+
+def test_line_breaks_filter_escapes_each_line():
+    html = str(rendering.line_breaks("첫 줄 <b>\n둘째 & 줄"))
+    assert html == "첫 줄 &lt;b&gt;<br>\n둘째 &amp; 줄"
 
 
 def test_reading_time_counts_hangul_characters_and_english_words():

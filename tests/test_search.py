@@ -5,8 +5,10 @@ The same tests run on SQLite (FTS5) and on PostgreSQL (tsvector) when TEST_DATAB
 
 import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from lxml import html
 
 from blog import search
 from blog.extensions import db
@@ -22,10 +24,13 @@ DIARY = (
 )
 
 
+HEADLINE = "Microsoft, Meta CEOs defend hefty AI spending"
+
+
 @pytest.fixture
 def commentary_id(make_commentary):
     return make_commentary(
-        "Microsoft, Meta CEOs defend hefty AI spending",
+        HEADLINE,
         [
             {
                 "quote": "For AI right now, there's too much capital expenditure, "
@@ -52,9 +57,37 @@ def found(client, query, **params):
 
 
 def count_shown(page: str) -> int:
-    """How many posts the page says it found."""
+    """How many posts the page says it found (none, when it says so with suggestions)."""
+    if texts_of(page, "search-empty"):
+        assert not texts_of(page, "search-result")
+        return 0
     [count] = texts_of(page, "search-count")
     return number_in(count)
+
+
+def results(page: str) -> list[dict]:
+    """Each result: its kind, the part that matched, where it says it matched, its heading
+    (and the words marked in it), its snippet (as text and as HTML) and its tag line, if any."""
+    shown = []
+    for item in html.fromstring(page).xpath('//li[contains(@class, "search-result ")]'):
+        snippet = item.xpath('*[@class="search-result__snippet"]')
+        tags = item.xpath('*[@class="search-result__tags"]')
+        shown.append(
+            {
+                "kind": item.get("data-kind"),
+                "part": item.get("data-part"),
+                "where": " ".join(item.xpath("string(*[@class='card__section'])").split()),
+                "heading": " ".join(item.xpath("string(h2)").split()),
+                "heading_marks": item.xpath(".//h2//mark/text()"),
+                "snippet": " ".join(snippet[0].text_content().split()) if snippet else "",
+                "marks": [
+                    mark.text for mark in item.xpath('.//*[@class="search-result__snippet"]//mark')
+                ],
+                "tags": " ".join(tags[0].text_content().split()) if tags else "",
+                "tag_marks": item.xpath('.//*[@class="search-result__tags"]//mark/text()'),
+            }
+        )
+    return shown
 
 
 @pytest.mark.parametrize(
@@ -65,17 +98,17 @@ def count_shown(page: str) -> int:
         ("체중계", "필라테스 일기"),
         ("필라테스", "필라테스 일기"),
         ("운동", "필라테스 일기"),  # a tag
-        ("capital expenditure", "Microsoft, Meta CEOs"),
-        ('"capital expenditure"', "Microsoft, Meta CEOs"),
-        ("spend", "Microsoft, Meta CEOs"),  # a prefix of spending
-        ("CONSUMPTION", "Microsoft, Meta CEOs"),
-        ("지출", "Microsoft, Meta CEOs"),  # in a translation
-        ("투자금액", "Microsoft, Meta CEOs"),  # in an opinion
-        ("요약하자면", "Microsoft, Meta CEOs"),  # in the summary
+        ("capital expenditure", HEADLINE),
+        ('"capital expenditure"', HEADLINE),
+        ("spend", HEADLINE),  # a prefix of spending
+        ("CONSUMPTION", HEADLINE),
+        ("지출", HEADLINE),  # in a translation
+        ("투자금액", HEADLINE),  # in an opinion
+        ("요약하자면", HEADLINE),  # in the summary
     ],
 )
 def test_finds_korean_stems_and_english_words(client, diary_id, commentary_id, query, expected):
-    assert expected in found(client, query)
+    assert [result["heading"] for result in results(found(client, query))] == [expected]
 
 
 @pytest.mark.parametrize("query", ['"expenditure capital"', "몸무게 capital", "없는말"])
@@ -93,18 +126,128 @@ def test_all_words_must_match(client, diary_id, commentary_id, query):
     ],
 )
 def test_results_say_which_part_matched(client, diary_id, commentary_id, query, part):
-    page = found(client, query)
-    assert re.findall(r'class="search-result" data-part="([^"]+)"', page) == [part]
-    [where] = texts_of(page, "card__section")  # "<section> · <part>", a block's part numbered
-    section, _, part_label = where.partition(" · ")
+    [result] = results(found(client, query))
+    assert result["part"] == part
+    # "<section> · <part>": a block's part says its quote's number ("인용 1 · 번역")
+    section, _, part_label = result["where"].partition(" · ")
     assert section and part_label and re.findall(r"\d+", part_label) == re.findall(r"\d+", part)
 
 
+@pytest.mark.parametrize(
+    ("query", "kind", "part", "sentence", "marks"),
+    [
+        ("몸무게", "diary", "body", "왜냐면 충격적인 몸무게를 보았기 때문에...", ["몸무게"]),
+        ("체중계", "diary", "body", "체중계 샀는데, 진짜 잘샀다.", ["체중계"]),
+        (
+            "capital",
+            "commentary",
+            "quote-1",
+            "For AI right now, there's too much capital expenditure, not enough consumption.",
+            ["capital"],
+        ),
+        (
+            "지출",
+            "commentary",
+            "translation-1",
+            "현재 AI 산업에서는 자본 지출이 너무 많고, 실제 소비는 충분하지 않다.",
+            ["지출"],
+        ),
+        (
+            "투자금액",
+            "commentary",
+            "opinion-1",
+            "투자금액이 작년에 엄청났던거 모두 맞다.",
+            ["투자금액"],
+        ),
+        (
+            "요약하자면",
+            "commentary",
+            "summary",
+            "기사를 요약하자면 DeepSeek이 적은 비용으로 AI 모델을 개발했다.",
+            ["요약하자면"],
+        ),
+    ],
+)
+def test_the_snippet_is_the_sentence_that_matched_with_the_match_marked(
+    client, diary_id, commentary_id, query, kind, part, sentence, marks
+):
+    [result] = results(found(client, query))
+    assert (result["kind"], result["part"], result["snippet"]) == (kind, part, sentence)
+    assert result["marks"] == marks
+
+
+def test_a_word_in_the_text_and_the_tags_shows_the_text_not_the_tag_list(client, make_entry):
+    make_entry(body=DIARY, tags=["몸무게", "운동"])
+    [result] = results(found(client, "몸무게"))
+    assert (
+        result["part"] == "body"
+        and result["snippet"] == "왜냐면 충격적인 몸무게를 보았기 때문에..."
+    )
+    assert result["marks"] == ["몸무게"]
+
+
+def test_a_word_only_in_the_tags_shows_the_tag_marked_and_the_opening_of_the_text(client, diary_id):
+    [result] = results(found(client, "운동"))
+    assert result["part"] == "tags" and result["tag_marks"] == ["운동"]
+    assert result["tags"] == "#운동" and result["snippet"].startswith("필라테스할때마다")
+
+
+def test_a_word_only_in_the_title_is_marked_there_and_the_text_opens_below(
+    client, diary_id, commentary_id
+):
+    [diary] = results(found(client, "일기"))
+    assert diary["part"] == "title" and diary["heading_marks"] == ["일기"]
+    assert diary["snippet"].startswith("필라테스할때마다") and not diary["marks"]
+    [commentary] = results(found(client, "hefty"))
+    assert commentary["heading_marks"] == ["hefty"] and commentary["snippet"].startswith("기사를")
+
+
+def test_a_title_that_matches_marks_it_and_still_shows_the_sentence_of_the_text(client, diary_id):
+    [result] = results(found(client, "필라테스"))
+    assert result["heading_marks"] == ["필라테스"] and result["part"] == "body"
+    assert result["snippet"] == "필라테스할때마다 느끼는거지만," and result["marks"] == ["필라테스"]
+
+
+def test_english_words_found_by_their_start_are_marked_whole(client, commentary_id):
+    [result] = results(found(client, "consum"))
+    assert result["marks"] == ["consumption"]
+
+
+def test_a_long_sentence_is_cut_around_the_match(client, make_entry):
+    make_entry(title="긴 글", body="앞말 " * 60 + "몸무게를 쟀다 " + "뒷말 " * 60)
+    [result] = results(found(client, "몸무게"))
+    snippet = result["snippet"]
+    assert snippet.startswith("…") and snippet.endswith("…") and "몸무게를 쟀다" in snippet
+    assert len(snippet) <= 2 * 70 + 2
+
+
+@pytest.mark.parametrize(
+    ("query", "alone"),
+    [("몸무게 capital", ["몸무게", "capital"]), ("없는말", [])],
+)
+def test_an_empty_result_says_so_and_suggests_what_to_try(
+    client, diary_id, commentary_id, query, alone
+):
+    page = found(client, query)
+    assert count_shown(page) == 0 and text_of(page, "search-empty")
+    tree = html.fromstring(page)
+    searches = [
+        parse_qs(urlsplit(href).query)["q"][0]
+        for href in tree.xpath('//*[@id="search-empty"]//a/@href')
+        if href.startswith("/search")
+    ]
+    assert searches == alone  # each word alone, when several had to meet in one place
+    assert tree.xpath('//*[@id="search-empty"]//a[@href="/tags/"]')
+
+
 def test_snippet_is_highlighted_and_escaped(client, make_entry):
-    make_entry(title="제목", body="앞의 글 <script>alert(1)</script> 그리고 몸무게를 쟀다")
+    make_entry(
+        title="<b>몸무게</b> 기록", body="앞의 글 <script>alert(1)</script> 그리고 몸무게를 쟀다"
+    )
     page = found(client, "몸무게")
     assert "<mark>몸무게</mark>를 쟀다" in page
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+    assert "&lt;b&gt;<mark>몸무게</mark>&lt;/b&gt; 기록</a>" in page  # the heading's mark
 
 
 def test_title_hits_rank_first_then_recency(client, make_entry):
@@ -113,8 +256,8 @@ def test_title_hits_rank_first_then_recency(client, make_entry):
     )
     make_entry(title="새 글", body="오늘 식단은 샐러드", published_at=utcnow() - timedelta(days=1))
     make_entry(title="어제 글", body="식단 실패", published_at=utcnow() - timedelta(days=2))
-    page = found(client, "식단")
-    assert page.index("식단 기록") < page.index("새 글") < page.index("어제 글")
+    headings = [result["heading"] for result in results(found(client, "식단"))]
+    assert headings == ["식단 기록", "새 글", "어제 글"]
     assert old_title
 
 
@@ -196,7 +339,7 @@ def test_results_are_paginated(client, make_entry):
     first = found(client, "운동")
     assert count_shown(first) == 12 and 'rel="next"' in first
     second = found(client, "운동", page=2)
-    assert second.count('class="search-result"') == 2 and 'rel="prev"' in second
+    assert len(results(second)) == 2 and 'rel="prev"' in second
 
 
 def test_reindex_command_rebuilds_the_index(app, runner, diary_id):
@@ -206,6 +349,13 @@ def test_reindex_command_rebuilds_the_index(app, runner, diary_id):
     assert "Indexed 1 posts." in runner.invoke(args=["reindex"]).output
     with app.test_client() as client:
         assert "필라테스 일기" in found(client, "몸무게")
+
+
+def test_an_untitled_entrys_first_part_is_not_taken_for_a_title(client, make_entry):
+    make_entry(body="몸무게 기록", tags=["몸무게"], published_at=utcnow() - timedelta(days=2))
+    make_entry(title="새 글", body="몸무게를 쟀다", published_at=utcnow() - timedelta(days=1))
+    headings = [result["heading"] for result in results(found(client, "몸무게"))]
+    assert headings == ["새 글", "몸무게 기록"]  # newest first: neither title matches
 
 
 def test_words_side_by_side_rank_above_scattered_words(client, make_entry):
@@ -218,8 +368,8 @@ def test_words_side_by_side_rank_above_scattered_words(client, make_entry):
     make_entry(
         title="Capital expenditure", body="제목에", published_at=utcnow() - timedelta(days=9)
     )
-    page = found(client, "capital expenditure")
-    assert page.index("Capital expenditure") < page.index("붙은 글") < page.index("흩어진 글")
+    headings = [result["heading"] for result in results(found(client, "capital expenditure"))]
+    assert headings == ["Capital expenditure", "붙은 글", "흩어진 글"]
 
 
 def test_counting_stops_at_the_limit(app, make_entry, monkeypatch):

@@ -82,13 +82,14 @@ def write_comments(comments: list[Comment]) -> None:
 
 
 def _build(build, batch: list[dict]) -> list[Post]:
-    """In a worker: the posts of `batch`, built and derived (rendered) as the save path
-    derives them, but never added to a session (so the posts that Post.tags' backref adds to
+    """In a worker: the posts of `batch`, built, derived (rendered) and addressed as the save
+    path does it, but never added to a session (so the posts that Post.tags' backref adds to
     their tags are never flushed)."""
     with db.session.no_autoflush:
         posts = [build(data) for data in batch]
         for post in posts:
             post.derive()
+            post.choose_address()
     db.session.remove()
     return posts
 

@@ -6,8 +6,8 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import ForeignKey, Index, String, Text, and_, text, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy import ForeignKey, Index, String, Text, and_, inspect, text, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import rendering
 from ..extensions import db
@@ -100,7 +100,7 @@ class Post(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(300), default="")
-    # Chosen once from the first title and kept, so a post's URL survives a retitle.
+    # The readable part of the URL (see choose_address): kept once readers may have it.
     slug: Mapped[str] = mapped_column(String(100), default="")
     visibility: Mapped[Visibility] = mapped_column(
         db.Enum(
@@ -191,12 +191,18 @@ class Post(db.Model):
     def shown_date(self) -> datetime:
         return self.published_at or self.created_at
 
-    @validates("title")
-    def _address_follows_title(self, key: str, title: str) -> str:
-        # The URL follows the title until the post first leaves the drafts; then it stays.
-        if self.id is None or self.visibility in (None, Visibility.DRAFT):
-            self.slug = slugify(title)
-        return title
+    @property
+    def heading(self) -> str:
+        """What the post is called on its page, in lists and in links: its title, or for an
+        untitled entry the opening words of its text (blank with neither: templates then show
+        its date). Read from the stored excerpt, so no Markdown runs to show it."""
+        return self.title or rendering.opening_words(self.excerpt)[0]
+
+    @property
+    def excerpt_below_heading(self) -> str:
+        """The excerpt a list shows under the heading: an untitled entry's goes on after the
+        words that head it, rather than repeating them."""
+        return self.excerpt if self.title else rendering.opening_words(self.excerpt)[1]
 
     def derive(self) -> None:
         """The stored HTML, excerpt and reading time, from the text as it now is: once per
@@ -204,6 +210,25 @@ class Post(db.Model):
         self.body_html, words = rendering.render_markdown_with_text(self.body or "")
         self.excerpt = rendering.excerpt(words)
         self.reading_minutes = rendering.reading_minutes(words)
+
+    def choose_address(self) -> None:
+        """The readable part of the URL, from the heading (the title, or an untitled entry's
+        opening words, so run after `derive`). It follows the words until the post first
+        leaves the drafts (the save that publishes it still chooses), and then stays, so links
+        readers have keep working; a post saved without one (an untitled entry from before they
+        had one) gets one, and its numbered address redirects there."""
+        if not self.slug or self._new_or_draft_until_now():
+            self.slug = slugify(self.heading)
+
+    def _new_or_draft_until_now(self) -> bool:
+        """Whether the post is new or was a draft before this change, whatever the order its
+        title, text and publication were set in."""
+        if self.id is None:
+            return True
+        history = inspect(self).attrs.visibility.load_history()
+        # A value set over one the session never loaded has no "before": the new one counts.
+        before = [*history.deleted, *history.unchanged] or list(history.added)
+        return Visibility.DRAFT in before
 
     def set_publication(self, visibility: Visibility, published_at: datetime | None) -> None:
         """Blank publication time on a public post means now; a future one schedules it."""

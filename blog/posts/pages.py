@@ -130,8 +130,9 @@ def send_comment(post: Post) -> CommentAnswer:
     if sent_from_another_site() or not comments_open(post):
         abort(403)
     form = CommentForm(post)
+    # Refusals are shown in the form, which the answer opens at (its action's #comment-form).
     if not form.validate():
-        flash(_("Your comment was not sent: please fix the marked fields."), "error")
+        flash(_("Your comment was not sent: please fix the marked fields."), "comment-error")
         return CommentAnswer(form=form, status=400)
     if receive(post, form, request.remote_addr) is Outcome.RATE_LIMITED:
         flash(
@@ -139,9 +140,9 @@ def send_comment(post: Post) -> CommentAnswer:
                 "You sent several comments just now. Please wait a few minutes; your text "
                 "is kept below."
             ),
-            "error",
+            "comment-error",
         )
         return CommentAnswer(form=form, status=429)
     db.session.commit()
-    flash(_("Thank you! Your comment will appear once the owner approves it."), "comment-sent")
-    return CommentAnswer(redirect=redirect(post_url(post, _anchor="comments"), code=303))
+    flash(_("Thank you! Your comment will appear here once the owner approves it."), "comment-sent")
+    return CommentAnswer(redirect=redirect(post_url(post, _anchor="comment-sent"), code=303))

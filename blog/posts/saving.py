@@ -20,10 +20,11 @@ TRASH_DAYS = 30
 
 
 def save(post: Post) -> Revision:
-    """Keep the post as it now is: its HTML and summary derived from its text, a new version
-    (older edit forms become stale, see PostForm.is_stale_for), a revision of it, and its
-    search entry."""
+    """Keep the post as it now is: its HTML and summary derived from its text, its address
+    (Post.choose_address), a new version (older edit forms become stale, see
+    PostForm.is_stale_for), a revision of it, and its search entry."""
     post.derive()
+    post.choose_address()
     post.touch()
     db.session.add(post)
     _tell_the_page_cache(post)

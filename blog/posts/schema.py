@@ -181,8 +181,7 @@ def snapshot(post: Post, with_ids: bool = False) -> dict:
 
 def restore(post: Post, data: dict) -> None:
     """Make the post what `data` describes, in any order of its parts: what is derived from
-    them is derived once, when the post is saved. The address follows the title only while
-    the post is a draft (Post.title's rule)."""
+    them is derived once, when the post is saved, its address too (Post.choose_address)."""
     for part in shape_of(post.kind).parts:
         if isinstance(part, RowList):
             part.replace(post, data.get(part.key, []))

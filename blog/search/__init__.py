@@ -71,9 +71,19 @@ def searchable_parts(post: Post) -> list[tuple[str, str]]:
 
 @dataclass
 class Hit:
+    """A post found, with the part to show it by: `part` names it (title, tags, body,
+    quote-3, …) and `content` is its text."""
+
     post: Post
     part: str
     content: str
+
+
+def _shown_by(part: str) -> int:
+    """Which matching part a result is best shown by, lowest first: what the owner wrote, in
+    the order the page shows it; then the title (the result's heading already); the tags last
+    (a list of words, not a sentence)."""
+    return {"title": 1, "tags": 2}.get(part, 0)
 
 
 @dataclass
@@ -102,20 +112,25 @@ def search(raw: str, include_hidden: bool, page: int = 1, per_page: int = 10) ->
     offset, end = (page - 1) * per_page, page * per_page
     visible = Post.visible_to(include_hidden)
     found, total = backend.ranked(matches, exact, visible, end, RESULT_LIMIT)
-    hits = _hits(found[offset:end], backend)
+    hits = _hits(found[offset:end], matches, backend)
     return Results(hits, min(total, RESULT_LIMIT), page, per_page, total > RESULT_LIMIT)
 
 
-def _hits(found: list[tuple[int, int]], backend) -> list[Hit]:
-    if not found:
+def _hits(post_ids: list[int], matches, backend) -> list[Hit]:
+    """The page's posts, each with the matching part it is best shown by (`_shown_by`): one
+    read of the index rows of these posts alone."""
+    if not post_ids:
         return []
-    ids = [post_id for post_id, _ in found]
-    posts = {post.id: post for post in db.session.scalars(db.select(Post).where(Post.id.in_(ids)))}
-    row_ids = [row_id for _, row_id in found if row_id]
-    parts = {row_id: (part, content) for row_id, part, content in backend.parts(row_ids)}
+    posts = {
+        post.id: post for post in db.session.scalars(db.select(Post).where(Post.id.in_(post_ids)))
+    }
+    best: dict[int, tuple[str, str]] = {}
+    for post_id, part, content in backend.matching_parts(matches, post_ids):  # in part order
+        if post_id not in best or _shown_by(part) < _shown_by(best[post_id][0]):
+            best[post_id] = (part, content)
     return [
-        Hit(posts[post_id], *parts.get(row_id, ("title", posts[post_id].title)))
-        for post_id, row_id in found
+        Hit(posts[post_id], *best.get(post_id, ("title", posts[post_id].title)))
+        for post_id in post_ids
         if post_id in posts
     ]
 

@@ -1,8 +1,8 @@
 """The PostgreSQL backend: a `tsvector` column with a GIN index, ranked through the post table.
 
 Ranking is one statement that groups the matching rows by post, so its time grows with the
-number of matches. A post's rows go in in part order, so the lowest id among its matching
-rows is the first matching part.
+number of matches. A post's rows go in in part order, so ordering its rows by id gives its
+parts in order.
 """
 
 from sqlalchemy import Integer, case, column, func, select, table, text
@@ -57,10 +57,12 @@ def optimize() -> None:
     db.session.execute(text("ANALYZE search_index"))
 
 
-def parts(row_ids: list[int]):
-    """(row id, part, content) of these index rows."""
-    rows = select(_index.c.id, _index.c.part, _index.c.content)
-    return db.session.execute(rows.where(_index.c.id.in_(row_ids))).all()
+def matching_parts(matches: str, post_ids: list[int]):
+    """(post id, part, content) of these posts' index rows that match, in part order."""
+    rows = select(_index.c.post_id, _index.c.part, _index.c.content).where(
+        _where(matches, "match"), _index.c.post_id.in_(post_ids)
+    )
+    return db.session.execute(rows.order_by(_index.c.id)).all()
 
 
 def expression(groups: list[list[str]], prefix: list[bool]) -> str:
@@ -79,9 +81,9 @@ def _where(expression: str, name: str):
 
 
 def ranked(matches: str, exact: str | None, visible, limit: int, count_limit: int):
-    """The first `limit` visible posts in rank order (titles; the words as typed; the rest),
-    as (post id, the index row of the part to show), and how many posts match: all of them,
-    which one window function counts (`count_limit` is for backends that stop counting)."""
+    """The ids of the first `limit` visible posts in rank order (titles; the words as typed;
+    the rest), and how many posts match: all of them, which one window function counts
+    (`count_limit` is for backends that stop counting)."""
     match = _where(matches, "match")
     if exact is None:
         rank = case((_title, 0), else_=2)
@@ -95,7 +97,7 @@ def ranked(matches: str, exact: str | None, visible, limit: int, count_limit: in
     )
     post = Post.__table__
     rows = db.session.execute(
-        select(ranks.c.post_id, ranks.c.rank, func.count().over())
+        select(ranks.c.post_id, func.count().over())
         .join_from(ranks, post, post.c.id == ranks.c.post_id)
         .where(visible)
         .order_by(ranks.c.rank, post.c.published_at.desc().nulls_last(), post.c.id.desc())
@@ -103,21 +105,4 @@ def ranked(matches: str, exact: str | None, visible, limit: int, count_limit: in
     ).all()
     if not rows:
         return [], 0
-    # The part to show: the title, or the first part with the words as typed, or the first
-    # part with them all.
-    kind = {post_id: rank for post_id, rank, _ in rows}
-    best: dict[int, int] = {}
-    for post_id, row_id, in_title, as_typed in db.session.execute(
-        select(
-            _index.c.post_id,
-            _index.c.id,
-            _title,
-            _where(exact, "exact") if exact else text("0"),
-        )
-        .where(match, _index.c.post_id.in_(kind))
-        .order_by(_index.c.id)
-    ):
-        wanted = (in_title, not in_title and as_typed, not in_title)[kind[post_id]]
-        if wanted and post_id not in best:
-            best[post_id] = row_id
-    return [(post_id, best.get(post_id)) for post_id, _, _ in rows], rows[0][2]
+    return [post_id for post_id, _ in rows], rows[0][1]

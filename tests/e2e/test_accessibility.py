@@ -124,6 +124,13 @@ def open_editor_with_preview(page, site):
     return response
 
 
+def open_refused_comment(page, site):
+    page.goto(site["entry"])
+    response = submit(page, "댓글 보내기")  # nothing written
+    assert page.locator("#comment-form [role=alert]").count() == 1
+    return response
+
+
 # name: (needs the owner, how to get there, the HTTP status expected)
 PAGES = {
     "home": (False, open_home, 200),
@@ -134,6 +141,9 @@ PAGES = {
     "editor": (True, open_editor, 200),
     "editor-error": (True, open_editor_with_error, 400),
     "editor-preview": (True, open_editor_with_preview, 200),
+    "search": (False, lambda page, site: page.goto("/search?q=필라테스"), 200),
+    "search-empty": (False, lambda page, site: page.goto("/search?q=필라테스 capital"), 200),
+    "comment-refused": (False, open_refused_comment, 400),
 }
 
 

@@ -14,7 +14,7 @@ from .content import BLOCKS, add_comment, add_commentary, add_diary_entry, comme
 
 READER, READER_TEXT = "지나가던 독자", "wary of 표현을 처음 알았어요. 고맙습니다!"
 SECRET_READER, SECRET_TEXT = "조용한 독자", "주인님만 보세요: 오타가 하나 있어요."
-SENT = "고맙습니다! 댓글은 주인이 승인한 뒤에 보입니다."
+SENT = "고맙습니다! 댓글은 주인이 승인한 뒤 여기에 보입니다."
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def send_comment(page, name: str, body: str, secret: bool = False) -> None:
     if secret:
         form.get_by_label("비밀댓글 (주인만 볼 수 있음)", exact=True).check()
     form.get_by_role("button", name="댓글 보내기", exact=True).click()
-    page.wait_for_url("**#comments")
+    page.wait_for_url("**#comment-sent")
 
 
 def test_a_comment_on_a_quote_waits_for_the_owner(new_context, live_server, live_app):
@@ -102,6 +102,36 @@ def test_a_comment_on_a_quote_waits_for_the_owner(new_context, live_server, live
     owner_view = owner.locator("#comments .comment")
     expect(owner_view).to_have_count(2)
     expect(owner_view.filter(has_text=SECRET_TEXT).locator(".badge")).to_have_text("비밀")
+
+
+@pytest.mark.parametrize("javascript", [False, True])
+def test_a_refused_comment_opens_at_the_form_on_a_phone(
+    new_context, live_server, live_app, javascript
+):
+    long_text = "\n\n".join(f"{number}번째 문단: 오늘도 필라테스를 했다." for number in range(60))
+    entry = add_diary_entry(live_app, "아주 긴 일기", long_text)
+    visitor = new_context(
+        base_url=live_server, viewport=PHONE, java_script_enabled=javascript
+    ).new_page()
+    visitor.goto(entry["path"])
+    form = visitor.locator("#comment-form")
+    form.get_by_label("이름", exact=True).fill(READER)
+    form.get_by_role("button", name="댓글 보내기", exact=True).click()  # no comment written
+
+    # The 400 answer is shown at the action's #comment-form: the form and its messages in
+    # view, not the top of the long entry.
+    visitor.wait_for_url("**/comments#comment-form")
+    expect(form.get_by_role("alert")).to_be_in_viewport()
+    expect(form.get_by_label("댓글", exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(visitor.get_by_role("heading", level=1)).not_to_be_in_viewport()
+
+    # Fixed and sent: the reader lands where the comment will appear once approved.
+    form.get_by_label("댓글", exact=True).fill(READER_TEXT)
+    form.get_by_role("button", name="댓글 보내기", exact=True).click()
+    visitor.wait_for_url("**#comment-sent")
+    sent = visitor.locator("#comment-sent")
+    expect(sent).to_have_text(SENT)
+    expect(sent).to_be_in_viewport()
 
 
 def test_the_owner_ticks_a_whole_page_and_is_asked_before_deleting(
