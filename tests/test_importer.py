@@ -862,7 +862,7 @@ def test_a_file_is_said_by_its_name_only(app, client, auth):
 def test_a_file_that_is_not_korean_text_is_refused(app, client, auth, data, reason):
     auth.login()
     response = upload(client, data, save="y")
-    assert response.status_code == 400
+    assert response.status_code == 400 and flashes(response.text) == ["error"]
     assert invalid_fields(response.text) == ["file"]
     assert errors_of(response.text, "file") == [shown(app, NOT_TEXT[reason])]
     assert count_posts(app) == 0
@@ -897,7 +897,7 @@ def test_a_file_too_large_keeps_everything_typed_above_it(app, client, auth):
     date = field(SAMPLE, 0, "date")
     fields = {"text": SAMPLE, date: "2025-01-29", "preview": "y"}
     response = upload(client, b"x" * 100_000, **fields)
-    assert response.status_code == 413
+    assert response.status_code == 413 and flashes(response.text) == ["error"]
     assert textarea(response.text) == SAMPLE
     assert value_of(response.text, date, post=1) == "2025-01-29"
     assert invalid_fields(response.text) == ["file"] and len(errors_of(response.text, "file")) == 1
@@ -1068,6 +1068,9 @@ def test_the_unsure_line_is_a_question_with_a_choice(client, auth):
     assert value_of(page, SAMPLE_ANSWER) is None  # not guessed
     [question] = lxml_html.fromstring(page).xpath('//fieldset[contains(@class, "import-question")]')
     assert SUMMARY_LINE in question.text_content()
+    # Reached from the list of choices at the top and from the quote it is about.
+    assert question.get("id") == f"{SAMPLE_ANSWER}-choice"
+    assert page.count(f'href="#{SAMPLE_ANSWER}-choice"') == 2
 
 
 def test_saving_waits_for_the_answer(app, client, auth):

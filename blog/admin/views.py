@@ -321,6 +321,9 @@ REASONS = {
 }
 
 
+FILE_NOT_READ = _l("The file was not read (see the file field below). What you typed is kept.")
+
+
 @bp.route("/import", methods=["GET", "POST"])
 def import_text():
     """Preview shows the posts read from the text or file, each with its date and what else
@@ -336,6 +339,7 @@ def import_text():
         return _import_page(form, status=400 if form.errors else 200)
     read_as = importing.read_file(form)
     if form.file.errors:
+        flash(FILE_NOT_READ, "error")
         return _import_page(form, status=400)
     reading = importing.Reading(form.text.data, request.form)
     if not reading.posts:
@@ -369,7 +373,7 @@ def import_text():
     if unanswered:
         flash(
             _(
-                "Nothing was saved: %(count)d questions below wait for your answer.",
+                "Nothing was saved: %(count)d choices below are still to be made.",
                 count=unanswered,
             ),
             "error",
@@ -430,6 +434,7 @@ def import_too_large(error):
     if "text" not in formdata:
         return error_page(413)
     form = ImportForm(formdata=formdata)
+    flash(FILE_NOT_READ, "error")
     form.file.errors = [
         _(
             "This file is too large: a file to import may have at most %(size)s MB.",
