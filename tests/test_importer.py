@@ -927,6 +927,18 @@ def test_a_long_text_is_no_413_in_a_multipart_form(app, client, auth):
     assert textarea(response.text) == text
 
 
+def test_a_text_of_more_posts_than_a_form_can_send_back_is_refused_and_kept(app, client, auth):
+    """Each post's date fields come back with the next submit, within MAX_FORM_PARTS."""
+    auth.login()
+    app.config["MAX_FORM_PARTS"] = 40
+    text = "\n---\n".join(f"{number}번째 일기." for number in range(1, 12))
+    response = client.post("/admin/import", data={"text": text, "preview": "y"})
+    assert response.status_code == 400 and flashes(response.text) == ["error"]
+    assert textarea(response.text) == text and "import-post-1" not in response.text
+    app.config["MAX_FORM_PARTS"] = 60
+    assert client.post("/admin/import", data={"text": text, "preview": "y"}).status_code == 200
+
+
 # --- the dates -------------------------------------------------------------------------------
 
 

@@ -585,8 +585,8 @@ def parse(text: str) -> list[ParsedPost]:
     return parse_text(text).posts
 
 
-# Bound parameters per query when looking for posts like the imported ones (SQLite allows
-# 32,766; an import may hold thousands of short posts).
+# Bound parameters per query when looking for posts like the imported ones, or loading them
+# (SQLite allows 32,766; an import may hold thousands of short posts).
 _WORDS_PER_QUERY = 500
 # What is read of each candidate diary entry: enough for OPENING_CHARACTERS once its spaces
 # and quote marks are evened out.
@@ -612,11 +612,16 @@ def look_alikes(parsed_posts: list[ParsedPost]) -> list[Post | None]:
             )
             for post_id, text in rows:
                 found.setdefault((kind, _opening(kind, text or "")), post_id)
-    matches = []
-    for parsed in parsed_posts:
-        post_id = found.get((parsed.kind, _opening_of(parsed)))
-        matches.append(db.session.get(Post, post_id) if post_id else None)
-    return matches
+    ids = [found.get((parsed.kind, _opening_of(parsed))) for parsed in parsed_posts]
+    wanted_ids = sorted({post_id for post_id in ids if post_id})
+    posts: dict[int, Post] = {}
+    for start in range(0, len(wanted_ids), _WORDS_PER_QUERY):
+        chunk = wanted_ids[start : start + _WORDS_PER_QUERY]
+        posts.update(
+            (post.id, post)
+            for post in db.session.scalars(db.select(Post).where(Post.id.in_(chunk)))
+        )
+    return [posts.get(post_id) for post_id in ids]
 
 
 def _opening(kind: str, text: str) -> str:
