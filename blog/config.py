@@ -11,6 +11,11 @@ SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 # the request body limit below (plus room for field names): a 413 never meets a valid post.
 MAX_POST_CHARACTERS = 200_000
 MAX_CONTENT_LENGTH = 12 * MAX_POST_CHARACTERS + 256 * 1024
+# Multipart forms (the import's file upload) send text as it is: one field may be as large as
+# the body (Flask's default, 500 kB, refuses 170,000 Hangul characters), and the import's
+# preview sends a few fields for each post of a long diary (the default allows 1,000 fields).
+MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+MAX_FORM_PARTS = 10_000
 
 # Cookies. Set HTTPS = True (FLASK_HTTPS=true) behind TLS to add Secure and HSTS.
 HTTPS = False

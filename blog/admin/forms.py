@@ -2,10 +2,24 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    Form,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..models import utcnow
 from ..rendering import clean_text
+from ..site_time import FIRST_YEAR, to_site_time
 
 
 def _stripped(value: str | None) -> str:
@@ -49,18 +63,77 @@ class SettingsForm(FlaskForm):
     )
 
 
+IMPORT_MAX_CHARACTERS = 200_000
+
+
 class ImportForm(FlaskForm):
-    """Old plain-text posts pasted in, shown as a preview, then saved as drafts."""
+    """Old plain-text posts pasted in or read from a file, shown as a preview (with a
+    PostChoicesForm for each post), then saved as drafts."""
 
     text = TextAreaField(
         _l("Plain text"),
         filters=[clean_text],
-        validators=[DataRequired(_l("Paste some text first.")), Length(max=200_000)],
+        validators=[Length(max=IMPORT_MAX_CHARACTERS)],
         description=_l(
             "Diary text, then commentaries starting with a 기사제목: line. "
             "Put a line of --- between a commentary and diary text that follows it."
         ),
     )
+    # After the text box: a form sends its fields in page order, so a file refused as too
+    # large still lets everything typed above it be read (admin.views.import_too_large).
+    file = FileField(
+        _l("Or a text file"),
+        description=_l(
+            "A .txt file in UTF-8, UTF-16 or CP949 (EUC-KR, older Korean Windows files): "
+            "its text is read into the box above, for the preview."
+        ),
+    )
+    # What the preview showed, so that a save of a text changed since is shown first.
+    previewed = HiddenField()
     keep_going = BooleanField(_l("Save without the lines that could not be placed"))
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save all as drafts"))
+
+    def validate_text(self, field) -> None:
+        if not field.data.strip() and not self.file.data:
+            raise ValidationError(_l("Paste some text or choose a file first."))
+
+
+def _written_in_site_years(form, field) -> None:
+    """From the site's first year to today (site time): a post is not imported from later."""
+    today = to_site_time(utcnow()).date()
+    if field.data is not None and not (FIRST_YEAR <= field.data.year and field.data <= today):
+        raise ValidationError(_l("Choose a date from %(first)d up to today.", first=FIRST_YEAR))
+
+
+class PostChoicesForm(Form):
+    """What the owner says of one previewed post, its fields named after the post (see
+    ParsedPost.key, so they stay with it when the text is edited): when it was written, and
+    whether to import it when it looks like a post already on the site."""
+
+    date = DateField(_l("Written on"), validators=[Optional(), _written_in_site_years])
+    time = TimeField(_l("Time (optional)"), format=["%H:%M", "%H:%M:%S"], validators=[Optional()])
+    duplicate = RadioField(
+        _l("Import it anyway?"),
+        choices=[
+            SelectChoice("skip", _l("Skip it")),
+            SelectChoice("import", _l("Import it as well")),
+        ],
+        validators=[Optional()],
+    )
+
+    FIELDS = ("date", "time", "duplicate")
+
+    def validate_time(self, field) -> None:
+        if field.data is not None and self.date.data is None and not self.date.errors:
+            raise ValidationError(_l("Give the date too."))
+
+
+class QuestionForm(Form):
+    """The owner's answer to one of the parser's questions (import_text.Question)."""
+
+    answer = RadioField(
+        _l("Is this a summary or a quote?"),
+        choices=[SelectChoice("summary", _l("The summary")), SelectChoice("quote", _l("A quote"))],
+        validators=[Optional()],
+    )

@@ -3,6 +3,7 @@ the import of old plain-text posts."""
 
 import json
 from datetime import timedelta
+from functools import partial
 
 from flask import (
     Blueprint,
@@ -19,11 +20,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import revisions as revision_rules
 from ..auth.safe_next import safe_next_path
 from ..comments import moderation
-from ..errors import database_unavailable
+from ..errors import database_unavailable, error_page
 from ..extensions import db
 from ..forms import TOO_LARGE
 from ..inputs import page_number, parse_bounded_int
@@ -37,13 +39,15 @@ from ..models import (
     Visibility,
     utcnow,
 )
+from ..origin import proven_from_this_site
 from ..portability import export
-from ..portability.import_text import parse_text, save_as_drafts
+from ..portability.import_text import save_as_drafts
 from ..posts import saving
 from ..posts.saving import TRASH_DAYS
 from ..posts.urls import post_url
 from ..rendering import TooLargeToRender
 from ..site_settings import get_settings, save_settings
+from . import importing
 from .forms import ImportForm, ReplyForm, SettingsForm
 
 bp = Blueprint("admin", __name__)
@@ -331,49 +335,129 @@ REASONS = {
     "second_translation": _l("A second translation for the same quote."),
     "korean_before_quote": _l("Korean text before the first quote of the commentary."),
     "unplaced": _l("Belongs to no quote, translation, opinion or summary."),
+    "date_without_post": _l("A date with no post after it."),
 }
+
+
+FILE_NOT_READ = _l("The file was not read (see the file field below). What you typed is kept.")
 
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_text():
-    """Preview shows the posts read from the text; save makes them drafts (PRG).
+    """Preview shows the posts read from the text or file, each with its date and what else
+    saving needs to know; save makes them drafts (PRG).
 
-    The typed text is always shown again unless the save succeeded; lines that fit nowhere
-    are listed, and a save with such lines needs the owner's explicit consent.
+    Everything typed is shown again unless the save succeeded. Saving needs the owner's word
+    wherever the preview asks: lines that fit nowhere, posts that look like posts already on
+    the site, lines that could be read two ways; a text changed since its preview is
+    previewed again first.
     """
     form = ImportForm()
-    result = None
-    status = 200
-    if form.validate_on_submit():
-        result = parse_text(form.text.data)
-        if not result.posts:
-            status = 400
-            flash(_("No post could be read from this text. Nothing was saved."), "error")
-        elif form.save.data and result.unclassified and not form.keep_going.data:
-            status = 400
-            flash(
-                _(
-                    "Nothing was saved: some lines could not be placed (listed below). "
-                    "Fix them in the text, or choose to save without them."
-                ),
-                "error",
-            )
-        elif form.save.data:
-            try:
-                posts = save_as_drafts(result.posts)
-            except TooLargeToRender as error:  # the editors' bound on one post's Markdown
-                db.session.rollback()
-                form.text.errors.append(TOO_LARGE[error.kind])
-                flash(_("Nothing was saved: please fix the marked fields."), "error")
-                return render_template(
-                    "admin/import.html", form=form, result=result, reasons=REASONS
-                ), 400
-            db.session.commit()
-            flash(
-                _("%(count)d drafts saved. Edit them to finish and publish.", count=len(posts)),
-                "success",
-            )
-            return redirect(url_for("admin.index", state="draft"), code=303)
-    elif form.errors:
-        status = 400
-    return render_template("admin/import.html", form=form, result=result, reasons=REASONS), status
+    if not form.validate_on_submit():
+        return _import_page(form, status=400 if form.errors else 200)
+    read_as = importing.read_file(form)
+    if form.file.errors:
+        flash(FILE_NOT_READ, "error")
+        return _import_page(form, status=400)
+    reading = importing.Reading(form.text.data, request.form)
+    if not reading.posts:
+        flash(_("No post could be read from this text. Nothing was saved."), "error")
+        return _import_page(form, status=400)
+    if reading.field_count > current_app.config["MAX_FORM_PARTS"] - IMPORT_FORM_FIELDS:
+        flash(
+            _(
+                "This text holds %(count)d posts: too many to preview at once. Import it in "
+                "a few parts.",
+                count=len(reading.posts),
+            ),
+            "error",
+        )
+        return _import_page(form, status=400)
+    changed = bool(form.previewed.data) and form.previewed.data != reading.digest
+    form.previewed.data = reading.digest
+    page = partial(_import_page, form, reading, read_as=read_as)
+    if not form.save.data:
+        return page(status=200 if reading.valid else 400)
+    if changed:
+        flash(
+            _("The text changed after its preview. Nothing was saved: check it below, then save."),
+            "error",
+        )
+        return page(status=400)
+    if not reading.valid:
+        flash(_("Nothing was saved: please fix the marked fields."), "error")
+        return page(status=400)
+    unanswered = reading.mark_unanswered()
+    if unanswered:
+        flash(
+            _(
+                "Nothing was saved: %(count)d choices below are still to be made.",
+                count=unanswered,
+            ),
+            "error",
+        )
+        return page(status=400)
+    if reading.result.unclassified and not form.keep_going.data:
+        flash(
+            _(
+                "Nothing was saved: some lines could not be placed (listed below). "
+                "Fix them in the text, or choose to save without them."
+            ),
+            "error",
+        )
+        return page(status=400)
+    to_save = reading.posts_to_save()
+    if not to_save:
+        flash(_("Every post is skipped: nothing was saved."), "error")
+        return page(status=400)
+    try:
+        posts = save_as_drafts(to_save)
+    except TooLargeToRender as error:  # the editors' bound on one post's Markdown
+        db.session.rollback()
+        form.text.errors.append(TOO_LARGE[error.kind])
+        flash(_("Nothing was saved: please fix the marked fields."), "error")
+        return page(status=400)
+    db.session.commit()
+    flash(
+        _("%(count)d drafts saved. Edit them to finish and publish.", count=len(posts)),
+        "success",
+    )
+    return redirect(url_for("admin.index", state="draft"), code=303)
+
+
+# The import form's own fields (token, text, file, the hidden digest, a checkbox, buttons),
+# with room to spare, besides the preview's fields for each post (MAX_FORM_PARTS).
+IMPORT_FORM_FIELDS = 20
+
+
+def _import_page(form, reading=None, status=200, read_as=None):
+    return render_template(
+        "admin/import.html", form=form, reading=reading, read_as=read_as, reasons=REASONS
+    ), status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def import_too_large(error):
+    """A file too large to import: the import page again, with everything typed above the
+    file field. Any other refused body gets the site's 413 page."""
+    refused_unread = (request.content_length or 0) > (request.max_content_length or 0)
+    if not (
+        request.endpoint == "admin.import_text"
+        and refused_unread
+        and current_user.is_authenticated
+        and proven_from_this_site()
+    ):
+        return error_page(413)
+    formdata = importing.fields_before_the_files(current_app.config["MAX_CONTENT_LENGTH"])
+    if "text" not in formdata:
+        return error_page(413)
+    form = ImportForm(formdata=formdata)
+    flash(FILE_NOT_READ, "error")
+    form.file.errors = [
+        _(
+            "This file is too large: a file to import may have at most %(size)s MB.",
+            size=f"{current_app.config['MAX_CONTENT_LENGTH'] / 2**20:.1f}",
+        )
+    ]
+    reading = importing.Reading(form.text.data, formdata) if form.text.data.strip() else None
+    return _import_page(form, reading if reading and reading.posts else None, status=413)
