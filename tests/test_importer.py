@@ -1051,6 +1051,7 @@ def test_saving_a_look_alike_needs_the_owners_choice(app, client, auth, make_ent
     refused = client.post("/admin/import", data=data)
     assert refused.status_code == 400 and flashes(refused.text) == ["error"]
     assert errors_of(refused.text, duplicate) == [shown(app, ANSWER_NEEDED)]
+    assert "<q>필라테스할때마다 느끼는거지만," in refused.text  # an untitled entry by its opening
     assert count_posts(app) == 1
     saved = client.post("/admin/import", data={**data, duplicate: choice})
     assert saved.status_code == 303 and count_posts(app) == posts

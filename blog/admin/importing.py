@@ -71,9 +71,8 @@ def read_file(form: ImportForm):
     except NotText as refusal:
         form.file.errors.append(NOT_TEXT[refusal.reason])
         return None
-    form.text.data = clean_text(text)  # as a pasted text is cleaned
-    if len(form.text.data) > IMPORT_MAX_CHARACTERS:
-        form.text.data = ""
+    text = clean_text(text)  # as a pasted text is cleaned
+    if len(text) > IMPORT_MAX_CHARACTERS:
         form.file.errors.append(
             _l(
                 "This file holds more than %(count)s characters: split it in two and import "
@@ -82,9 +81,10 @@ def read_file(form: ImportForm):
             )
         )
         return None
-    if not form.text.data.strip():
+    if not text.strip():
         form.file.errors.append(_l("This file is empty."))
         return None
+    form.text.data = text
     name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1][:FILE_NAME_SHOWN]
     return READ_AS[encoding] % {"name": name}
 

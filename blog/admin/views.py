@@ -378,40 +378,12 @@ def import_text():
     page = partial(_import_page, form, reading, read_as=read_as)
     if not form.save.data:
         return page(status=200 if reading.valid else 400)
-    if changed:
-        flash(
-            _("The text changed after its preview. Nothing was saved: check it below, then save."),
-            "error",
-        )
-        return page(status=400)
-    if not reading.valid:
-        flash(_("Nothing was saved: please fix the marked fields."), "error")
-        return page(status=400)
-    unanswered = reading.mark_unanswered()
-    if unanswered:
-        flash(
-            _(
-                "Nothing was saved: %(count)d choices below are still to be made.",
-                count=unanswered,
-            ),
-            "error",
-        )
-        return page(status=400)
-    if reading.result.unclassified and not form.keep_going.data:
-        flash(
-            _(
-                "Nothing was saved: some lines could not be placed (listed below). "
-                "Fix them in the text, or choose to save without them."
-            ),
-            "error",
-        )
-        return page(status=400)
-    to_save = reading.posts_to_save()
-    if not to_save:
-        flash(_("Every post is skipped: nothing was saved."), "error")
+    refusal = _why_not_saved(form, reading, changed)
+    if refusal:
+        flash(refusal, "error")
         return page(status=400)
     try:
-        posts = save_as_drafts(to_save)
+        posts = save_as_drafts(reading.posts_to_save())
     except TooLargeToRender as error:  # the editors' bound on one post's Markdown
         db.session.rollback()
         form.text.errors.append(TOO_LARGE[error.kind])
@@ -423,6 +395,30 @@ def import_text():
         "success",
     )
     return redirect(url_for("admin.index", state="draft"), code=303)
+
+
+def _why_not_saved(form: ImportForm, reading: importing.Reading, changed: bool) -> str | None:
+    """What keeps the previewed posts from being saved as they are (the fields concerned are
+    marked), or None."""
+    if changed:
+        return _(
+            "The text changed after its preview. Nothing was saved: check it below, then save."
+        )
+    if not reading.valid:
+        return _("Nothing was saved: please fix the marked fields.")
+    unanswered = reading.mark_unanswered()
+    if unanswered:
+        return _(
+            "Nothing was saved: %(count)d choices below are still to be made.", count=unanswered
+        )
+    if reading.result.unclassified and not form.keep_going.data:
+        return _(
+            "Nothing was saved: some lines could not be placed (listed below). "
+            "Fix them in the text, or choose to save without them."
+        )
+    if not reading.posts_to_save():
+        return _("Every post is skipped: nothing was saved.")
+    return None
 
 
 # The import form's own fields (token, text, file, the hidden digest, a checkbox, buttons),
