@@ -36,7 +36,6 @@ __all__ = [
     "drop_index",
     "index_post",
     "index_posts",
-    "index_rows",
     "index_terms",
     "optimize",
     "parse_query",
@@ -154,14 +153,14 @@ def index_post(post: Post) -> None:
     """Replace the post's rows in the index; part of the save's transaction.
 
     Call it whenever a post's text or publication time changes: the index keeps both."""
-    backend = _backend()
-    backend.remove(post.id)
-    if rows := _rows([post]):
-        backend.insert(rows)
+    _backend().remove(post.id)
+    index_posts([post])
 
 
 def index_posts(posts) -> None:
-    index_rows(_rows(posts))
+    """Add the posts to the index in one statement (the demo's bulk path adds a batch)."""
+    if rows := _rows(posts):
+        _backend().insert(rows)
 
 
 def _rows(posts) -> list[dict]:
@@ -177,15 +176,6 @@ def _rows(posts) -> list[dict]:
         for post in posts
         for position, (part, value) in enumerate(searchable_parts(post))
     ]
-
-
-def index_rows(rows) -> None:
-    """Add rows to the index in one statement: dicts of post_id, published_at (the post's),
-    position (the part's place in what `searchable_parts` gives), part, content and terms (what
-    `index_terms(content)` gives). Bulk loaders (blog.demo) make them without the ORM."""
-    rows = list(rows)
-    if rows:
-        _backend().insert(rows)
 
 
 def optimize() -> None:
