@@ -12,6 +12,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import commands, errors, inputs, pagecache, rendering, search, setup_link
 from .extensions import babel, csrf, db, login_manager, migrate
+from .media import library as media_library
+from .media import store as media_store
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
@@ -28,6 +30,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     load_config(app, test_config)
     inputs.register(app)
     register_extensions(app)
+    media_store.init_app(app)
     bind_database_events(app)
     register_blueprints(app)
     register_headers(app)
@@ -96,6 +99,7 @@ def bind_database_events(app: Flask) -> None:
     # db, with its metadata, is shared by every app made in this process (the tests make one
     # per test): each of these listeners is added once.
     for target, name, listener in (
+        *((db.session, name, listener) for name, listener in media_library.SESSION_LISTENERS),
         (db.metadata, "after_create", pagecache.insert_first_state),
         (db.metadata, "after_create", _create_search_index),
         (db.metadata, "before_drop", _drop_search_index),
@@ -149,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .commentary.views import bp as commentary_bp
     from .diary.views import bp as diary_bp
+    from .media.views import bp as media_bp
     from .public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
@@ -156,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(diary_bp, url_prefix="/diary")
     app.register_blueprint(commentary_bp, url_prefix="/commentary")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(media_bp)
 
 
 CONTENT_SECURITY_POLICY = "; ".join(

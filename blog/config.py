@@ -17,6 +17,14 @@ MAX_CONTENT_LENGTH = 12 * MAX_POST_CHARACTERS + 256 * 1024
 MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
 MAX_FORM_PARTS = 10_000
 
+# Photos (blog/media/): where their files live (default: instance/media), the largest upload
+# (a phone's photo is 2-12 MB) and the most pixels one may have, checked before decoding it.
+MEDIA_FOLDER = None
+MEDIA_MAX_BYTES = 20 * 1000 * 1000
+MEDIA_MAX_PIXELS = 50 * 1000 * 1000
+# Photos sent at once from the editor without JavaScript (its file field takes several).
+MEDIA_MAX_FILES_PER_UPLOAD = 10
+
 # Cookies. Set HTTPS = True (FLASK_HTTPS=true) behind TLS to add Secure and HSTS.
 HTTPS = False
 SESSION_COOKIE_HTTPONLY = True

@@ -24,6 +24,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .inputs import fields_before_the_files
 from .origin import proven_from_this_site
 
 MESSAGES = {
@@ -78,18 +79,23 @@ def refused_from_another_site():
     return page, 403, {"Cache-Control": "no-store"}
 
 
-def typed_fields() -> list[tuple[str, str]]:
+def typed_fields(status: int = 0) -> list[tuple[str, str]]:
+    """What the failed POST typed. A body refused as too large (413) was never read: what a
+    multipart form sent above its files is read alone (an editor whose photos were too many)."""
     if request.method != "POST":
         return []
-    return [
-        (name, value) for name, value in request.form.items(multi=True) if name not in SECRET_FIELDS
-    ]
+    sent = (
+        fields_before_the_files(current_app.config["MAX_CONTENT_LENGTH"])
+        if status == 413
+        else request.form
+    )
+    return [(name, value) for name, value in sent.items(multi=True) if name not in SECRET_FIELDS]
 
 
 def keep_typed_text(reason, status: int):
     """The typed text of a failed POST from our own pages, ready to be sent again; None when
     there is nothing to keep or the request did not prove where it came from."""
-    fields = typed_fields() if status != 413 else []  # a refused body was never read
+    fields = typed_fields(status)
     if not fields or not proven_from_this_site():
         return None
     shown = [(name, value) for name, value in fields if not _form_field(name)]

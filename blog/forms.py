@@ -13,6 +13,7 @@ from wtforms import (
     Field,
     FieldList,
     HiddenField,
+    MultipleFileField,
     SelectField,
     StringField,
     SubmitField,
@@ -23,6 +24,7 @@ from wtforms.widgets import TextInput
 
 from .comments.spam import clean_comment_body, clean_display_name, imitates_owner
 from .comments.timer import form_token, timer_needs_renewal
+from .media.names import PhotoName, photos_without_alt
 from .models import Post, Visibility, tag_key, utcnow
 from .posts import schema
 from .rendering import (
@@ -142,6 +144,12 @@ class VisibilityField(Field):
 MARKDOWN_FIELD = {"data-markdown": True}
 
 
+PHOTO_WITHOUT_ALT = _l(
+    "Say what each photo shows before publishing: write it between the brackets, as in "
+    "![필라테스 스튜디오의 리포머](/media/…). Readers who cannot see photos hear it."
+)
+
+
 TOO_LARGE = {
     "steps": _l(
         "This text makes too large a page: with the rest of this post it has too much "
@@ -173,6 +181,18 @@ class PostForm(FlaskForm):
     )
     version = HiddenField()
     preview = SubmitField(_l("Preview"))
+    # Photos without JavaScript: chosen here, sent with upload_image, inserted at the end of
+    # photo_field() (the editor's script uploads them one by one instead, see photo-upload.js).
+    # Last of the fields, so a body refused as too large still holds everything typed above.
+    image = MultipleFileField(
+        _l("Photos"),
+        description=_l(
+            "JPEG, PNG, WebP or HEIC. Each photo goes at the end of the text (of a commentary: "
+            "the summary); then write what it shows between its brackets: ![설명](…)."
+        ),
+        render_kw={"accept": "image/*"},
+    )
+    upload_image = SubmitField(_l("Upload photos"))
 
     # What a save that names no visibility keeps: the edited post's (see editor_for).
     kept_visibility = Visibility.DRAFT
@@ -202,6 +222,19 @@ class PostForm(FlaskForm):
     def markdown_fields(self) -> list[Field]:
         """The fields rendered as Markdown, in page order."""
         return []
+
+    def photo_field(self) -> Field:
+        """Where photos uploaded without JavaScript go: at the end of this field."""
+        return self.markdown_fields()[0]
+
+    def insert_photos(self, photos: list[PhotoName]) -> None:
+        """Each photo as a Markdown image of its own line at the end of photo_field(), its
+        alt text left for the owner to write (ready_for_readers asks for it)."""
+        field = self.photo_field()
+        lines = "\n\n".join(f"![]({photo.address})" for photo in photos)
+        field.data = (
+            f"{field.data.rstrip()}\n\n{lines}\n" if (field.data or "").strip() else lines + "\n"
+        )
 
     def validate(self, extra_validators=None) -> bool:
         """The fields' own checks; one limit on everything typed, so that every post within
@@ -243,8 +276,15 @@ class PostForm(FlaskForm):
         return valid
 
     def ready_for_readers(self) -> bool:
-        """False, with an error at the field concerned, when the post is not fit to publish."""
-        return True
+        """False, with an error at the field concerned, when the post is not fit to publish:
+        every photo of this site says what it shows (its alt text), for readers who cannot
+        see it."""
+        ready = True
+        for field in self.markdown_fields():
+            if photos_without_alt(field.data):
+                field.errors.append(PHOTO_WITHOUT_ALT)
+                ready = False
+        return ready
 
     def load(self, post: Post) -> None:
         """Fill the form from a saved post (on GET of the edit page), as if it were posted."""

@@ -1,7 +1,13 @@
-"""What an address may ask for: ids and page numbers both databases can hold, and no NUL."""
+"""What a request may ask for and send: ids and page numbers both databases can hold, no NUL
+bytes, and the fields typed above the files of a body too large to read whole."""
 
 from flask import Flask, abort, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.http import parse_options_header
 from werkzeug.routing import IntegerConverter
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
+from werkzeug.wsgi import LimitedStream
 
 # PostgreSQL's `integer`, the type of every id column there, holds at most 2**31 - 1 (SQLite's
 # holds more): a larger number names nothing, and must not reach either database as a parameter.
@@ -54,3 +60,37 @@ def register(app: Flask) -> None:
     """Before the blueprints: a rule takes its converter when it is added."""
     app.url_map.converters["int"] = IdConverter
     app.before_request(refuse_nul_bytes)
+
+
+def fields_before_the_files(limit: int) -> MultiDict:
+    """The fields of this multipart request sent before its first file, read although the
+    body as a whole was refused unread (its length is over the limit): a browser sends a
+    form's fields in page order, so whatever was typed above a file field is there. At most
+    `limit` bytes are read; a field still unfinished then is not returned."""
+    mimetype, options = parse_options_header(request.headers.get("Content-Type", ""))
+    length = request.content_length
+    if mimetype != "multipart/form-data" or not options.get("boundary") or length is None:
+        return MultiDict()
+    stream = LimitedStream(request.environ["wsgi.input"], min(length, limit))
+    decoder = MultipartDecoder(options["boundary"].encode("latin-1"), max_form_memory_size=limit)
+    fields: MultiDict = MultiDict()
+    name, value = None, bytearray()
+    try:
+        while True:
+            event = decoder.next_event()
+            if isinstance(event, NeedData):
+                chunk = stream.read(64 * 1024)
+                if not chunk:
+                    return fields
+                decoder.receive_data(chunk)
+            elif isinstance(event, (File, Epilogue)):
+                return fields
+            elif isinstance(event, Field):
+                name, value = event.name, bytearray()
+            elif isinstance(event, Data) and name is not None:
+                value += event.data
+                if not event.more_data:
+                    fields.add(name, value.decode("utf-8", "replace"))
+                    name = None
+    except (ValueError, RequestEntityTooLarge):  # not a well-formed body, or a huge field
+        return fields

@@ -176,7 +176,8 @@ def reusable_request() -> bool:
     return (
         request.method in ("GET", "HEAD")
         and request.endpoint != "static"
-        and request.blueprint not in ("admin", "auth")
+        # Photos name their content: their own ETag and a year of caching (media/store.py).
+        and request.blueprint not in ("admin", "auth", "media")
         and not current_user.is_authenticated
         and "_flashes" not in session
     )

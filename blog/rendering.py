@@ -17,7 +17,10 @@ import bleach
 from bleach.html5lib_shim import Filter
 from flask import g
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markupsafe import Markup, escape
+
+from .media.names import SERVED_NAME, URL_PREFIX, PhotoName
 
 ALLOWED_TAGS = frozenset(
     {
@@ -49,6 +52,11 @@ ALLOWED_TAGS = frozenset(
         "td",
         "sup",
         "sub",
+        # Photos of this site (see _render_image): only the renderer makes these.
+        "figure",
+        "figcaption",
+        "picture",
+        "source",
     }
 )
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
@@ -68,6 +76,30 @@ def leaves_site(address: str) -> bool:
     return address.startswith("//") or urlsplit(address).scheme in ("http", "https")
 
 
+# The width a photo takes: the page's column (44rem less its padding), or the screen less
+# the padding on a phone. Browsers choose a variant from it before the CSS is read.
+PHOTO_SIZES = "(min-width: 44rem) 41.8rem, calc(100vw - 2.2rem)"
+_PHOTO_ATTRIBUTES = {
+    "sizes": {PHOTO_SIZES},
+    "loading": {"lazy", "eager"},
+    "decoding": {"async"},
+    "fetchpriority": {"high"},
+}
+
+
+def _own_srcset(value: str) -> bool:
+    """A srcset of this site's photo variants only."""
+    candidates = [candidate.strip().split(" ") for candidate in value.split(",")]
+    return all(
+        len(parts) == 2
+        and parts[0].startswith(URL_PREFIX)
+        and SERVED_NAME.fullmatch(parts[0][len(URL_PREFIX) :])
+        and parts[1][:-1].isdigit()
+        and parts[1].endswith("w")
+        for parts in candidates
+    )
+
+
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     if tag == "a":
         return name in ("href", "title") or (name == "rel" and value == EXTERNAL_REL)
@@ -77,7 +109,19 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
             return value.startswith("https://") or (
                 value.startswith("/") and not leaves_site(value)
             )
-        return name in ("alt", "title")
+        if name in ("width", "height"):
+            return value.isdigit()
+        if name == "srcset":
+            return _own_srcset(value)
+        return name in ("alt", "title") or value in _PHOTO_ATTRIBUTES.get(name, ())
+    if tag == "source":
+        return (
+            (name == "type" and value == "image/webp")
+            or (name == "srcset" and _own_srcset(value))
+            or (name == "sizes" and value == PHOTO_SIZES)
+        )
+    if tag == "figure":
+        return name == "class" and value == "photo"
     if tag == "ol":
         return name == "start"
     return False
@@ -207,6 +251,63 @@ def _inline_within_budget(state) -> None:
             budget.spend_steps(len(token.children))
 
 
+def _photo_figures(state) -> None:
+    """A paragraph of nothing but photos (each on its own line, as the editor inserts them)
+    shows them as figures, with their captions, instead of inline in a paragraph. The first
+    photo of a text that begins with one may be on the first screen: it loads at once."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or not token.children:
+            continue
+        photos = [child for child in token.children if child.type == "image"]
+        alone = (
+            index > 0
+            and tokens[index - 1].type == "paragraph_open"
+            and all(
+                child.type == "image"
+                or child.type in ("softbreak", "hardbreak")
+                or (child.type == "text" and not child.content.strip())
+                for child in token.children
+            )
+        )
+        if photos and alone:
+            tokens[index - 1].hidden = tokens[index + 1].hidden = True
+            for photo in photos:
+                photo.meta["figure"] = True
+        if index == 1 and photos and token.children[0] is photos[0]:
+            photos[0].meta["first"] = True
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    """This site's photos as a <picture>: WebP with a JPEG fallback, every width in srcset,
+    the size the right way up so nothing shifts, lazily loaded below the first screen, a tap
+    away from the largest. Other images as markdown-it renders them."""
+    token = tokens[idx]
+    photo = PhotoName.from_address(token.attrGet("src") or "")
+    if photo is None:
+        return RendererHTML.image(self, tokens, idx, options, env)
+    alt = html.escape(self.renderInlineAsText(token.children, options, env))
+    caption = html.escape(token.attrGet("title") or "")
+    width, height = photo.largest, photo.height_at(photo.largest)
+    loading = (
+        'loading="eager" fetchpriority="high"' if token.meta.get("first") else 'loading="lazy"'
+    )
+    # In a figure the caption is shown below; inline, it is the photo's title.
+    title = f' title="{caption}"' if caption and not token.meta.get("figure") else ""
+    fallback = photo.widths()[min(1, len(photo.widths()) - 1)]  # 960 where there is one
+    picture = (
+        f'<a href="{photo.variant(width, "jpg")}"><picture>'
+        f'<source type="image/webp" srcset="{photo.srcset("webp")}" sizes="{PHOTO_SIZES}">'
+        f'<img src="{photo.variant(fallback, "jpg")}" srcset="{photo.srcset("jpg")}" '
+        f'sizes="{PHOTO_SIZES}" width="{width}" height="{height}" alt="{alt}"{title} '
+        f'{loading} decoding="async"></picture></a>'
+    )
+    if not token.meta.get("figure"):
+        return picture
+    figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
+    return f'<figure class="photo">{picture}{figcaption}</figure>\n'
+
+
 def _markdown() -> MarkdownIt:
     # html=False: raw HTML in the source is shown as text, not passed on to the sanitiser.
     md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
@@ -221,6 +322,8 @@ def _markdown() -> MarkdownIt:
     md.inline.ruler.before("text", "budget_step", _inline_step)
     md.core.ruler.at("inline", _inline_within_budget)
     md.core.ruler.push("rank_headings", _rank_headings)
+    md.core.ruler.push("photo_figures", _photo_figures)
+    md.add_render_rule("image", _render_image)
     return md
 
 
@@ -447,9 +550,9 @@ def stored_html(value: str | None) -> Markup:
 def plain_text(source: str) -> str:
     """The words of a Markdown text without markup, for excerpts, titles and search: a line
     for each line a reader sees (a line break, a paragraph, a heading, a list item, a line of
-    code), blank lines and runs of spaces dropped. Raises TooLargeToRender as
-    `render_markdown` does."""
-    return _words(_parse(source, None)[0])
+    code; a photo's alt text and caption), blank lines and runs of spaces dropped. Raises
+    TooLargeToRender as `render_markdown` does."""
+    return _rendering(source).words
 
 
 def _words(tokens) -> str:
@@ -458,8 +561,10 @@ def _words(tokens) -> str:
         if token.type == "inline":
             line: list[str] = []
             for child in token.children or []:
-                if child.type in ("text", "code_inline", "image"):
+                if child.type in ("text", "code_inline"):
                     line.append(child.content)
+                elif child.type == "image":  # its alt text and caption: searched, as read aloud
+                    line.append(" ".join(filter(None, [child.content, child.attrGet("title")])))
                 elif child.type in ("softbreak", "hardbreak"):
                     lines.append("".join(line))
                     line = []

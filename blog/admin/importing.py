@@ -6,13 +6,8 @@ encoding it was read."""
 import hashlib
 from dataclasses import dataclass, replace
 
-from flask import request
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.http import parse_options_header
-from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
-from werkzeug.wsgi import LimitedStream
 
 from ..models import Post
 from ..portability.import_text import (
@@ -189,37 +184,3 @@ def _choices(parsed: ParsedPost, formdata: MultiDict, prefix: str) -> PostChoice
 
 
 # --- a body refused as too large ---------------------------------------------------------
-
-
-def fields_before_the_files(limit: int) -> MultiDict:
-    """The fields of this multipart request sent before its first file, read although the
-    body as a whole was refused unread (its length is over the limit): a browser sends a
-    form's fields in page order, so whatever was typed above a file field is there. At most
-    `limit` bytes are read; a field still unfinished then is not returned."""
-    mimetype, options = parse_options_header(request.headers.get("Content-Type", ""))
-    length = request.content_length
-    if mimetype != "multipart/form-data" or not options.get("boundary") or length is None:
-        return MultiDict()
-    stream = LimitedStream(request.environ["wsgi.input"], min(length, limit))
-    decoder = MultipartDecoder(options["boundary"].encode("latin-1"), max_form_memory_size=limit)
-    fields: MultiDict = MultiDict()
-    name, value = None, bytearray()
-    try:
-        while True:
-            event = decoder.next_event()
-            if isinstance(event, NeedData):
-                chunk = stream.read(64 * 1024)
-                if not chunk:
-                    return fields
-                decoder.receive_data(chunk)
-            elif isinstance(event, (File, Epilogue)):
-                return fields
-            elif isinstance(event, Field):
-                name, value = event.name, bytearray()
-            elif isinstance(event, Data) and name is not None:
-                value += event.data
-                if not event.more_data:
-                    fields.add(name, value.decode("utf-8", "replace"))
-                    name = None
-    except (ValueError, RequestEntityTooLarge):  # not a well-formed body, or a huge field
-        return fields

@@ -28,7 +28,7 @@ from ..comments import moderation
 from ..errors import database_unavailable, error_page
 from ..extensions import db
 from ..forms import TOO_LARGE
-from ..inputs import page_number, parse_bounded_int
+from ..inputs import fields_before_the_files, page_number, parse_bounded_int
 from ..models import (
     Comment,
     Commentary,
@@ -444,7 +444,7 @@ def import_too_large(error):
         and proven_from_this_site()
     ):
         return error_page(413)
-    formdata = importing.fields_before_the_files(current_app.config["MAX_CONTENT_LENGTH"])
+    formdata = fields_before_the_files(current_app.config["MAX_CONTENT_LENGTH"])
     if "text" not in formdata:
         return error_page(413)
     form = ImportForm(formdata=formdata)

@@ -124,8 +124,9 @@ class CommentaryForm(PostForm):
 
     def ready_for_readers(self) -> bool:
         """A commentary is published for its quotes: one at least (a draft may have none)."""
+        ready = super().ready_for_readers()
         if any(entry.form.quote.data for entry in self.blocks):
-            return True
+            return ready
         self.blocks[0].form.quote.errors.append(
             _l("Add at least one quote before publishing, or save it as a draft.")
         )
@@ -168,6 +169,9 @@ class CommentaryForm(PostForm):
 
     def markdown_fields(self) -> list:
         return [entry.form.opinion for entry in self.blocks] + [self.summary, self.closing]
+
+    def photo_field(self):
+        return self.summary
 
     @property
     def block_list_errors(self) -> list:

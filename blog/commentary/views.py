@@ -8,7 +8,7 @@ from flask_login import login_required
 from ..extensions import csrf
 from ..feeds import FEED_LENGTH, atom_response
 from ..models import Commentary
-from ..posts.pages import delete_response, editor_response, post_page, send_comment
+from ..posts.pages import delete_response, editor_response, post_page, send_comment, takes_photos
 from ..posts.queries import get_visible_or_404, paginate_visible, published_posts
 from ..posts.urls import canonical_redirect
 from ..structured_data import commentary_article
@@ -68,6 +68,7 @@ def comment(post_id: int, slug: str):
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@takes_photos
 def create():
     return editor_response(CommentaryForm(), Commentary(), "commentary/edit.html")
 
@@ -75,6 +76,7 @@ def create():
 @bp.route("/<int:post_id>/edit", methods=["GET", "POST"], defaults={"slug": ""})
 @bp.route("/<int:post_id>-<slug>/edit", methods=["GET", "POST"])
 @login_required
+@takes_photos
 def edit(post_id: int, slug: str):
     commentary = get_visible_or_404(Commentary, post_id)
     return editor_response(CommentaryForm(), commentary, "commentary/edit.html")

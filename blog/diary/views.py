@@ -7,7 +7,7 @@ from flask_login import login_required
 from ..extensions import csrf
 from ..feeds import FEED_LENGTH, atom_response
 from ..models import DiaryEntry
-from ..posts.pages import delete_response, editor_response, post_page, send_comment
+from ..posts.pages import delete_response, editor_response, post_page, send_comment, takes_photos
 from ..posts.queries import get_visible_or_404, paginate_visible, published_posts
 from ..posts.urls import canonical_redirect
 from ..structured_data import diary_posting
@@ -62,6 +62,7 @@ def comment(post_id: int, slug: str):
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@takes_photos
 def create():
     return editor_response(DiaryForm(), DiaryEntry(), "diary/edit.html")
 
@@ -69,6 +70,7 @@ def create():
 @bp.route("/<int:post_id>/edit", methods=["GET", "POST"], defaults={"slug": ""})
 @bp.route("/<int:post_id>-<slug>/edit", methods=["GET", "POST"])
 @login_required
+@takes_photos
 def edit(post_id: int, slug: str):
     entry = get_visible_or_404(DiaryEntry, post_id)
     return editor_response(DiaryForm(), entry, "diary/edit.html")

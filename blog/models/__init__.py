@@ -4,6 +4,7 @@ from .base import UTCDateTime, utcnow
 from .comment import Comment, CommentStatus
 from .commentary import Block, Commentary
 from .owner import OWNER_ID, LoginFailure, Owner, new_session_token
+from .photo import Photo, PostPhoto
 from .post import (
     SLUG_MAX_LENGTH,
     DiaryEntry,
@@ -28,7 +29,9 @@ __all__ = [
     "DiaryEntry",
     "LoginFailure",
     "Owner",
+    "Photo",
     "Post",
+    "PostPhoto",
     "PostTag",
     "Revision",
     "Setting",

@@ -117,6 +117,8 @@ class Post(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     excerpt: Mapped[str] = mapped_column(String(400), default="")
     reading_minutes: Mapped[int] = mapped_column(default=1)
+    # The first photo the post shows, for lists and sharing: media.names.PhotoName.key, or "".
+    cover_photo: Mapped[str] = mapped_column(String(60), default="", server_default="")
 
     # Set when the owner deletes the post: it waits in the trash, restorable, for 30 days.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

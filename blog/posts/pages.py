@@ -1,9 +1,10 @@
 """The pages every section's views share: the editor, a post's page with its comments, a
 reader's comment, and deleting."""
 
+import functools
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -12,6 +13,8 @@ from .. import pagecache
 from ..comments.moderation import Outcome, comments_open, receive
 from ..extensions import db
 from ..forms import CommentForm
+from ..media.library import add_photo
+from ..media.processing import PhotoRefused
 from ..models import Post, Visibility
 from ..origin import sent_from_another_site
 from . import saving
@@ -31,6 +34,9 @@ def editor_response(form, post: Post, template: str, **context):
     form.editor_for(post)
     if form.is_submitted():
         if form.edit_structure(request.form):
+            return render_template(template, form=form, post=post, **context), status
+        if form.upload_image.data:
+            status = _upload_photos(form)
             return render_template(template, form=form, post=post, **context), status
         valid = form.validate_for_editor()
         if form.preview.data:
@@ -63,6 +69,64 @@ def editor_response(form, post: Post, template: str, **context):
     elif not is_new:
         form.load(post)
     return render_template(template, form=form, post=post, **context), status
+
+
+def takes_photos(view):
+    """An editor's view: its form may carry photos (the `image` field), so its body may be
+    as large as MEDIA_MAX_FILES_PER_UPLOAD photos besides the text. Under login_required, so
+    only the owner's requests are let this large."""
+
+    @functools.wraps(view)
+    def with_room_for_photos(*args, **kwargs):
+        config = current_app.config
+        request.max_content_length = (
+            config["MAX_CONTENT_LENGTH"]
+            + config["MEDIA_MAX_FILES_PER_UPLOAD"] * config["MEDIA_MAX_BYTES"]
+        )
+        return view(*args, **kwargs)
+
+    return with_room_for_photos
+
+
+def _upload_photos(form) -> int:
+    """The editor's upload without JavaScript: each photo chosen stored and inserted at the
+    end of the form's photo field, the form shown again with everything typed. Refused files
+    are named at the file field; the status is 413 when one was too large, 400 when any other
+    was refused."""
+    files = [file for file in form.image.data or [] if file and file.filename]
+    limit = current_app.config["MEDIA_MAX_BYTES"]
+    status, added = 200, []
+    form.image.errors = list(form.image.errors)  # a tuple until the form is validated
+    if not files:
+        form.image.errors.append(_("Choose one or more photos first."))
+        return 400
+    if len(files) > current_app.config["MEDIA_MAX_FILES_PER_UPLOAD"]:
+        form.image.errors.append(
+            _(
+                "Upload at most %(count)d photos at once.",
+                count=current_app.config["MEDIA_MAX_FILES_PER_UPLOAD"],
+            )
+        )
+        return 400
+    for file in files:
+        data = file.read(limit + 1)
+        try:
+            added.append(add_photo(data).name)
+        except PhotoRefused as refusal:
+            form.image.errors.append(f"{file.filename}: {refusal.message}")
+            status = 413 if len(data) > limit else max(status, 400)
+    if added:
+        db.session.commit()
+        form.insert_photos(added)
+        flash(
+            _(
+                "%(count)d photos added at the end of the text. Write what each shows between "
+                "its brackets: ![…](…).",
+                count=len(added),
+            ),
+            "success",  # not "saved": nothing is saved yet, the browser's copy must stay
+        )
+    return status
 
 
 def _saved_message(post: Post, was_public: bool) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import inspect
 
 from .. import pagecache, search
 from ..extensions import db
+from ..media import library as photos
 from ..models import Post, Revision, Visibility, utcnow
 from ..revisions import checked
 from . import schema
@@ -29,10 +30,10 @@ def save(post: Post) -> Revision:
     db.session.add(post)
     _tell_the_page_cache(post)
     db.session.flush()  # the post has its id and blocks before it is kept and indexed
+    data = schema.snapshot(post)
+    photos.record_use(post, schema.texts(data))
     # The revisions kept before are not loaded: after many saves they are many whole copies.
-    revision = Revision(
-        post=post, version=post.version, data=schema.snapshot(post), created_at=utcnow()
-    )
+    revision = Revision(post=post, version=post.version, data=data, created_at=utcnow())
     db.session.add(revision)
     search.index_post(post)
     return revision
@@ -69,6 +70,7 @@ def add_as_exported(post: Post) -> None:
     db.session.add(post)
     _tell_the_page_cache(post)
     db.session.flush()
+    photos.record_use(post, schema.texts(schema.snapshot(post)))
     search.index_post(post)
 
 
@@ -88,19 +90,24 @@ def restore_from_trash(post: Post) -> None:
 
 
 def delete_forever(post: Post) -> None:
-    """Only from the trash (its search entry went when it was trashed)."""
+    """Only from the trash (its search entry went when it was trashed). The photos only it
+    showed wait TRASH_DAYS as unused photos, as a trashed post does."""
     _tell_the_page_cache(post)
+    photos.forget_post(post)
     db.session.delete(post)
 
 
 def empty_old_trash() -> int:
-    """Delete for good what has been in the trash longer than TRASH_DAYS. There is no job
-    runner, and reads never write: this runs with every change to the trash."""
+    """Delete for good what has been in the trash longer than TRASH_DAYS, and the photos no
+    post has shown for as long. There is no job runner, and reads never write: this runs with
+    every change to the trash and to the photos."""
     expired = db.session.scalars(
         db.select(Post).where(Post.deleted_at < utcnow() - timedelta(days=TRASH_DAYS))
     ).all()
     for post in expired:
+        photos.forget_post(post)
         db.session.delete(post)
+    photos.remove_old_unused(TRASH_DAYS)
     return len(expired)
 
 

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .. import rendering
 from ..models import Commentary, DiaryEntry, Post, Visibility
 
 
@@ -36,6 +37,8 @@ class Part:
     # older names stay for the scripts that post them, see INTERFACE.md).
     field: str = ""
     multiline: bool = False
+    # Written in Markdown: searched by its words (a photo's by its alt text and caption).
+    markdown: bool = False
     is_date: bool = False
     # Its name among a search result's parts, if it is searched.
     search_as: str | None = None
@@ -109,7 +112,7 @@ DIARY = Shape(
     DiaryEntry,
     (
         Part("title", _l("Title"), search_as="title", front_matter=True),
-        Part("body", _l("Text"), multiline=True, search_as="body", as_text=True),
+        Part("body", _l("Text"), multiline=True, markdown=True, search_as="body", as_text=True),
     ),
 )
 
@@ -136,7 +139,12 @@ COMMENTARY = Shape(
                     as_text=True,
                 ),
                 Part(
-                    "opinion", _l("My opinion"), multiline=True, search_as="opinion", as_text=True
+                    "opinion",
+                    _l("My opinion"),
+                    multiline=True,
+                    markdown=True,
+                    search_as="opinion",
+                    as_text=True,
                 ),
             ),
             replace=Commentary.replace_blocks,
@@ -146,11 +154,19 @@ COMMENTARY = Shape(
             _l("Summary"),
             field="summary",
             multiline=True,
+            markdown=True,
             search_as="summary",
             as_text=True,
             heading="요약",
         ),
-        Part("closing", _l("Closing thoughts"), multiline=True, search_as="closing", as_text=True),
+        Part(
+            "closing",
+            _l("Closing thoughts"),
+            multiline=True,
+            markdown=True,
+            search_as="closing",
+            as_text=True,
+        ),
     ),
 )
 
@@ -231,6 +247,18 @@ def lines(data: dict) -> list[str]:
     return result
 
 
+def texts(data: dict) -> list[str]:
+    """Every text of post data, in the order of its shape (the page's order, roughly)."""
+    result = [data.get("title") or ""]
+    for part in shape_of(data["kind"]).parts:
+        if isinstance(part, RowList):
+            for item in data.get(part.key) or []:
+                result += [item.get(row_part.key) or "" for row_part in part.parts]
+        elif not part.is_date:
+            result.append(data.get(part.key) or "")
+    return result
+
+
 def search_parts(data: dict) -> list[tuple[str, str]]:
     """(part, text) pairs for the search index, from post data (a saved post's snapshot, or
     a bulk loader's rows): `part` names where a hit was (title, tags, body, quote-3, …)."""
@@ -239,13 +267,19 @@ def search_parts(data: dict) -> list[tuple[str, str]]:
         if isinstance(part, RowList):
             for number, item in enumerate(data.get(part.key) or [], start=1):
                 parts += [
-                    (f"{row_part.search_as}-{number}", item.get(row_part.key))
+                    (f"{row_part.search_as}-{number}", _searched(row_part, item.get(row_part.key)))
                     for row_part in part.parts
                     if row_part.search_as
                 ]
         elif part.search_as and part.key != "title":
-            parts.append((part.search_as, data.get(part.key)))
+            parts.append((part.search_as, _searched(part, data.get(part.key))))
     return [(part, value) for part, value in parts if value and value.strip()]
+
+
+def _searched(part: Part, value: str | None) -> str | None:
+    """What a reader reads of a part: Markdown as its words, so a result's snippet shows no
+    marks or addresses and a photo is found by what its alt text and caption say."""
+    return rendering.plain_text(value) if part.markdown and value else value
 
 
 def _json(value) -> str:
