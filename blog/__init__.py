@@ -200,9 +200,13 @@ def register_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from .media.views import shared_photo
     from .posts.urls import canonical_url, post_url
 
     rendering.register(app)
     app.jinja_env.globals.update(
-        post_url=post_url, get_locale=get_locale, canonical_url=canonical_url
+        post_url=post_url,
+        get_locale=get_locale,
+        canonical_url=canonical_url,
+        shared_photo=shared_photo,
     )

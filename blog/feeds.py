@@ -4,11 +4,12 @@ import re
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
-from flask import Response, current_app, render_template, url_for
+from flask import Response, current_app, render_template, request, url_for
 from flask_babel import format_date
 
 from .models import Post
 from .posts.urls import post_url
+from .rendering import absolute_media
 
 FEED_LENGTH = 20
 EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
@@ -25,8 +26,8 @@ def xml_text(value: str) -> str:
 
 def entry_content(post: Post) -> str:
     """The whole post as the page shows it: stored sanitised HTML, blocks in order (each type
-    of post has its template)."""
-    return render_template(f"feeds/{post.kind}.html", post=post)
+    of post has its template), its photos with absolute addresses."""
+    return absolute_media(render_template(f"feeds/{post.kind}.html", post=post), request.url_root)
 
 
 def atom_response(

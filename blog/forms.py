@@ -146,7 +146,7 @@ MARKDOWN_FIELD = {"data-markdown": True}
 
 PHOTO_WITHOUT_ALT = _l(
     "Say what each photo shows before publishing: write it between the brackets, as in "
-    "![필라테스 스튜디오의 리포머](/media/…). Readers who cannot see photos hear it."
+    "![the reformer at my pilates studio](/media/…). Readers who cannot see photos hear it."
 )
 
 
@@ -188,7 +188,7 @@ class PostForm(FlaskForm):
         _l("Photos"),
         description=_l(
             "JPEG, PNG, WebP or HEIC. Each photo goes at the end of the text (of a commentary: "
-            "the summary); then write what it shows between its brackets: ![설명](…)."
+            "the summary); then write what it shows between its brackets: ![what it shows](…)."
         ),
         render_kw={"accept": "image/*"},
     )

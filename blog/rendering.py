@@ -308,6 +308,38 @@ def _render_image(self, tokens, idx, options, env) -> str:
     return f'<figure class="photo">{picture}{figcaption}</figure>\n'
 
 
+def photo_thumbnail(key: str) -> Markup:
+    """A post's first photo (Post.cover_photo) as a list's thumbnail: its smallest variant,
+    decorative (the card's heading says what the post is), lazily loaded. Built from the
+    photo's name alone, which holds only hex digits and numbers."""
+    photo = PhotoName.from_key(key)
+    if photo is None:
+        return Markup("")
+    width = photo.widths()[0]
+    webp, jpeg = photo.variant(width, "webp"), photo.variant(width, "jpg")
+    return Markup(
+        f'<picture class="card__photo"><source type="image/webp" srcset="{webp}">'
+        f'<img src="{jpeg}" width="{width}" height="{photo.height_at(width)}" '
+        'alt="" loading="lazy" decoding="async"></picture>'
+    )
+
+
+_MEDIA_IN_ATTRIBUTE = re.compile(r'(\s(?:src|href|srcset)=")([^"]*)"')
+_MEDIA_PATH = re.compile(r"(^|,\s*)" + re.escape(URL_PREFIX))
+
+
+def absolute_media(html: str, root: str) -> Markup:
+    """Stored HTML with this site's photos addressed absolutely from `root` (the site's
+    address, ending in /): a feed is read away from the site. Only attribute values change;
+    the text cannot hold a quoted /media/ address (markdown-it escapes quotes in text)."""
+
+    def absolute(match: re.Match) -> str:
+        value = _MEDIA_PATH.sub(lambda path: path.group(1) + root + URL_PREFIX[1:], match.group(2))
+        return f'{match.group(1)}{value}"'
+
+    return Markup(_MEDIA_IN_ATTRIBUTE.sub(absolute, str(html)))
+
+
 def _markdown() -> MarkdownIt:
     # html=False: raw HTML in the source is shown as text, not passed on to the sanitiser.
     md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
@@ -364,7 +396,8 @@ def clean_text(value: str | None) -> str:
 @dataclass(frozen=True)
 class _Rendering:
     html: str  # before sanitising
-    words: str
+    words: str  # what a reader reads (excerpts, reading time)
+    searched: str  # that and what its photos' alt texts and captions say (search)
     steps: int  # what parsing it spent from a budget
 
 
@@ -378,7 +411,12 @@ def _rendering(source: str) -> _Rendering:
     site runs); what it costs is charged to each budget it is used under (`_measured`)."""
     budget = RenderBudget()
     tokens, env = _parse(source, budget)
-    return _Rendering(_unsanitised_html(tokens, env), _words(tokens), MAX_STEPS - budget.steps)
+    return _Rendering(
+        _unsanitised_html(tokens, env),
+        _words(tokens, with_photos=False),
+        _words(tokens, with_photos=True),
+        MAX_STEPS - budget.steps,
+    )
 
 
 def _measured(source: str, budget: RenderBudget | None) -> _Rendering:
@@ -403,8 +441,9 @@ def render_markdown(source: str, budget: RenderBudget | None = None) -> Markup:
 def render_markdown_with_text(
     source: str, budget: RenderBudget | None = None
 ) -> tuple[Markup, str]:
-    """`render_markdown(source)` and `plain_text(source)`, for a save that stores the HTML
-    and derives excerpts and reading times from the words."""
+    """`render_markdown(source)` and the words a reader reads in it (as `plain_text`, less
+    what images' alt texts and captions say: an excerpt beside a thumbnail need not describe
+    it), for a save that stores the HTML and derives excerpts and reading times."""
     rendering = _measured(source, budget)
     return _sanitized(rendering.html), rendering.words
 
@@ -548,14 +587,14 @@ def stored_html(value: str | None) -> Markup:
 
 
 def plain_text(source: str) -> str:
-    """The words of a Markdown text without markup, for excerpts, titles and search: a line
-    for each line a reader sees (a line break, a paragraph, a heading, a list item, a line of
-    code; a photo's alt text and caption), blank lines and runs of spaces dropped. Raises
+    """The words of a Markdown text without markup, for search: a line for each line a reader
+    sees (a line break, a paragraph, a heading, a list item, a line of code), and what each
+    image's alt text and caption say; blank lines and runs of spaces dropped. Raises
     TooLargeToRender as `render_markdown` does."""
-    return _rendering(source).words
+    return _rendering(source).searched
 
 
-def _words(tokens) -> str:
+def _words(tokens, with_photos: bool) -> str:
     lines: list[str] = []
     for token in tokens:
         if token.type == "inline":
@@ -563,7 +602,7 @@ def _words(tokens) -> str:
             for child in token.children or []:
                 if child.type in ("text", "code_inline"):
                     line.append(child.content)
-                elif child.type == "image":  # its alt text and caption: searched, as read aloud
+                elif child.type == "image" and with_photos:  # what it shows, as read aloud
                     line.append(" ".join(filter(None, [child.content, child.attrGet("title")])))
                 elif child.type in ("softbreak", "hardbreak"):
                     lines.append("".join(line))
@@ -657,3 +696,4 @@ def register(app) -> None:
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.filters["mark"] = mark
     app.jinja_env.filters["line_breaks"] = line_breaks
+    app.jinja_env.filters["thumbnail"] = photo_thumbnail

@@ -8,12 +8,13 @@ import time
 from datetime import timedelta
 
 import pytest
-from lxml import html
+from lxml import etree, html
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from blog.extensions import db
 from blog.media import processing
+from blog.media.library import too_large_message
 from blog.media.names import PhotoName, photos_in
 from blog.media.store import media_store
 from blog.models import DiaryEntry, Photo, PostPhoto
@@ -21,6 +22,12 @@ from blog.posts import saving
 
 from . import photos as samples
 from .markup import errors_of, flash_texts
+
+
+def said(app, message) -> str:
+    """A message as a reader of the default (Korean) interface gets it."""
+    with app.test_request_context():
+        return str(message)
 
 
 def upload(client, data: bytes, filename="IMG_2041.JPG", **fields):
@@ -150,13 +157,13 @@ def test_a_file_that_is_no_photo_is_refused_with_what_it_is(client, auth, app, k
     auth.login()
     response = upload(client, data, filename="photo.jpg")
     assert response.status_code == 400
-    assert response.get_json()["error"] == str(message)
+    assert response.get_json()["error"] == said(app, message)
     with app.app_context():
         assert db.session.query(Photo).count() == 0
         assert list(media_store().names()) == []
 
 
-def test_a_decompression_bomb_is_refused_before_decoding(client, auth):
+def test_a_decompression_bomb_is_refused_before_decoding(client, auth, app):
     bomb = samples.decompression_bomb(30_000)
     assert len(bomb) < 2000
     auth.login()
@@ -174,7 +181,7 @@ def test_more_pixels_than_the_setting_are_refused(client, auth, app):
     auth.login()
     response = upload(client, samples.png(1200, 900))
     assert response.status_code == 400
-    assert response.get_json()["error"] == str(processing.too_many_pixels(1_000_000))
+    assert response.get_json()["error"] == said(app, processing.too_many_pixels(1_000_000))
 
 
 @pytest.mark.parametrize(
@@ -206,7 +213,7 @@ def test_a_file_over_the_limit_is_a_413_that_says_the_limit(client, auth, app):
     auth.login()
     response = upload(client, samples.phone_jpeg(4032, 3024) + b"\0" * 60_000)
     assert response.status_code == 413
-    assert "0.05 MB" in response.get_json()["error"]
+    assert response.get_json()["error"] == said(app, too_large_message(50_000))
 
 
 def test_only_the_owner_uploads(client, app):
@@ -277,14 +284,14 @@ def test_the_commentary_editor_inserts_photos_into_the_summary(client, auth):
     assert textarea(page, "blocks-0-quote") == "For AI right now"
 
 
-def test_a_refused_file_in_the_editor_is_named_at_the_field_with_the_text_kept(client, auth):
+def test_a_refused_file_in_the_editor_is_named_at_the_field_with_the_text_kept(client, auth, app):
     auth.login()
     response = editor_upload(client, "/diary/new", [("notes.jpg", b"not a photo")], body="남길 글")
     assert response.status_code == 400
     page = html.fromstring(response.data)
     assert textarea(page, "body") == "남길 글"
     assert errors_of(response.get_data(as_text=True), "image") == [
-        f"notes.jpg: {processing.NOT_AN_IMAGE}"
+        f"notes.jpg: {said(app, processing.NOT_AN_IMAGE)}"
     ]
 
 
@@ -433,3 +440,59 @@ def test_a_body_too_large_to_read_keeps_what_was_typed_above_the_photos(client, 
     )
     assert response.status_code == 413
     assert "사라지면 안 되는 글" in response.get_data(as_text=True)
+
+
+# --- lists, sharing and feeds -----------------------------------------------------------------
+
+
+def published_with_photo(client, auth, make_entry, app) -> tuple[PhotoName, str]:
+    auth.login()
+    photo = uploaded(client, samples.phone_jpeg())
+    entry_id = make_entry(
+        title="새 체중계", body=f"충격적인 몸무게.\n\n![체중계 위의 숫자]({photo.address})"
+    )
+    auth.logout()
+    with app.app_context():
+        return photo, f"/diary/{entry_id}-{db.session.get(DiaryEntry, entry_id).slug}"
+
+
+def test_a_list_shows_a_posts_first_photo_as_its_thumbnail(client, auth, make_entry, app):
+    photo, _ = published_with_photo(client, auth, make_entry, app)
+    make_entry(title="사진 없는 일기", body="글만 있다.")
+    for path in ("/", "/diary/"):
+        page = html.fromstring(client.get(path).data)
+        with_photo = page.xpath("//article[contains(@class,'card')][.//a[.='새 체중계']]")[0]
+        image = with_photo.xpath(".//picture[@class='card__photo']//img")[0]
+        assert image.get("src") == photo.variant(480, "jpg") and image.get("alt") == ""
+        source = with_photo.xpath(".//picture/source")[0]
+        assert source.get("srcset") == photo.variant(480, "webp")
+        without = page.xpath("//article[contains(@class,'card')][.//a[.='사진 없는 일기']]")[0]
+        assert not without.xpath(".//picture")
+
+
+def test_a_post_with_a_photo_is_shared_with_it(client, auth, make_entry, app):
+    photo, path = published_with_photo(client, auth, make_entry, app)
+    page = html.fromstring(client.get(path).data)
+    assert page.xpath("string(//meta[@property='og:image']/@content)") == (
+        f"http://localhost{photo.variant(1600, 'jpg')}"
+    )
+    assert page.xpath("string(//meta[@property='og:image:height']/@content)") == "2133"
+    assert page.xpath("string(//meta[@name='twitter:card']/@content)") == "summary_large_image"
+    home = html.fromstring(client.get("/").data)
+    assert not home.xpath("//meta[@property='og:image']")
+
+
+def test_feeds_carry_photos_with_absolute_addresses(client, auth, make_entry, app):
+    photo, _ = published_with_photo(client, auth, make_entry, app)
+    feed = client.get("/diary/feed.xml").data
+    content = html.fromstring(
+        etree.fromstring(feed).findtext(".//{http://www.w3.org/2005/Atom}content")
+    )
+    image = content.xpath("//img")[0]
+    assert image.get("src") == f"http://localhost{photo.variant(960, 'jpg')}"
+    assert all(
+        candidate.strip().startswith("http://localhost/media/")
+        for candidate in image.get("srcset").split(",")
+    )
+    assert content.xpath("string(//source/@srcset)").startswith("http://localhost/media/")
+    assert content.xpath("string(//a/@href)") == f"http://localhost{photo.variant(1600, 'jpg')}"

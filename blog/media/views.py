@@ -2,7 +2,9 @@
 JavaScript, one photo a request). The editor's own upload without JavaScript goes through the
 editor's form (posts.pages.editor_response)."""
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -29,6 +31,26 @@ def served(name: str):
     if not store.exists(name):
         abort(404)
     return store.response(name)
+
+
+@dataclass(frozen=True)
+class SharedPhoto:
+    url: str
+    width: int
+    height: int
+
+
+def shared_photo(post) -> SharedPhoto | None:
+    """The photo a link to `post` shows where it is shared (og:image): its first, largest."""
+    photo = PhotoName.from_key(post.cover_photo or "")
+    if photo is None:
+        return None
+    name = variant_name(photo.digest, photo.largest, "jpg")
+    return SharedPhoto(
+        url_for("media.served", name=name, _external=True),
+        photo.largest,
+        photo.height_at(photo.largest),
+    )
 
 
 @bp.post("/admin/photos")
