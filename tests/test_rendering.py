@@ -341,12 +341,20 @@ def test_plain_text_keeps_the_lines_a_reader_sees(source, lines):
     [
         "# 제목\n\n**굵게** [링크](https://x.example) `코드`",
         "[참고][1]\n\n[1]: https://example.com/글",
-        "![사진](https://example.com/a.png)\n\n```\ncode\n```",
+        "```\ncode\n```",
         "",
     ],
 )
 def test_one_parse_gives_the_same_html_and_words(source):
     assert render_markdown_with_text(source) == (render_markdown(source), plain_text(source))
+
+
+def test_a_photos_alt_text_and_caption_are_searched_but_not_in_the_excerpt_words():
+    source = '필라테스.\n\n![리포머 위](https://example.com/a.png "스튜디오에서")'
+    html, words = render_markdown_with_text(source)
+    assert html == render_markdown(source)
+    assert words == "필라테스."
+    assert plain_text(source) == "필라테스.\n리포머 위 스튜디오에서"
 
 
 def test_sanitising_in_many_threads_at_once_gives_the_same_html():
