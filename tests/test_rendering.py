@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bleach._vendor import html5lib
+from lxml import html as lxml_html
 
 from blog import rendering
 from blog.rendering import (
@@ -475,3 +476,51 @@ def test_markup_is_built_only_in_the_rendering_module():
         if path.name != "rendering.py" and "Markup(" in path.read_text()
     ]
     assert offenders == []
+
+
+PHOTO = "/media/0123456789abcdef0123456789abcdef-4032x3024.jpg"
+
+
+def test_only_this_sites_photo_addresses_become_pictures():
+    assert "<picture>" in render_markdown(f"![창밖]({PHOTO})")
+    for other in (
+        "https://example.com/media/0123456789abcdef0123456789abcdef-4032x3024.jpg",
+        "/media/0123456789abcdef0123456789abcdef.jpg",
+        "/media/0123456789abcdef0123456789abcdef-4032x3024.png",
+        "/static/photo.jpg",
+    ):
+        html = render_markdown(f"![창밖]({other})")
+        assert "<picture>" not in html and "srcset" not in html, other
+
+
+def test_a_hostile_alt_text_or_caption_stays_text():
+    html = render_markdown(
+        f'![x" onerror="alert(1)<script>]({PHOTO} "<img src=x onerror=alert(2)>")'
+    )
+    tree = lxml_html.fragment_fromstring(str(html), create_parent="div")
+    assert tree.xpath("string(//img/@alt)") == 'x" onerror="alert(1)<script>'
+    assert tree.xpath("string(//figcaption)") == "<img src=x onerror=alert(2)>"
+    assert not tree.xpath("//*[@onerror]") and not tree.xpath("//script")
+    assert len(tree.xpath("//img")) == 1
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<img src="/a.jpg" srcset="https://evil.example/x.jpg 480w">',
+        '<img src="/a.jpg" srcset="/media/../../etc/passwd 480w">',
+        '<picture><source srcset="javascript:alert(1) 1w" type="image/webp"></picture>',
+        '<source type="text/html" srcset="/media/0123456789abcdef0123456789abcdef-480.webp 480w">',
+        '<img src="/a.jpg" sizes="100vw" loading="auto" decoding="sync" width="9e9">',
+        '<figure class="evil" onclick="alert(1)"></figure>',
+    ],
+)
+def test_the_sanitiser_keeps_photo_attributes_only_as_the_renderer_makes_them(markup):
+    tree = lxml_html.fragment_fromstring(str(sanitize(markup)), create_parent="div")
+    for element in tree.iter():
+        for name, value in element.attrib.items():
+            assert name in ("src", "type", "srcset") or element.tag == "div", (element.tag, name)
+            if name == "srcset":
+                assert value.startswith("/media/0123456789abcdef"), value
+            if name == "type":
+                assert value == "image/webp"
