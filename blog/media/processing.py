@@ -86,22 +86,32 @@ def process(data: bytes, max_pixels: int) -> ProcessedPhoto:
     30,000 × 30,000)."""
     image = _opened(data, max_pixels)
     extension = EXTENSIONS[image.format]
-    upright_width, upright_height = _upright_size(image)
+    upright_width, upright_height, turned = _upright_size(image)
     name = PhotoName(digest_of(data), upright_width, upright_height)
-    # A JPEG decodes at 1/2, 1/4 or 1/8 scale far faster: just large enough for the largest variant.
+    # A JPEG decodes at 1/2, 1/4 or 1/8 scale far faster: as small as still makes the
+    # largest variant without enlarging (a 48-megapixel photo decodes at half its size).
     scale = name.largest / upright_width
     image.draft("RGB", (max(1, round(image.width * scale)), max(1, round(image.height * scale))))
     try:
         image.load()
-        image = ImageOps.exif_transpose(image)
-        image = _in_srgb(image)
+        # The full image is only made smaller: turning it upright and converting its colours
+        # happen on the largest variant, a fifth of its pixels or fewer.
+        stored = (name.height_at(name.largest), name.largest) if turned else None
+        largest = _eight_bit(image).resize(
+            stored or (name.largest, name.height_at(name.largest)),
+            Image.Resampling.LANCZOS,
+            reducing_gap=3.0,
+        )
+        largest = _in_srgb(ImageOps.exif_transpose(largest))
     except (OSError, ValueError, SyntaxError) as error:
         raise PhotoRefused(DAMAGED) from error
+    finally:
+        image.close()  # the decoded upload (36 MB at 12 megapixels) is not needed any more
     photo = ProcessedPhoto(name, extension)
-    for width in name.widths():
-        variant = image.resize(
-            (width, name.height_at(width)), Image.Resampling.LANCZOS, reducing_gap=3.0
-        )
+    variant = largest
+    for width in reversed(name.widths()):  # each from the next larger: far less to read
+        if variant.width != width:
+            variant = variant.resize((width, name.height_at(width)), Image.Resampling.LANCZOS)
         variant.info = {}  # nothing of the upload's metadata rides along into a save
         photo.files[variant_name(name.digest, width, "webp")] = _encoded(
             variant, "WEBP", quality=WEBP_QUALITY, method=4
@@ -134,29 +144,41 @@ def _opened(data: bytes, max_pixels: int) -> Image.Image:
     return image
 
 
-def _upright_size(image: Image.Image) -> tuple[int, int]:
-    """The size once turned as its EXIF orientation says (5–8 turn it a quarter)."""
+def _upright_size(image: Image.Image) -> tuple[int, int, bool]:
+    """The size once turned as its EXIF orientation says, and whether that turns it a
+    quarter (orientations 5–8)."""
     try:
         orientation = image.getexif().get(0x0112, 1)
     except (OSError, ValueError, SyntaxError):
         orientation = 1
     width, height = image.size
-    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+    turned = orientation in (5, 6, 7, 8)
+    return (height, width, True) if turned else (width, height, False)
 
 
-def _in_srgb(image: Image.Image) -> Image.Image:
-    """RGB in sRGB, as every browser shows an untagged image: a phone's Display P3 or a
-    scanner's CMYK converted through its ICC profile, 16-bit grey scaled down, transparency
-    laid on BACKGROUND."""
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """8 bits a channel and opaque, in a mode Pillow resizes smoothly (L, RGB, CMYK…):
+    16-bit grey scaled down, a palette expanded, transparency laid on BACKGROUND. The upload's
+    info (its orientation, its colour profile) stays with it for the steps after resizing."""
+    info = image.info
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         # Converting straight to 8 bits would clip everything above 255 to white.
         peak = 65535 if image.mode.startswith("I;16") or image.getextrema()[1] > 255 else 255
         image = image.convert("I").point(lambda value: value * (255 / peak)).convert("L")
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in info):
         image = image.convert("RGBA")
         flat = Image.new("RGB", image.size, BACKGROUND)
         flat.paste(image, mask=image.getchannel("A"))
         image = flat
+    elif image.mode in ("P", "1"):
+        image = image.convert("RGB")
+    image.info = dict(info)
+    return image
+
+
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """RGB in sRGB, as every browser shows an untagged image: a phone's Display P3 or a
+    scanner's CMYK converted through its ICC profile."""
     profile = image.info.get("icc_profile")
     if profile:
         try:
