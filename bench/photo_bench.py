@@ -5,8 +5,9 @@
 1. Processing: a phone-sized JPEG (4000 × 3000 by default: a Mandelbrot picture with a
    gradient and a little sensor grain, so it has edges, smooth areas and noise as a photo
    does; quality 88 and EXIF orientation 6, as phones write them) through process(): the
-   median wall time over the runs for all variants (3 widths × WebP and JPEG), and the peak memory of a fresh process doing one (Linux's VmHWM, reset
-   just before it, less what it held then).
+   median wall time over the runs for all variants (3 widths × WebP and JPEG), and the peak
+   memory of a fresh process doing one (Linux's VmHWM, reset just before it, less what it
+   held then).
 2. Bytes: a temporary site with a diary entry of three such photos between paragraphs,
    served in this process and opened in Debian's Chromium at phone sizes (390 × 844 at 3×,
    and Lighthouse's Moto G Power, 412 × 823 at 1.75×) and at 1280 × 800 at 1×: the image
