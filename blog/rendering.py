@@ -251,12 +251,22 @@ def _inline_within_budget(state) -> None:
             budget.spend_steps(len(token.children))
 
 
+# The blocks of a page's opening text that a phone's first screen shows, below the title:
+# a photo after a short paragraph or two is still on it.
+OPENING_BLOCKS = 3
+
+
 def _photo_figures(state) -> None:
     """A paragraph of nothing but photos (each on its own line, as the editor inserts them)
-    shows them as figures, with their captions, instead of inline in a paragraph. The first
-    photo of a text that begins with one may be on the first screen: it loads at once."""
+    shows them as figures, with their captions, instead of inline in a paragraph. In a text
+    that opens its page (a diary entry's), a photo among its first blocks is on the first
+    screen, likely its largest part: it loads at once and first, the rest when scrolled to."""
     tokens = state.tokens
+    blocks_before = -1
+    opening = state.env.get("opens_page", False)
     for index, token in enumerate(tokens):
+        if token.level == 0 and token.nesting >= 0:
+            blocks_before += 1
         if token.type != "inline" or not token.children:
             continue
         photos = [child for child in token.children if child.type == "image"]
@@ -274,8 +284,9 @@ def _photo_figures(state) -> None:
             tokens[index - 1].hidden = tokens[index + 1].hidden = True
             for photo in photos:
                 photo.meta["figure"] = True
-        if index == 1 and photos and token.children[0] is photos[0]:
+        if opening and photos and blocks_before < OPENING_BLOCKS:
             photos[0].meta["first"] = True
+            opening = False
 
 
 def _render_image(self, tokens, idx, options, env) -> str:
@@ -362,8 +373,10 @@ def _markdown() -> MarkdownIt:
 _md = _markdown()
 
 
-def _parse(source: str, budget: RenderBudget | None) -> tuple[list, dict]:
-    env = {"budget": budget or RenderBudget()}
+def _parse(
+    source: str, budget: RenderBudget | None, opens_page: bool = False
+) -> tuple[list, dict]:
+    env = {"budget": budget or RenderBudget(), "opens_page": opens_page}
     env["budget"].spend_steps(len(source) // CHARACTERS_PER_STEP)
     return _md.parse(source, env), env
 
@@ -402,15 +415,16 @@ class _Rendering:
 
 
 @functools.lru_cache(maxsize=RENDER_CACHE_SIZE)
-def _rendering(source: str) -> _Rendering:
+def _rendering(source: str, opens_page: bool = False) -> _Rendering:
     """One parse of `source`, bounded as if it were a whole post, kept for the next use.
 
     A post's texts are checked when the form is validated and rendered when it is saved, and
     an edit changes one block of thirty: so each distinct text is parsed once per worker,
     not once per use. The result depends on the text alone (the rules are fixed while the
-    site runs); what it costs is charged to each budget it is used under (`_measured`)."""
+    site runs); what it costs is charged to each budget it is used under (`_measured`).
+    `opens_page`: the text comes first on its page (see _photo_figures)."""
     budget = RenderBudget()
-    tokens, env = _parse(source, budget)
+    tokens, env = _parse(source, budget, opens_page)
     return _Rendering(
         _unsanitised_html(tokens, env),
         _words(tokens, with_photos=False),
@@ -419,8 +433,10 @@ def _rendering(source: str) -> _Rendering:
     )
 
 
-def _measured(source: str, budget: RenderBudget | None) -> _Rendering:
-    rendering = _rendering(source)
+def _measured(
+    source: str, budget: RenderBudget | None, opens_page: bool = False
+) -> _Rendering:
+    rendering = _rendering(source, opens_page)
     if budget is not None:
         budget.spend_steps(rendering.steps)
         budget.spend_html(rendering.html)
@@ -439,12 +455,13 @@ def render_markdown(source: str, budget: RenderBudget | None = None) -> Markup:
 
 
 def render_markdown_with_text(
-    source: str, budget: RenderBudget | None = None
+    source: str, budget: RenderBudget | None = None, opens_page: bool = False
 ) -> tuple[Markup, str]:
     """`render_markdown(source)` and the words a reader reads in it (as `plain_text`, less
     what images' alt texts and captions say: an excerpt beside a thumbnail need not describe
-    it), for a save that stores the HTML and derives excerpts and reading times."""
-    rendering = _measured(source, budget)
+    it), for a save that stores the HTML and derives excerpts and reading times.
+    `opens_page`: the text comes first on its page, so its first photo loads at once."""
+    rendering = _measured(source, budget, opens_page)
     return _sanitized(rendering.html), rendering.words
 
 

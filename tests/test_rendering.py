@@ -524,3 +524,26 @@ def test_the_sanitiser_keeps_photo_attributes_only_as_the_renderer_makes_them(ma
                 assert value.startswith("/media/0123456789abcdef"), value
             if name == "type":
                 assert value == "image/webp"
+
+
+@pytest.mark.parametrize(
+    "source, opens_page, eager",
+    [
+        (f"![창밖]({PHOTO})", True, True),
+        (f"오늘은 필라테스.\n\n![창밖]({PHOTO})", True, True),  # still on a phone's first screen
+        ("문단.\n\n" * 3 + f"![창밖]({PHOTO})", True, False),  # scrolled to
+        (f"![창밖]({PHOTO})", False, False),  # a text further down its page (a summary)
+    ],
+)
+def test_only_a_photo_at_the_top_of_a_page_loads_at_once(source, opens_page, eager):
+    html, _ = render_markdown_with_text(source, opens_page=opens_page)
+    tree = lxml_html.fragment_fromstring(str(html), create_parent="div")
+    image = tree.xpath("//img")[0]
+    assert image.get("loading") == ("eager" if eager else "lazy")
+    assert (image.get("fetchpriority") == "high") is eager
+
+
+def test_only_the_first_photo_of_an_opening_text_loads_at_once():
+    html, _ = render_markdown_with_text(f"![a]({PHOTO})\n\n![b]({PHOTO})", opens_page=True)
+    tree = lxml_html.fragment_fromstring(str(html), create_parent="div")
+    assert [image.get("loading") for image in tree.xpath("//img")] == ["eager", "lazy"]

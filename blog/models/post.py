@@ -209,7 +209,9 @@ class Post(db.Model):
     def derive(self) -> None:
         """The stored HTML, excerpt and reading time, from the text as it now is: once per
         save (posts.saving), so that reading a page never runs Markdown or the sanitiser."""
-        self.body_html, words = rendering.render_markdown_with_text(self.body or "")
+        self.body_html, words = rendering.render_markdown_with_text(
+            self.body or "", opens_page=True
+        )
         self.excerpt = rendering.excerpt(words)
         self.reading_minutes = rendering.reading_minutes(words)
 
