@@ -1,4 +1,5 @@
-"""Lighthouse (offline, on Debian's Chromium): SEO and best practices score 100."""
+"""Lighthouse (offline, on Debian's Chromium): SEO and best practices score 100, on the home
+page, a commentary and a diary entry with three photos."""
 
 import json
 import os
@@ -8,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from blog.extensions import db
+from blog.media.library import add_photo
 from blog.models import Commentary, DiaryEntry, Visibility, utcnow
 from blog.posts import saving
 
+from ..photos import phone_jpeg
 from .conftest import Serving
 
 LIGHTHOUSE = Path(__file__).resolve().parents[2] / "node_modules/.bin/lighthouse"
@@ -37,14 +40,25 @@ def site(live_app):
             ]
         )
         commentary.body = "기사를 요약하자면 투자가 계속된다."
-        for post in (entry, commentary):
+        photos = [add_photo(phone_jpeg(color=(40 * n, 120, 60))).name for n in range(3)]
+        with_photos = DiaryEntry()
+        with_photos.title = "사진 세 장"
+        with_photos.body = "".join(
+            f'필라테스 다녀왔다.\n\n![스튜디오 사진 {n}]({photo.address} "사진 {n}")\n\n'
+            for n, photo in enumerate(photos, start=1)
+        )
+        for post in (entry, commentary, with_photos):
             post.set_tags(["영어공부"])
             post.set_publication(Visibility.PUBLIC, utcnow())
             saving.save(post)
         db.session.commit()
-        commentary_path = f"/commentary/{commentary.id}-{commentary.slug}"
+        paths = {
+            "home": "/",
+            "commentary": f"/commentary/{commentary.id}-{commentary.slug}",
+            "photos": f"/diary/{with_photos.id}-{with_photos.slug}",
+        }
     with Serving(live_app) as url:
-        yield url, commentary_path
+        yield url, paths
 
 
 def lighthouse_scores(url: str) -> tuple[dict[str, float], list[str]]:
@@ -76,8 +90,8 @@ def lighthouse_scores(url: str) -> tuple[dict[str, float], list[str]]:
     return {name: category["score"] for name, category in report["categories"].items()}, failing
 
 
-@pytest.mark.parametrize("page", ["home", "commentary"])
+@pytest.mark.parametrize("page", ["home", "commentary", "photos"])
 def test_seo_and_best_practices_are_100(site, page):
-    url, commentary_path = site
-    scores, failing = lighthouse_scores(url + ("/" if page == "home" else commentary_path))
+    url, paths = site
+    scores, failing = lighthouse_scores(url + paths[page])
     assert scores == {"seo": 1, "best-practices": 1}, failing
