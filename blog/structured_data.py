@@ -1,7 +1,23 @@
 """schema.org descriptions of posts, for the page's application/ld+json block."""
 
-from .models import Commentary, DiaryEntry
+from .media.views import shared_photo
+from .models import Commentary, DiaryEntry, Post
 from .posts.urls import post_url
+
+
+def _dated_and_pictured(data: dict, post: Post) -> dict:
+    """The publication time and the post's first photo (as og:image shows it), if it has them."""
+    if post.published_at:
+        data["datePublished"] = post.published_at.isoformat()
+    photo = shared_photo(post)
+    if photo:
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": photo.url,
+            "width": photo.width,
+            "height": photo.height,
+        }
+    return data
 
 
 def commentary_article(commentary: Commentary) -> dict:
@@ -30,9 +46,7 @@ def commentary_article(commentary: Commentary) -> dict:
         ],
         "keywords": [tag.name for tag in commentary.tags],
     }
-    if commentary.published_at:
-        data["datePublished"] = commentary.published_at.isoformat()
-    return data
+    return _dated_and_pictured(data, commentary)
 
 
 def diary_posting(entry: DiaryEntry) -> dict:
@@ -47,6 +61,4 @@ def diary_posting(entry: DiaryEntry) -> dict:
         "dateModified": entry.updated_at.isoformat(),
         "keywords": [tag.name for tag in entry.tags],
     }
-    if entry.published_at:
-        data["datePublished"] = entry.published_at.isoformat()
-    return data
+    return _dated_and_pictured(data, entry)

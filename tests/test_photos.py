@@ -3,6 +3,7 @@ without JavaScript and the script's upload endpoint, the renderer's <picture>, a
 use which photo."""
 
 import io
+import json
 import re
 import time
 from datetime import timedelta
@@ -478,6 +479,8 @@ def test_a_post_with_a_photo_is_shared_with_it(client, auth, make_entry, app):
     )
     assert page.xpath("string(//meta[@property='og:image:height']/@content)") == "2133"
     assert page.xpath("string(//meta[@name='twitter:card']/@content)") == "summary_large_image"
+    posting = json.loads(page.xpath("string(//script[@type='application/ld+json'])"))
+    assert posting["image"]["url"] == f"http://localhost{photo.variant(1600, 'jpg')}"
     home = html.fromstring(client.get("/").data)
     assert not home.xpath("//meta[@property='og:image']")
 
