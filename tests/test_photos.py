@@ -499,3 +499,28 @@ def test_feeds_carry_photos_with_absolute_addresses(client, auth, make_entry, ap
     )
     assert content.xpath("string(//source/@srcset)").startswith("http://localhost/media/")
     assert content.xpath("string(//a/@href)") == f"http://localhost{photo.variant(1600, 'jpg')}"
+
+
+def test_an_upload_without_the_forms_csrf_token_is_refused(client, auth, app):
+    auth.login()
+    app.config["WTF_CSRF_ENABLED"] = True
+    # From another site, or not a browser: a plain 403; from the site's own page: a 400.
+    assert upload(client, samples.png()).status_code == 403
+    refused = client.post(
+        "/admin/photos",
+        data={"image": (io.BytesIO(samples.png()), "a.png")},
+        content_type="multipart/form-data",
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    assert refused.status_code == 400
+    with app.app_context():
+        assert db.session.query(Photo).count() == 0
+    editor = html.fromstring(client.get("/diary/new").data)
+    token = editor.xpath("string(//input[@name='csrf_token']/@value)")
+    accepted = client.post(
+        "/admin/photos",
+        data={"image": (io.BytesIO(samples.png()), "a.png")},
+        content_type="multipart/form-data",
+        headers={"X-CSRFToken": token},
+    )
+    assert accepted.status_code == 201
