@@ -73,10 +73,8 @@
   function altText(text) { return oneLine(text).replace(/[\\`*_[\]<~]|&(?=#?\w+;)/g, "\\$&"); }
   function title(text) { return oneLine(text).replace(/["\\]|&(?=#?\w+;)/g, "\\$&"); }
 
-  // The newlines that make a blank line between `text` and what comes before (or after) it.
-  function blankLine(newlines, besideText) {
-    return besideText ? "\n\n".slice(Math.min(newlines, 2)) : "";
-  }
+  // What makes a blank line of `newlines` newlines.
+  function blankLine(newlines) { return "\n\n".slice(Math.min(newlines, 2)); }
 
   function insert(photo, alt, caption) {
     var spot = photo.spot;
@@ -85,8 +83,8 @@
     var after = spot.field.value.slice(index);
     var image = "![" + altText(alt) + "](" + photo.address +
       (oneLine(caption) ? " \"" + title(caption) + "\"" : "") + ")";
-    var text = blankLine(/\n*$/.exec(before)[0].length, before !== "") + image +
-      (after ? blankLine(/^\n*/.exec(after)[0].length, true) : "\n\n");
+    var text = (before ? blankLine(/\n*$/.exec(before)[0].length) : "") + image +
+      (after ? blankLine(/^\n*/.exec(after)[0].length) : "\n\n"); // typing goes on below
     editing.replace(spot.field, index, index, text, text.length, text.length);
     mark(spot, index + text.length); // the next photo of the same upload goes after this one
   }
@@ -248,15 +246,12 @@
     openPanel();
   }
 
-  var CHOICES = { "photo-insert": "insert", "photo-insert-bare": "bare", "photo-cancel": "cancel" };
   form.addEventListener("click", function (event) {
     if (!panel || !panel.contains(event.target)) return;
-    var pressed = event.target.closest("button");
+    var pressed = event.target.closest("[data-photo-choice]");
     if (!pressed) return;
-    var choice = Object.keys(CHOICES).filter(function (name) {
-      return pressed.hasAttribute("data-" + name);
-    })[0];
-    if (choice) whenNotComposing(function () { answer(CHOICES[choice]); });
+    var choice = pressed.getAttribute("data-photo-choice");
+    whenNotComposing(function () { answer(choice); });
   });
   form.addEventListener("keydown", function (event) {
     if (!panel || !panel.contains(event.target)) return;
