@@ -24,6 +24,7 @@ from wtforms.widgets import TextInput
 
 from .comments.spam import clean_comment_body, clean_display_name, imitates_owner
 from .comments.timer import form_token, timer_needs_renewal
+from .media.library import too_large_message
 from .media.names import PhotoName, photos_without_alt
 from .models import Post, Visibility, tag_key, utcnow
 from .posts import schema
@@ -218,6 +219,12 @@ class PostForm(FlaskForm):
         """Now as the publication time field shows a time: editor.js compares what is typed
         with it (plus the time since the page came) to relabel 발행 as it is typed."""
         return to_site_time(utcnow()).strftime(PUBLICATION_TIME_FORMAT)
+
+    @staticmethod
+    def photo_too_large() -> str:
+        """What the upload answers for a photo over MEDIA_MAX_BYTES: the editor's script
+        (photo-upload.js) says the same before sending one."""
+        return str(too_large_message(current_app.config["MEDIA_MAX_BYTES"]))
 
     def markdown_fields(self) -> list[Field]:
         """The fields rendered as Markdown, in page order."""

@@ -305,6 +305,23 @@ def test_a_too_large_file_in_the_editor_answers_413_with_the_text_kept(client, a
     assert textarea(html.fromstring(response.data), "body") == "긴 글을 썼다"
 
 
+@pytest.mark.parametrize("path", ["/diary/new", "/commentary/new"])
+def test_the_editors_script_is_told_where_to_upload_and_the_limit_as_the_server_says_it(
+    client, auth, app, path
+):
+    app.config["MEDIA_MAX_BYTES"] = 50_000
+    auth.login()
+    page = html.fromstring(client.get(path).data)
+    (panel,) = page.xpath("//form[@data-autosave]//template[@data-photo-panel]")
+    assert panel.get("data-upload-url") == "/admin/photos"
+    assert panel.get("data-max-bytes") == "50000"
+    # photo-upload.js refuses a file over the limit before sending it, in the server's words.
+    refused = upload(client, samples.phone_jpeg() + b"\0" * 60_000)
+    assert panel.get("data-too-large") == refused.get_json()["error"]
+    scripts = [src.split("?")[0].rsplit("/", 1)[-1] for src in page.xpath("//script/@src")]
+    assert scripts.index("photo-upload.js") > scripts.index("markdown-toolbar.js")
+
+
 def test_publishing_asks_each_photo_to_say_what_it_shows(client, auth):
     auth.login()
     address = uploaded(client, samples.png()).address

@@ -28,10 +28,12 @@
   }
   var key = PREFIX + location.pathname;
 
+  // Not the photo file input: its value is the browser's "C:\fakepath\…" name of the file,
+  // which no script may set back (and the files themselves cannot be kept).
   function fields() {
     return Array.prototype.filter.call(form.elements, function (el) {
       return el.name && !SKIP[el.name] && el.type !== "submit" && el.type !== "button" &&
-        !el.closest("template");
+        el.type !== "file" && !el.closest("template");
     });
   }
   function collect() {

@@ -1,7 +1,7 @@
 // The editor's formatting toolbar: bold, italic, heading, quote, list and link insert Markdown
 // at the cursor of the Markdown field last focused (textarea[data-markdown]), and Ctrl/⌘+B,
 // I and K do the same from the keyboard. Without JavaScript the toolbar stays hidden and the
-// fields take Markdown typed by hand.
+// fields take Markdown typed by hand. Its 사진 button is photo-upload.js's.
 //
 // Korean is typed through an input method: while a syllable is being composed the field's text
 // belongs to the IME, and changing it then breaks the syllable (doubled or lost jamo). So
@@ -25,21 +25,29 @@
 
   // --- editing the text --------------------------------------------------------------------
 
-  // Replace [start, end) by `text`, then select [selectStart, selectEnd) (offsets in `text`).
-  function replace(start, end, text, selectStart, selectEnd) {
-    field.focus({ preventScroll: true });
-    field.setSelectionRange(start, end);
+  // Replace [start, end) of `target` by `text`, then select [selectStart, selectEnd) (offsets
+  // in `text`).
+  function replaceIn(target, start, end, text, selectStart, selectEnd) {
+    target.focus({ preventScroll: true });
+    target.setSelectionRange(start, end);
     var done = false;
     try {
       done = text ? document.execCommand("insertText", false, text)
         : (start === end || document.execCommand("delete", false));
     } catch (e) { done = false; }
-    if (!done || field.value.slice(start, start + text.length) !== text) {
-      field.setRangeText(text, start, end, "end");
-      field.dispatchEvent(new Event("input", { bubbles: true }));
+    if (!done || target.value.slice(start, start + text.length) !== text) {
+      target.setRangeText(text, start, end, "end");
+      target.dispatchEvent(new Event("input", { bubbles: true }));
     }
-    field.setSelectionRange(start + selectStart, start + selectEnd);
+    target.setSelectionRange(start + selectStart, start + selectEnd);
   }
+
+  function replace(start, end, text, selectStart, selectEnd) {
+    replaceIn(field, start, end, text, selectStart, selectEnd);
+  }
+
+  // photo-upload.js (the 사진 button, drop and paste) inserts its photos the same way.
+  window.markdownEditing = { replace: replaceIn };
 
   function selection() {
     return { value: field.value, start: field.selectionStart, end: field.selectionEnd };
@@ -114,9 +122,7 @@
     }
   }
 
-  // One entry per button (data-markdown-action). When photos arrive, "image" goes here: a
-  // button in templates/_macros/toolbar.html, and an action that picks and uploads the file,
-  // then inserts "![description](address)" at the cursor with replace().
+  // One entry per button (data-markdown-action), but "image": photo-upload.js's.
   var ACTIONS = {
     bold: function () { emphasis("**"); },
     italic: function () { emphasis("*"); },

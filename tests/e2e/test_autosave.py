@@ -93,3 +93,22 @@ def test_no_error_page_drops_the_copy(new_context, live_server):
     page.goto("/diary/new")
     page.get_by_role("button", name="되살리기", exact=True).click()
     assert page.get_by_label("본문", exact=True).input_value().startswith("너무 길어서 거절될")
+
+
+def test_a_file_chosen_for_upload_is_not_kept_in_the_copy(new_context, live_server, tmp_path):
+    page = new_context(base_url=live_server).new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error.message))
+    log_in(page)
+    page.goto("/diary/new")
+    (tmp_path / "IMG_2041.jpg").write_bytes(b"a photo's bytes")
+    page.locator("input[name='image']").set_input_files(tmp_path / "IMG_2041.jpg")
+    page.get_by_label("본문", exact=True).fill("사진을 고르고 쓴 글")
+    page.wait_for_timeout(600)
+
+    page.goto("/diary/new")
+    banner = page.get_by_role("alert")
+    banner.get_by_role("button", name="되살리기", exact=True).click()
+    expect(banner).to_be_hidden()
+    assert page.get_by_label("본문", exact=True).input_value() == "사진을 고르고 쓴 글"
+    assert errors == []  # a file input takes no value but its user's choice

@@ -226,16 +226,18 @@ def test_buttons_are_a_toolbar_with_one_tab_stop(open_editor):
     page = open_editor()
     buttons = toolbar(page).get_by_role("button")
     names = [buttons.nth(i).get_attribute("aria-label") for i in range(buttons.count())]
-    assert names == ["굵게", "기울임", "소제목", "인용", "목록", "링크"]
-    assert buttons.evaluate_all("all => all.map(b => b.type)") == ["button"] * 6
+    assert names == ["굵게", "기울임", "소제목", "인용", "목록", "링크", "사진"]
+    assert buttons.evaluate_all("all => all.map(b => b.type)") == ["button"] * 7
     body(page).click()
     page.keyboard.press("Shift+Tab")  # from the text back to the toolbar: its first button
     expect(buttons.nth(0)).to_be_focused()
     page.keyboard.press("ArrowLeft")
+    expect(buttons.nth(6)).to_be_focused()
+    page.keyboard.press("ArrowLeft")
     expect(buttons.nth(5)).to_be_focused()
     page.keyboard.press("Enter")  # a link at the cursor of the field it acts on
     assert body(page).input_value() == "[](https://)"
-    # On a phone the six buttons fit on one line.
+    # On a phone the seven buttons fit on one line.
     tops = buttons.evaluate_all("all => all.map(b => b.getBoundingClientRect().top)")
     assert len(set(tops)) == 1
 
