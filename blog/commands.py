@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from . import pagecache, search
 from .extensions import db
+from .media.store import media_store
 from .models import Owner, Post
 from .portability import backup as backups
 from .portability import export as exports
@@ -116,21 +117,50 @@ def seed_demo(count: int, seed: int, append: bool) -> None:
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
 def export(path: str) -> None:
-    """Write every post, block, tag, comment, revision and setting as one JSON document."""
+    """Write every post, block, tag, comment, revision, setting and photo as one JSON
+    document; a PATH ending in .zip holds the document and every photo's original file."""
     document = exports.export_document()
+    count, size = exports.photo_totals(document)
+    as_zip = path.lower().endswith(".zip")
+    if as_zip:
+        missing = exports.missing_originals(document)
+        if missing:
+            raise click.ClickException(
+                f"Nothing was exported: the media folder ({media_store().describe()}) has no"
+                f" original file for {len(missing)} photos: {', '.join(missing)}"
+            )
     try:
         backups.write_replacing(
             path,
-            lambda temporary: _write_json(document, temporary),
+            lambda temporary: (_write_zip if as_zip else _write_json)(document, temporary),
         )
     except OSError as error:
         raise click.ClickException(f"Nothing was exported ({path} is as it was): {error}") from None
+    photos = f"{count} photos ({_megabytes(size)})"
+    if as_zip:
+        click.echo(f"Exported {len(document['posts'])} posts and {photos} to {path}.")
+        return
     click.echo(f"Exported {len(document['posts'])} posts to {path}.")
+    if count:
+        click.echo(
+            f"Left out the files of {photos}: the document lists them;"
+            " `flask --app app export site.zip` includes their files."
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
 
 
 def _write_json(document: dict, path: str) -> None:
     with open(path, "w", encoding="utf-8") as target:
         json.dump(document, target, ensure_ascii=False, indent=1)
+
+
+def _write_zip(document: dict, path: str) -> None:
+    with open(path, "wb") as target:
+        for piece in exports.site_zip(document):
+            target.write(piece)
 
 
 @click.command("import")

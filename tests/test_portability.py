@@ -8,6 +8,7 @@ import re
 import sqlite3
 import threading
 import zipfile
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -16,12 +17,15 @@ from sqlalchemy.exc import OperationalError
 
 from blog.comments.moderation import owner_reply
 from blog.extensions import db
+from blog.media import library, names
+from blog.media.store import media_store
 from blog.models import (
     Comment,
     Commentary,
     CommentStatus,
     DiaryEntry,
     Owner,
+    Photo,
     Post,
     Visibility,
     utcnow,
@@ -30,7 +34,8 @@ from blog.portability import backup, export, import_json
 from blog.posts import saving
 from blog.site_settings import save_settings
 
-from .conftest import empty_database
+from . import photos as samples
+from .conftest import empty_database, make_app
 
 
 def fill_site() -> None:
@@ -512,3 +517,148 @@ def test_import_on_a_full_disk_imports_nothing(app, runner, tmp_path):
     assert len(result.output.strip().splitlines()) == 1
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
+
+
+# --- photos in the owner's data -----------------------------------------------------------------
+
+
+def fill_photos() -> dict[str, Photo]:
+    """Three photos: one a diary entry shows, one it showed before an edit, one never shown."""
+    shown = library.add_photo(samples.phone_jpeg(1200, 900))
+    dropped = library.add_photo(samples.png(800, 600))
+    never = library.add_photo(samples.png(300, 200, mode="RGBA"))
+    entry = DiaryEntry()
+    entry.title = "사진 일기"
+    entry.body = f'![창밖]({shown.name.address})\n\n![노을]({dropped.name.address} "반포")'
+    entry.set_publication(Visibility.PUBLIC, utcnow() - timedelta(hours=2))
+    saving.save(entry)
+    db.session.commit()
+    entry.body = f"![창밖]({shown.name.address})"
+    saving.save(entry)
+    db.session.commit()
+    return {"shown": shown, "dropped": dropped, "never": never}
+
+
+def fetched(client, address: str) -> tuple[int, bytes]:
+    """GET `address`: its status and body, the file behind it closed."""
+    response = client.get(address)
+    data = response.get_data()
+    response.close()
+    return response.status_code, data
+
+
+def every_photo_file(app) -> dict[str, bytes]:
+    """Every address of every photo as readers get it, and every original as the store has it."""
+    files = {}
+    client = app.test_client()
+    with app.app_context():
+        photos = db.session.scalars(db.select(Photo)).all()
+        store = media_store()
+        for photo in photos:
+            for name in library.served_files(photo):
+                files[f"/media/{name}"] = fetched(client, f"/media/{name}")
+            files[photo.name.address] = fetched(client, photo.name.address)
+            original = names.original_name(photo.digest, photo.original_extension)
+            files[original] = store.read(original)
+    return files
+
+
+@contextmanager
+def another_site(tmp_path):
+    """A second, empty site: its own instance folder and media folder (and, on SQLite, its
+    own database; on PostgreSQL the same one, emptied)."""
+    other = make_app(tmp_path / "other")
+    with other.app_context():
+        empty_database()
+        db.create_all()
+    try:
+        yield other
+    finally:
+        with other.app_context():
+            empty_database()
+            db.engine.dispose()
+
+
+def site_zip_entries(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_the_document_lists_every_photo(app):
+    with app.app_context():
+        photos = fill_photos()
+        document = export.export_document()
+        entry_id = db.session.scalar(db.select(DiaryEntry.id))
+        listed = {photo["digest"]: photo for photo in document["photos"]}
+        assert set(listed) == {photo.digest for photo in photos.values()}
+        dropped = listed[photos["dropped"].digest]
+        assert dropped == {
+            "digest": photos["dropped"].digest,
+            "width": 800,
+            "height": 600,
+            "original_extension": "png",
+            "original_bytes": len(samples.png(800, 600)),
+            "created_at": photos["dropped"].created_at.isoformat(),
+            "unused_since": photos["dropped"].unused_since.isoformat(),
+            "last_post_id": entry_id,
+        }
+        assert listed[photos["shown"].digest]["unused_since"] is None
+        assert listed[photos["never"].digest]["last_post_id"] is None
+
+
+def test_export_zip_holds_the_document_and_every_original(app, runner, tmp_path):
+    with app.app_context():
+        fill_site()
+        photos = fill_photos()
+        originals = {
+            f"media/originals/{photo.digest}.{photo.original_extension}": media_store().read(
+                names.original_name(photo.digest, photo.original_extension)
+            )
+            for photo in photos.values()
+        }
+        document = export.export_document()
+    path = tmp_path / "site.zip"
+    result = runner.invoke(args=["export", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Exported 5 posts and 3 photos (" in result.output
+    entries = site_zip_entries(path)
+    assert set(entries) == {"site.json", *originals}
+    assert all(entries[name] == data for name, data in originals.items())
+    assert without_time(json.loads(entries["site.json"])) == without_time(document)
+
+
+def test_a_json_export_says_which_photo_files_it_leaves_out(app, runner, tmp_path):
+    with app.app_context():
+        fill_photos()
+        size = db.session.scalar(db.select(db.func.sum(Photo.original_bytes)))
+    path = tmp_path / "site.json"
+    result = runner.invoke(args=["export", str(path)])
+    assert result.exit_code == 0
+    assert f"3 photos ({size / 1_000_000:.1f} MB)" in result.output
+    assert "export site.zip" in result.output
+    assert len(json.loads(path.read_text(encoding="utf-8"))["photos"]) == 3
+
+
+def test_the_zip_export_is_made_in_pieces_of_at_most_one_chunk(app, monkeypatch):
+    monkeypatch.setattr(export, "CHUNK_BYTES", 4096)
+    with app.app_context():
+        photos = fill_photos()
+        largest = max(photo.original_bytes for photo in photos.values())
+        assert largest > 3 * 4096
+        pieces = list(export.site_zip(export.export_document()))
+    # Zip headers and the document come on top of a chunk, but never a whole photo at once.
+    assert max(len(piece) for piece in pieces[1:]) < 4096 + 200
+    assert len(pieces) > largest // 4096
+    with zipfile.ZipFile(io.BytesIO(b"".join(pieces))) as archive:
+        assert archive.testzip() is None and len(archive.namelist()) == 4
+
+
+def test_the_zip_export_refuses_when_an_original_file_is_gone(app, runner, tmp_path):
+    with app.app_context():
+        photos = fill_photos()
+        lost = photos["never"].digest
+        media_store().delete(names.original_name(lost, photos["never"].original_extension))
+    result = runner.invoke(args=["export", str(tmp_path / "site.zip")])
+    assert result.exit_code == 1 and lost in result.output
+    assert result.output.startswith("Error: Nothing was exported")
+    assert not list(tmp_path.glob("*.zip"))
