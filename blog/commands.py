@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from . import pagecache, search
 from .extensions import db
 from .media.store import media_store
-from .models import Owner, Post
+from .models import Owner, Photo, Post
 from .portability import backup as backups
 from .portability import export as exports
 from .portability import import_json
@@ -167,19 +167,32 @@ def _write_zip(document: dict, path: str) -> None:
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
 def import_(path: str) -> None:
-    """Load an export into a site with no posts yet; posts keep their ids and addresses."""
+    """Load an export into a site with no posts yet; posts keep their ids and addresses. A
+    PATH ending in .zip (export site.zip) brings every photo back too."""
+    as_zip = path.lower().endswith(".zip")
     # The editor's messages, quoted when a post is refused, in the language of the command.
     with force_locale("en"):
         try:
-            with open(path, encoding="utf-8") as source:
-                document = json.load(source)
-            count = import_json.import_document(document)
+            if as_zip:
+                count, missing = import_json.import_archive(path), []
+            else:
+                with open(path, encoding="utf-8") as source:
+                    document = json.load(source)
+                count = import_json.import_document(document)
+                missing = import_json.photos_missing(document)
             db.session.commit()
         except (OSError, ValueError, SQLAlchemyError) as error:
             db.session.rollback()
             problem = error.orig if isinstance(error, DBAPIError) else error
             raise click.ClickException(f"Nothing was imported: {problem}") from None
-    click.echo(f"Imported {count} posts.")
+    photos = db.session.scalar(db.select(db.func.count()).select_from(Photo))
+    click.echo(f"Imported {count} posts{f' and {photos} photos' if as_zip else ''}.")
+    if missing:
+        click.echo(
+            f"Not imported: the {len(missing)} photos the document lists ({', '.join(missing)}):"
+            " a .json holds no photo files, so their addresses answer 404. Import the zip"
+            " export (`flask --app app export site.zip` on the old site) to bring them too."
+        )
     if db.session.scalar(db.select(Owner)) is None:
         click.echo("No owner yet: run `flask --app app set-owner NAME` to log in.")
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from blog.comments.moderation import owner_reply
 from blog.extensions import db
-from blog.media import library, names
+from blog.media import library, names, processing
 from blog.media.store import media_store
 from blog.models import (
     Comment,
@@ -27,6 +27,7 @@ from blog.models import (
     Owner,
     Photo,
     Post,
+    PostPhoto,
     Visibility,
     utcnow,
 )
@@ -662,3 +663,213 @@ def test_the_zip_export_refuses_when_an_original_file_is_gone(app, runner, tmp_p
     assert result.exit_code == 1 and lost in result.output
     assert result.output.startswith("Error: Nothing was exported")
     assert not list(tmp_path.glob("*.zip"))
+
+
+def test_a_site_zip_brings_back_every_photo_byte_for_byte(app, runner, tmp_path):
+    with app.app_context():
+        fill_site()
+        fill_photos()
+        first = export.export_document()
+    before = every_photo_file(app)
+    # Each photo's original, address, and variants: 2 widths each of 900 × 1200 and
+    # 800 × 600, 1 of 300 × 200, in WebP and JPEG.
+    assert len(before) == 3 + 3 + (2 + 2 + 1) * 2
+    assert all(status == 200 for status, _ in (v for v in before.values() if isinstance(v, tuple)))
+    path = tmp_path / "site.zip"
+    assert runner.invoke(args=["export", str(path)]).exit_code == 0
+    with app.app_context():
+        db.engine.dispose()
+    with another_site(tmp_path) as fresh:
+        result = fresh.test_cli_runner().invoke(args=["import", str(path)])
+        assert result.exit_code == 0, result.output
+        assert "Imported 5 posts and 3 photos." in result.output
+        assert every_photo_file(fresh) == before
+        with fresh.app_context():
+            again = export.export_document()
+            entry = db.session.scalar(db.select(DiaryEntry).where(DiaryEntry.title == "사진 일기"))
+            shown = db.session.scalar(db.select(PostPhoto.photo_id))
+            assert entry.cover_photo != "" and shown is not None
+            assert {photo.digest for photo in library.unused_photos()} == {
+                item["digest"] for item in first["photos"][1:]
+            }
+    assert without_time(again) == {**without_time(first), "owner": None}
+
+
+def a_site_zip(app, tmp_path) -> tuple[dict[str, bytes], dict]:
+    """The zip export of a site with posts and photos, as entries, and its document."""
+    with app.app_context():
+        fill_site()
+        fill_photos()
+    path = tmp_path / "site.zip"
+    assert app.test_cli_runner().invoke(args=["export", str(path)]).exit_code == 0
+    entries = site_zip_entries(path)
+    with app.app_context():
+        db.engine.dispose()
+    return entries, json.loads(entries["site.json"])
+
+
+def written_zip(path, entries: dict[str, bytes], **options):
+    with zipfile.ZipFile(path, "w", **options) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return path
+
+
+def originals_of(entries):
+    return sorted(name for name in entries if name.startswith("media/"))
+
+
+def _climbing_name(entries, document):
+    entries["media/originals/../../../instance/config.py"] = b"SECRET_KEY = 'x'"
+
+
+def _absolute_name(entries, document):
+    entries["/etc/cron.d/x"] = b"* * * * * root sh"
+
+
+def _another_folder(entries, document):
+    entries["media/480/x.webp"] = b"RIFF"
+
+
+def _file_swapped(entries, document):
+    first, second = originals_of(entries)[:2]
+    entries[second] = entries[first]
+
+
+def _file_missing(entries, document):
+    del entries[originals_of(entries)[0]]
+
+
+def _file_not_listed(entries, document):
+    document["photos"].pop()
+
+
+def _no_document(entries, document):
+    del entries["site.json"]
+
+
+def _document_not_json(entries, document):
+    entries["site.json"] = b'{"format": '
+
+
+def _not_a_photo(entries, document):
+    notes = b"just some notes, not a photo\n" * 20
+    digest = processing.digest_of(notes)
+    item = document["photos"][-1]  # the others are stored already: their files go again
+    del entries[f"media/originals/{item['digest']}.{item['original_extension']}"]
+    entries[f"media/originals/{digest}.jpg"] = notes
+    item.update(digest=digest, original_extension="jpg", original_bytes=len(notes))
+
+
+def _another_size(entries, document):
+    document["photos"][0]["width"] += 1
+
+
+def _last_post_unknown(entries, document):
+    document["photos"][-1]["last_post_id"] = 999
+
+
+@pytest.mark.parametrize(
+    "spoil, said",
+    [
+        (_climbing_name, "is not a file of a zip export"),
+        (_absolute_name, '"/etc/cron.d/x" is not a file'),
+        (_another_folder, "is not a file of a zip export"),
+        (_file_swapped, "SHA-256"),
+        (_file_missing, "is missing from the zip"),
+        (_file_not_listed, "is not a photo site.json lists"),
+        (_no_document, "no site.json"),
+        (_document_not_json, "site.json: Expecting value"),
+        (_not_a_photo, str(processing.NOT_AN_IMAGE)),
+        (_another_size, "is a 900x1200 jpg photo, not 901x1200 jpg as the document says"),
+        (_last_post_unknown, "last_post_id 999"),
+    ],
+)
+def test_import_refuses_a_bad_site_zip_and_adds_nothing(app, tmp_path, spoil, said):
+    entries, document = a_site_zip(app, tmp_path)
+    exported = entries["site.json"]
+    spoil(entries, document)
+    if entries.get("site.json") == exported:  # the spoiled document, unless site.json itself is
+        entries["site.json"] = json.dumps(document, ensure_ascii=False).encode()
+    path = written_zip(tmp_path / "spoiled.zip", entries)
+    with another_site(tmp_path) as fresh:
+        result = fresh.test_cli_runner().invoke(args=["import", str(path)])
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith("Error: Nothing was imported: ") and said in result.output
+        assert len(result.output.strip().splitlines()) == 1, result.output
+        with fresh.app_context():
+            assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
+            assert db.session.scalar(db.select(db.func.count()).select_from(Photo)) == 0
+            assert list(media_store().names()) == []
+
+
+def test_import_refuses_a_photo_over_the_limit_before_reading_it(app, tmp_path, monkeypatch):
+    entries, document = a_site_zip(app, tmp_path)
+    path = written_zip(tmp_path / "site.zip", entries)
+    largest = max(item["original_bytes"] for item in document["photos"])
+    read, read_entry = [], import_json._read_entry
+
+    def recorded(archive, info, limit):
+        read.append(info.filename)
+        return read_entry(archive, info, limit)
+
+    monkeypatch.setattr(import_json, "_read_entry", recorded)
+    with another_site(tmp_path) as fresh:
+        fresh.config["MEDIA_MAX_BYTES"] = largest - 1
+        result = fresh.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code == 1 and f"over the limit of {largest - 1} bytes" in result.output
+    assert read == ["site.json"]  # no photo
+
+
+def test_import_refuses_a_zip_bomb_by_the_sizes_it_claims(app, tmp_path):
+    entries, document = a_site_zip(app, tmp_path)
+    zeros = b"\0" * 5_000_000  # a valid-looking name, 5 MB claimed, 5 kB in the zip
+    digest = processing.digest_of(zeros)
+    entries[f"media/originals/{digest}.png"] = zeros
+    document["photos"].append(
+        {**document["photos"][0], "digest": digest, "original_extension": "png"}
+    )
+    entries["site.json"] = json.dumps(document).encode()
+    path = written_zip(tmp_path / "bomb.zip", entries, compression=zipfile.ZIP_DEFLATED)
+    assert path.stat().st_size < 200_000
+    with another_site(tmp_path) as fresh:
+        result = fresh.test_cli_runner().invoke(args=["import", str(path)])
+        assert result.exit_code == 1 and "zip bomb" in result.output
+        with fresh.app_context():
+            assert list(media_store().names()) == []
+
+
+def test_import_reads_a_file_only_within_its_limit(app, tmp_path, monkeypatch):
+    entries, document = a_site_zip(app, tmp_path)
+    monkeypatch.setattr(import_json, "DOCUMENT_MAX_BYTES", 1000)
+    path = written_zip(tmp_path / "site.zip", entries)
+    with another_site(tmp_path) as fresh:
+        result = fresh.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code == 1 and "site.json is over the limit of 1000 bytes" in result.output
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("site.json")
+        with pytest.raises(import_json.ImportRefused, match="site.json: over the limit of 5 "):
+            import_json._read_entry(archive, info, 5)
+        info.file_size = 10  # a header that lies about the size is refused too
+        with pytest.raises(import_json.ImportRefused, match="site.json cannot be read"):
+            import_json._read_entry(archive, info, 1000)
+
+
+def test_a_json_import_with_photos_imports_the_posts_and_names_the_missing_photos(
+    app, runner, tmp_path
+):
+    with app.app_context():
+        fill_photos()
+        digests = [photo["digest"] for photo in export.export_document()["photos"]]
+    path = tmp_path / "site.json"
+    assert runner.invoke(args=["export", str(path)]).exit_code == 0
+    with another_site(tmp_path) as fresh:
+        result = fresh.test_cli_runner().invoke(args=["import", str(path)])
+        assert result.exit_code == 0, result.output
+        assert "Imported 1 posts." in result.output
+        assert f"Not imported: the 3 photos the document lists ({', '.join(digests)})" in (
+            result.output
+        )
+        with fresh.app_context():
+            assert db.session.scalar(db.select(db.func.count()).select_from(Photo)) == 0
+            assert db.session.scalar(db.select(DiaryEntry.cover_photo)) == ""

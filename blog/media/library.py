@@ -105,7 +105,7 @@ def record_use(post: Post, texts: list[str]) -> None:
         db.session.execute(
             delete(PostPhoto).where(PostPhoto.post_id == post.id, PostPhoto.photo_id.in_(dropped))
         )
-        _mark_unused_if_no_post_shows(dropped)
+        mark_unused_unless_shown(dropped)
 
 
 def forget_post(post: Post) -> None:
@@ -113,10 +113,11 @@ def forget_post(post: Post) -> None:
     shown = set(db.session.scalars(select(PostPhoto.photo_id).where(PostPhoto.post_id == post.id)))
     if shown:
         db.session.execute(delete(PostPhoto).where(PostPhoto.post_id == post.id))
-        _mark_unused_if_no_post_shows(shown)
+        mark_unused_unless_shown(shown)
 
 
-def _mark_unused_if_no_post_shows(photo_ids: set[int]) -> None:
+def mark_unused_unless_shown(photo_ids: set[int]) -> None:
+    """Each of these photos that no post shows is unused from now (if it was not already)."""
     db.session.flush()
     still_shown = set(
         db.session.scalars(select(PostPhoto.photo_id).where(PostPhoto.photo_id.in_(photo_ids)))
