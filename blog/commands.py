@@ -201,14 +201,21 @@ def import_(path: str) -> None:
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup(path: str) -> None:
-    """A consistent copy of the SQLite database, taken while the site runs."""
+    """A consistent copy of the SQLite database, taken while the site runs, and the photos'
+    files copied into PATH.media/ (only the new ones, on a later backup to the same PATH)."""
     try:
-        backups.backup_sqlite(path)
+        media = backups.backup_site(path)
     except (backups.BackupRefused, OSError, sqlite3.Error) as error:
         raise click.ClickException(
             f"No backup was written ({path} is as it was): {error}"
         ) from None
     click.echo(f"Backed up the database to {path}.")
+    click.echo(
+        f"Photos: copied {media.copied} new files ({_megabytes(media.copied_bytes)}) from the"
+        f" media folder {media_store().describe()} to {media.folder}/"
+        f" ({media.already} were there from an earlier backup). To restore them, copy"
+        f" {media.folder}/ back into the media folder."
+    )
 
 
 def register(app: Flask) -> None:

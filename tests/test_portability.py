@@ -873,3 +873,63 @@ def test_a_json_import_with_photos_imports_the_posts_and_names_the_missing_photo
         with fresh.app_context():
             assert db.session.scalar(db.select(db.func.count()).select_from(Photo)) == 0
             assert db.session.scalar(db.select(DiaryEntry.cover_photo)) == ""
+
+
+def test_backup_copies_the_media_folder_beside_it_then_only_new_files(app, runner, tmp_path):
+    with app.app_context():
+        sqlite = db.engine.dialect.name == "sqlite"
+        first = library.add_photo(samples.png(800, 600))
+        db.session.commit()
+        folder = media_store().describe()
+        first_files = library.all_files(first)
+    path = tmp_path / "backup.sqlite3"
+    result = runner.invoke(args=["backup", str(path)])
+    if not sqlite:
+        assert result.exit_code == 1 and "pg_dump" in result.output and folder in result.output
+        return
+    assert result.exit_code == 0, result.output
+    copy = tmp_path / "backup.sqlite3.media"
+    assert "copied 5 new files" in result.output
+    assert folder in result.output and f"{copy}/" in result.output
+    with app.app_context():
+        store = media_store()
+        assert {p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file()} == set(
+            first_files
+        )
+        assert all((copy / name).read_bytes() == store.read(name) for name in first_files)
+        second = library.add_photo(samples.png(300, 200))
+        db.session.commit()
+        second_files = library.all_files(second)
+    kept = {name: (copy / name).stat().st_ino for name in first_files}
+    again = runner.invoke(args=["backup", str(path)])
+    assert again.exit_code == 0 and "copied 3 new files" in again.output
+    assert "(5 were there from an earlier backup)" in again.output
+    assert {name: (copy / name).stat().st_ino for name in first_files} == kept
+    assert all((copy / name).is_file() for name in second_files)
+    with sqlite3.connect(path) as backed_up:
+        assert backed_up.execute("SELECT COUNT(*) FROM photo").fetchone() == (2,)
+    backed_up.close()
+
+
+def test_backup_copies_the_files_of_a_photo_uploaded_while_it_runs(app, tmp_path, monkeypatch):
+    """A photo uploaded after the first copy of the files, before the database's snapshot:
+    the copy of the database names it, so its files are in the backup too."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("backup copies SQLite databases")
+    copy_database, uploaded = backup._copy_database, []
+
+    def upload_first(source, target):
+        with app.app_context():
+            uploaded.extend(library.all_files(library.add_photo(samples.png(300, 200))))
+            db.session.commit()
+        copy_database(source, target)
+
+    monkeypatch.setattr(backup, "_copy_database", upload_first)
+    path = tmp_path / "backup.sqlite3"
+    with app.app_context():
+        backup.backup_site(str(path))
+    with sqlite3.connect(path) as backed_up:
+        assert backed_up.execute("SELECT COUNT(*) FROM photo").fetchone() == (1,)
+    backed_up.close()
+    assert uploaded and all((tmp_path / "backup.sqlite3.media" / n).is_file() for n in uploaded)
