@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from lxml import html
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
@@ -37,6 +38,7 @@ from blog.site_settings import save_settings
 
 from . import photos as samples
 from .conftest import empty_database, make_app
+from .markup import flashes, text_of
 
 
 def fill_site() -> None:
@@ -933,3 +935,52 @@ def test_backup_copies_the_files_of_a_photo_uploaded_while_it_runs(app, tmp_path
         assert backed_up.execute("SELECT COUNT(*) FROM photo").fetchone() == (1,)
     backed_up.close()
     assert uploaded and all((tmp_path / "backup.sqlite3.media" / n).is_file() for n in uploaded)
+
+
+def test_the_owner_downloads_everything_with_the_photos_as_one_streamed_zip(app, client, auth):
+    with app.app_context():
+        fill_site()
+        photos = fill_photos()
+        originals = {
+            f"media/originals/{photo.digest}.{photo.original_extension}": media_store().read(
+                names.original_name(photo.digest, photo.original_extension)
+            )
+            for photo in photos.values()
+        }
+        size = sum(len(data) for data in originals.values())
+    auth.login()
+    page = client.get("/admin/export").text
+    assert re.findall(r"\d+(?:\.\d+)?", text_of(page, "photo-totals")) == [
+        "3",
+        f"{size / 1_000_000:.1f}",
+    ]
+    assert html.fromstring(page).xpath("//a[contains(@class, 'button--primary')]/@href") == [
+        "/admin/export/site.zip"
+    ]
+    response = client.get("/admin/export/site.zip")
+    assert response.status_code == 200 and response.is_streamed
+    assert (
+        response.mimetype == "application/zip" and response.headers["Cache-Control"] == "no-store"
+    )
+    assert re.fullmatch(
+        r'attachment; filename="blog-site-\d{8}-\d{4}\.zip"',
+        response.headers["Content-Disposition"],
+    )
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        assert set(archive.namelist()) == {"site.json", *originals}
+        assert all(archive.read(name) == data for name, data in originals.items())
+        assert len(json.loads(archive.read("site.json"))["posts"]) == 5
+    client.post("/logout")
+    assert client.get("/admin/export/site.zip").status_code == 302
+
+
+def test_the_zip_download_says_which_photo_files_are_gone(app, client, auth):
+    with app.app_context():
+        photo = fill_photos()["never"]
+        lost = photo.digest
+        media_store().delete(names.original_name(lost, photo.original_extension))
+    auth.login()
+    response = client.get("/admin/export/site.zip")
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/export"
+    page = client.get("/admin/export").text
+    assert flashes(page) == ["error"] and lost in page

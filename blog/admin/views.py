@@ -2,6 +2,7 @@
 the import of old plain-text posts."""
 
 import json
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 
@@ -14,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,6 +31,7 @@ from ..errors import database_unavailable, error_page
 from ..extensions import db
 from ..forms import TOO_LARGE
 from ..inputs import fields_before_the_files, page_number, parse_bounded_int
+from ..media import library as photos
 from ..models import (
     Comment,
     Commentary,
@@ -227,7 +230,32 @@ def restore_revision(post_id: int, revision_id: int):
 
 @bp.get("/export")
 def export_page():
-    return render_template("admin/export.html")
+    photo_count, photo_bytes = photos.usage_counts()
+    return render_template(
+        "admin/export.html", photo_count=photo_count, photo_megabytes=photo_bytes / 1_000_000
+    )
+
+
+@bp.get("/export/site.zip")
+def export_zip():
+    """Everything, with every photo's original: made while it is sent (export.site_zip), so
+    the worker holds at most one photo at a time."""
+    document = export.export_document()
+    missing = export.missing_originals(document)
+    if missing:
+        flash(
+            _(
+                "The zip was not made: the media folder has no original file for %(count)d "
+                "photos (%(digests)s). The JSON download still works.",
+                count=len(missing),
+                digests=", ".join(missing),
+            ),
+            "error",
+        )
+        return redirect(url_for("admin.export_page"), code=303)
+    return _download(
+        stream_with_context(export.site_zip(document)), "application/zip", "zip", "blog-site"
+    )
 
 
 @bp.get("/export/site.json")
@@ -241,12 +269,17 @@ def export_markdown():
     return _download(export.markdown_zip(), "application/zip", "zip")
 
 
-def _download(data: bytes, mimetype: str, extension: str) -> Response:
-    filename = f"blog-{utcnow():%Y%m%d-%H%M}.{extension}"
+def _download(
+    data: bytes | Iterable[bytes], mimetype: str, extension: str, name: str = "blog"
+) -> Response:
+    filename = f"{name}-{utcnow():%Y%m%d-%H%M}.{extension}"
     return Response(
         data,
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",  # the owner's data: no copy in any cache
+        },
     )
 
 
