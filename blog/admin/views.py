@@ -1,5 +1,5 @@
-"""The owner's desk views: posts, trash, revisions, the comment queue, replies, settings, and
-the import of old plain-text posts."""
+"""The owner's desk views: posts, trash, revisions, photos, the owner's data, the comment
+queue, replies, settings, and the import of old plain-text posts."""
 
 import json
 from collections.abc import Iterable
@@ -37,6 +37,7 @@ from ..models import (
     Commentary,
     CommentStatus,
     DiaryEntry,
+    Photo,
     Post,
     Revision,
     Visibility,
@@ -226,6 +227,50 @@ def restore_revision(post_id: int, revision_id: int):
         "success",
     )
     return redirect(post_url(post), code=303)
+
+
+@bp.get("/media")
+def media():
+    return _media_page()
+
+
+def _media_page(status: int = 200):
+    """Every photo, those no post shows first (the soonest removed first), each with the
+    posts that show it, or since when none does and when it will be removed."""
+    page = db.paginate(
+        db.select(Photo).order_by(
+            Photo.unused_since.asc().nulls_last(), Photo.created_at.desc(), Photo.id.desc()
+        ),
+        page=page_number(),
+        per_page=50,
+    )
+    removal = {
+        photo.id: photo.unused_since + timedelta(days=TRASH_DAYS)
+        for photo in page.items
+        if photo.unused_since is not None
+    }
+    return render_template(
+        "admin/media.html",
+        page=page,
+        shown_in=photos.posts_showing([photo.id for photo in page.items]),
+        removal=removal,
+        trash_days=TRASH_DAYS,
+    ), status
+
+
+@bp.post("/media/<int:photo_id>/delete")
+def delete_photo(photo_id: int):
+    """Remove a photo no post shows (its files go once this is committed); one a post shows,
+    in the trash too, stays (409)."""
+    photo = db.get_or_404(Photo, photo_id)
+    if photo.unused_since is None:
+        flash(_("A post shows this photo (a post in the trash too): nothing was deleted."), "error")
+        return _media_page(status=409)
+    photos.delete_photo(photo)
+    saving.empty_old_trash()
+    db.session.commit()
+    flash(_("The photo is deleted."), "success")
+    return redirect(url_for("admin.media"), code=303)
 
 
 @bp.get("/export")

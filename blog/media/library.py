@@ -135,6 +135,20 @@ def unused_photos() -> list[Photo]:
     )
 
 
+def posts_showing(photo_ids: list[int]) -> dict[int, list[Post]]:
+    """The posts (in the trash too) that show each of these photos, by photo id."""
+    shown: dict[int, list[Post]] = {}
+    rows = db.session.execute(
+        select(PostPhoto.photo_id, Post)
+        .join(Post, Post.id == PostPhoto.post_id)
+        .where(PostPhoto.photo_id.in_(photo_ids))
+        .order_by(Post.id)
+    )
+    for photo_id, post in rows:
+        shown.setdefault(photo_id, []).append(post)
+    return shown
+
+
 def usage_counts() -> tuple[int, int]:
     """(photos, bytes of their originals), for the owner's data page."""
     count, size = db.session.execute(
