@@ -3,6 +3,7 @@ revision, comment and setting passing the same rules as typed data, and every ph
 export processed again from its original as an upload is."""
 
 import json
+import os
 import re
 import zipfile
 import zlib
@@ -194,7 +195,7 @@ def import_archive(path) -> int:
     except zipfile.BadZipFile as error:
         raise ImportRefused(f"this is not a zip file: {error}") from None
     with archive:
-        entries = _checked_entries(archive, _size_of(path))
+        entries = _checked_entries(archive, os.path.getsize(path))
         document_data = _read_entry(archive, entries.pop(DOCUMENT_ENTRY), DOCUMENT_MAX_BYTES)
         try:
             document = json.loads(document_data.decode("utf-8"))
@@ -218,11 +219,6 @@ def import_archive(path) -> int:
             return _read_entry(archive, expected[original_entry(digest, extension)], limit)
 
         return import_document(document, read_original)
-
-
-def _size_of(path) -> int:
-    with open(path, "rb") as file:
-        return file.seek(0, 2)
 
 
 def _checked_entries(archive: zipfile.ZipFile, archive_size: int) -> dict[str, zipfile.ZipInfo]:
