@@ -13,7 +13,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from . import pagecache, search
 from .extensions import db
-from .models import Owner, Post
+from .media.store import media_store
+from .models import Owner, Photo, Post
 from .portability import backup as backups
 from .portability import export as exports
 from .portability import import_json
@@ -116,16 +117,39 @@ def seed_demo(count: int, seed: int, append: bool) -> None:
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
 def export(path: str) -> None:
-    """Write every post, block, tag, comment, revision and setting as one JSON document."""
+    """Write every post, block, tag, comment, revision, setting and photo as one JSON
+    document; a PATH ending in .zip holds the document and every photo's original file."""
     document = exports.export_document()
+    count, size = exports.photo_totals(document)
+    as_zip = path.lower().endswith(".zip")
+    if as_zip:
+        missing = exports.missing_originals(document)
+        if missing:
+            raise click.ClickException(
+                f"Nothing was exported: the media folder ({media_store().describe()}) has no"
+                f" original file for {len(missing)} photos: {', '.join(missing)}"
+            )
     try:
         backups.write_replacing(
             path,
-            lambda temporary: _write_json(document, temporary),
+            lambda temporary: (_write_zip if as_zip else _write_json)(document, temporary),
         )
     except OSError as error:
         raise click.ClickException(f"Nothing was exported ({path} is as it was): {error}") from None
+    photos = f"{count} photos ({_megabytes(size)})"
+    if as_zip:
+        click.echo(f"Exported {len(document['posts'])} posts and {photos} to {path}.")
+        return
     click.echo(f"Exported {len(document['posts'])} posts to {path}.")
+    if count:
+        click.echo(
+            f"Left out the files of {photos}: the document lists them;"
+            " `flask --app app export site.zip` includes their files."
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
 
 
 def _write_json(document: dict, path: str) -> None:
@@ -133,23 +157,42 @@ def _write_json(document: dict, path: str) -> None:
         json.dump(document, target, ensure_ascii=False, indent=1)
 
 
+def _write_zip(document: dict, path: str) -> None:
+    with open(path, "wb") as target:
+        for piece in exports.site_zip(document):
+            target.write(piece)
+
+
 @click.command("import")
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
 def import_(path: str) -> None:
-    """Load an export into a site with no posts yet; posts keep their ids and addresses."""
+    """Load an export into a site with no posts yet; posts keep their ids and addresses. A
+    PATH ending in .zip (export site.zip) brings every photo back too."""
+    as_zip = path.lower().endswith(".zip")
     # The editor's messages, quoted when a post is refused, in the language of the command.
     with force_locale("en"):
         try:
-            with open(path, encoding="utf-8") as source:
-                document = json.load(source)
-            count = import_json.import_document(document)
+            if as_zip:
+                count, missing = import_json.import_archive(path), []
+            else:
+                with open(path, encoding="utf-8") as source:
+                    document = json.load(source)
+                count = import_json.import_document(document)
+                missing = import_json.photos_missing(document)
             db.session.commit()
         except (OSError, ValueError, SQLAlchemyError) as error:
             db.session.rollback()
             problem = error.orig if isinstance(error, DBAPIError) else error
             raise click.ClickException(f"Nothing was imported: {problem}") from None
-    click.echo(f"Imported {count} posts.")
+    photos = db.session.scalar(db.select(db.func.count()).select_from(Photo))
+    click.echo(f"Imported {count} posts{f' and {photos} photos' if as_zip else ''}.")
+    if missing:
+        click.echo(
+            f"Not imported: the {len(missing)} photos the document lists ({', '.join(missing)}):"
+            " a .json holds no photo files, so their addresses answer 404. Import the zip"
+            " export (`flask --app app export site.zip` on the old site) to bring them too."
+        )
     if db.session.scalar(db.select(Owner)) is None:
         click.echo("No owner yet: run `flask --app app set-owner NAME` to log in.")
 
@@ -158,14 +201,21 @@ def import_(path: str) -> None:
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup(path: str) -> None:
-    """A consistent copy of the SQLite database, taken while the site runs."""
+    """A consistent copy of the SQLite database, taken while the site runs, and the photos'
+    files copied into PATH.media/ (only the new ones, on a later backup to the same PATH)."""
     try:
-        backups.backup_sqlite(path)
+        media = backups.backup_site(path)
     except (backups.BackupRefused, OSError, sqlite3.Error) as error:
         raise click.ClickException(
             f"No backup was written ({path} is as it was): {error}"
         ) from None
     click.echo(f"Backed up the database to {path}.")
+    click.echo(
+        f"Photos: copied {media.copied} new files ({_megabytes(media.copied_bytes)}) from the"
+        f" media folder {media_store().describe()} to {media.folder}/"
+        f" ({media.already} were there from an earlier backup). To restore them, copy"
+        f" {media.folder}/ back into the media folder."
+    )
 
 
 def register(app: Flask) -> None:

@@ -2,12 +2,27 @@
 
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
+from lxml import html
 
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, Setting, Visibility, utcnow
+from blog.media import library
+from blog.media.store import media_store
+from blog.models import (
+    Comment,
+    CommentStatus,
+    DiaryEntry,
+    Photo,
+    Post,
+    Setting,
+    Visibility,
+    utcnow,
+)
+from blog.posts import saving
 
+from . import photos as samples
 from .markup import flashes, number_in
 
 
@@ -285,6 +300,9 @@ HUGE = "99999999999999999999"  # more than any integer column holds
         ("POST", "/admin/posts/2147483648/comments-off"),
         ("POST", f"/admin/trash/{HUGE}/restore"),
         ("POST", f"/admin/trash/{HUGE}/delete"),
+        ("POST", f"/admin/media/{HUGE}/delete"),
+        ("POST", "/admin/media/2147483648/delete"),
+        ("GET", f"/admin/media?page={HUGE}"),
         ("POST", "/admin/posts/{post}/revisions/" + HUGE + "/restore"),
         ("POST", f"/admin/posts/{HUGE}/revisions/1/restore"),
         ("GET", f"/diary/{HUGE}/edit"),
@@ -339,3 +357,131 @@ def test_publishing_from_the_desk_is_a_save_with_its_own_version(app, client, au
         post = db.session.get(Post, draft_id)
         kept = [(revision.version, revision.data["visibility"]) for revision in post.revisions]
         assert (post.version, kept) == (2, [(2, "public"), (1, "draft")])
+
+
+# --- 관리 → 사진 --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def photo_library(app, make_entry):
+    """Photos by their role: one an entry shows, one that entry showed before an edit, one a
+    trashed entry shows, one never shown; and the entries' ids."""
+    with app.app_context():
+        made = {
+            "shown": library.add_photo(samples.png(1200, 800)),
+            "dropped": library.add_photo(samples.png(800, 600)),
+            "trashed": library.add_photo(samples.png(640, 480, mode="L")),
+            "never": library.add_photo(samples.png(300, 200, mode="RGBA")),
+        }
+        db.session.commit()
+        photos = {role: (photo.id, photo.name) for role, photo in made.items()}
+    shown, dropped, trashed = (photos[role][1].address for role in ("shown", "dropped", "trashed"))
+    entry = make_entry(title="사진 일기", body=f"![창밖]({shown})\n\n![노을]({dropped})")
+    other = make_entry(title="지운 일기", body=f"![버린 사진]({trashed})")
+    with app.app_context():
+        post = db.session.get(DiaryEntry, entry)
+        post.body = f"![창밖]({shown})"
+        saving.save(post)
+        saving.trash(db.session.get(DiaryEntry, other))
+        db.session.commit()
+    return photos, entry, other
+
+
+def media_items(client) -> dict[int, html.HtmlElement]:
+    page = html.fromstring(client.get("/admin/media").data)
+    return {int(item.get("id").removeprefix("photo-")): item for item in page.xpath("//li[@id]")}
+
+
+def test_the_photo_page_shows_each_photo_with_where_it_is_used(app, client, auth, photo_library):
+    photos, entry, other = photo_library
+    auth.login()
+    items = media_items(client)
+    # The unused first, the soonest removed first; then the newest upload first.
+    assert list(items) == [photos[role][0] for role in ("never", "dropped", "trashed", "shown")]
+    for photo_id, name in photos.values():
+        [thumb] = items[photo_id].xpath(".//img")
+        width = name.widths()[0]
+        assert thumb.get("src") == name.variant(width, "jpg")
+        assert (thumb.get("width"), thumb.get("height")) == (str(width), str(name.height_at(width)))
+    with app.app_context():
+        edit = f"/diary/{entry}-{quote(db.session.get(DiaryEntry, entry).slug)}/edit"
+        dropped = db.session.get(Photo, photos["dropped"][0])
+        removed_on = (dropped.unused_since + timedelta(days=saving.TRASH_DAYS)).isoformat()
+    shown = items[photos["shown"][0]]
+    assert shown.xpath(".//ul[@class='media-item__posts']//a/@href") == [edit]
+    assert not shown.xpath(".//form") and not shown.xpath(".//*[@class='media-item__unused']")
+    trashed = items[photos["trashed"][0]]
+    assert trashed.xpath(".//ul[@class='media-item__posts']//a/@href") == ["/admin/trash"]
+    assert not trashed.xpath(".//form")
+    unused = items[photos["dropped"][0]]
+    assert unused.xpath(".//*[@class='media-item__last-post']/a/@href") == [edit]
+    assert unused.xpath(".//*[@class='media-item__removal']/time/@datetime") == [removed_on]
+    assert unused.xpath(".//form/@action") == [f"/admin/media/{photos['dropped'][0]}/delete"]
+    never = items[photos["never"][0]]
+    assert never.xpath(".//*[@class='media-item__last-post']") and not never.xpath(
+        ".//*[@class='media-item__last-post']/a"
+    )
+    assert never.xpath(".//form")
+
+
+def test_the_owner_deletes_a_photo_no_post_shows(app, client, auth, photo_library):
+    photos, _, _ = photo_library
+    photo_id, name = photos["dropped"]
+    auth.login()
+    response = client.post(f"/admin/media/{photo_id}/delete")
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/media"
+    assert flashes(client.get("/admin/media").text) == ["success"]
+    assert photo_id not in media_items(client)
+    with app.app_context():
+        assert db.session.get(Photo, photo_id) is None
+        assert not [n for n in media_store().names() if name.digest in n]
+    assert client.get(name.variant(480, "jpg")).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["shown", "trashed"])
+def test_a_photo_a_post_shows_is_not_deleted(app, client, auth, photo_library, role):
+    photos, _, _ = photo_library
+    photo_id, name = photos[role]
+    auth.login()
+    response = client.post(f"/admin/media/{photo_id}/delete")
+    assert response.status_code == 409 and flashes(response.text) == ["error"]
+    assert photo_id in {
+        int(i.removeprefix("photo-")) for i in html.fromstring(response.data).xpath("//li/@id")
+    }
+    with app.app_context():
+        assert db.session.get(Photo, photo_id) is not None
+        assert media_store().exists(f"{name.digest}-{name.widths()[0]}.jpg")
+
+
+def test_the_photo_page_and_its_deletion_are_the_owners(app, client, owner, photo_library):
+    photos, _, _ = photo_library
+    photo_id, _ = photos["never"]
+    response = client.get("/admin/media")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    refused = client.post(f"/admin/media/{photo_id}/delete")
+    assert refused.status_code in (302, 401)
+    with app.app_context():
+        assert db.session.get(Photo, photo_id) is not None
+
+
+def test_deleting_a_photo_needs_the_forms_csrf_token(app, client, auth, photo_library):
+    photos, _, _ = photo_library
+    photo_id, _ = photos["never"]
+    auth.login()
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = html.fromstring(client.get("/admin/media").data)
+    [token] = page.xpath(f"//li[@id='photo-{photo_id}']//form/input[@name='csrf_token']/@value")
+    assert client.post(f"/admin/media/{photo_id}/delete").status_code in (400, 403)
+    with app.app_context():
+        assert db.session.get(Photo, photo_id) is not None
+    sent = client.post(f"/admin/media/{photo_id}/delete", data={"csrf_token": token})
+    assert sent.status_code == 303
+
+
+def test_the_desk_navigation_leads_to_the_photos(client, auth):
+    auth.login()
+    nav = html.fromstring(client.get("/admin/").data).xpath("//nav[@class='tabs']//a/@href")
+    assert "/admin/media" in nav
+    page = html.fromstring(client.get("/admin/media").data)
+    assert page.xpath("//nav[@class='tabs']//a[@aria-current='page']/@href") == ["/admin/media"]
+    assert page.xpath("//*[@class='empty']")

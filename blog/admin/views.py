@@ -1,7 +1,8 @@
-"""The owner's desk views: posts, trash, revisions, the comment queue, replies, settings, and
-the import of old plain-text posts."""
+"""The owner's desk views: posts, trash, revisions, photos, the owner's data, the comment
+queue, replies, settings, and the import of old plain-text posts."""
 
 import json
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 
@@ -14,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,11 +31,13 @@ from ..errors import database_unavailable, error_page
 from ..extensions import db
 from ..forms import TOO_LARGE
 from ..inputs import fields_before_the_files, page_number, parse_bounded_int
+from ..media import library as photos
 from ..models import (
     Comment,
     Commentary,
     CommentStatus,
     DiaryEntry,
+    Photo,
     Post,
     Revision,
     Visibility,
@@ -225,9 +229,78 @@ def restore_revision(post_id: int, revision_id: int):
     return redirect(post_url(post), code=303)
 
 
+@bp.get("/media")
+def media():
+    return _media_page()
+
+
+def _media_page(status: int = 200):
+    """Every photo, those no post shows first (the soonest removed first), each with the
+    posts that show it, or since when none does and when it will be removed."""
+    page = db.paginate(
+        db.select(Photo).order_by(
+            Photo.unused_since.asc().nulls_last(), Photo.created_at.desc(), Photo.id.desc()
+        ),
+        page=page_number(),
+        per_page=50,
+    )
+    removal = {
+        photo.id: photo.unused_since + timedelta(days=TRASH_DAYS)
+        for photo in page.items
+        if photo.unused_since is not None
+    }
+    return render_template(
+        "admin/media.html",
+        page=page,
+        shown_in=photos.posts_showing([photo.id for photo in page.items]),
+        removal=removal,
+        trash_days=TRASH_DAYS,
+    ), status
+
+
+@bp.post("/media/<int:photo_id>/delete")
+def delete_photo(photo_id: int):
+    """Remove a photo no post shows (its files go once this is committed); one a post shows,
+    in the trash too, stays (409)."""
+    photo = db.get_or_404(Photo, photo_id)
+    if photo.unused_since is None:
+        flash(_("A post shows this photo (a post in the trash too): nothing was deleted."), "error")
+        return _media_page(status=409)
+    photos.delete_photo(photo)
+    saving.empty_old_trash()
+    db.session.commit()
+    flash(_("The photo is deleted."), "success")
+    return redirect(url_for("admin.media"), code=303)
+
+
 @bp.get("/export")
 def export_page():
-    return render_template("admin/export.html")
+    photo_count, photo_bytes = photos.usage_counts()
+    return render_template(
+        "admin/export.html", photo_count=photo_count, photo_megabytes=photo_bytes / 1_000_000
+    )
+
+
+@bp.get("/export/site.zip")
+def export_zip():
+    """Everything, with every photo's original: made while it is sent (export.site_zip), so
+    the worker holds at most one photo at a time."""
+    document = export.export_document()
+    missing = export.missing_originals(document)
+    if missing:
+        flash(
+            _(
+                "The zip was not made: the media folder has no original file for %(count)d "
+                "photos (%(digests)s). The JSON download still works.",
+                count=len(missing),
+                digests=", ".join(missing),
+            ),
+            "error",
+        )
+        return redirect(url_for("admin.export_page"), code=303)
+    return _download(
+        stream_with_context(export.site_zip(document)), "application/zip", "zip", "blog-site"
+    )
 
 
 @bp.get("/export/site.json")
@@ -241,12 +314,17 @@ def export_markdown():
     return _download(export.markdown_zip(), "application/zip", "zip")
 
 
-def _download(data: bytes, mimetype: str, extension: str) -> Response:
-    filename = f"blog-{utcnow():%Y%m%d-%H%M}.{extension}"
+def _download(
+    data: bytes | Iterable[bytes], mimetype: str, extension: str, name: str = "blog"
+) -> Response:
+    filename = f"{name}-{utcnow():%Y%m%d-%H%M}.{extension}"
     return Response(
         data,
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",  # the owner's data: no copy in any cache
+        },
     )
 
 

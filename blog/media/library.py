@@ -105,7 +105,7 @@ def record_use(post: Post, texts: list[str]) -> None:
         db.session.execute(
             delete(PostPhoto).where(PostPhoto.post_id == post.id, PostPhoto.photo_id.in_(dropped))
         )
-        _mark_unused_if_no_post_shows(dropped)
+        mark_unused_unless_shown(dropped)
 
 
 def forget_post(post: Post) -> None:
@@ -113,10 +113,11 @@ def forget_post(post: Post) -> None:
     shown = set(db.session.scalars(select(PostPhoto.photo_id).where(PostPhoto.post_id == post.id)))
     if shown:
         db.session.execute(delete(PostPhoto).where(PostPhoto.post_id == post.id))
-        _mark_unused_if_no_post_shows(shown)
+        mark_unused_unless_shown(shown)
 
 
-def _mark_unused_if_no_post_shows(photo_ids: set[int]) -> None:
+def mark_unused_unless_shown(photo_ids: set[int]) -> None:
+    """Each of these photos that no post shows is unused from now (if it was not already)."""
     db.session.flush()
     still_shown = set(
         db.session.scalars(select(PostPhoto.photo_id).where(PostPhoto.photo_id.in_(photo_ids)))
@@ -132,6 +133,20 @@ def unused_photos() -> list[Photo]:
             select(Photo).where(Photo.unused_since.is_not(None)).order_by(Photo.unused_since)
         )
     )
+
+
+def posts_showing(photo_ids: list[int]) -> dict[int, list[Post]]:
+    """The posts (in the trash too) that show each of these photos, by photo id."""
+    shown: dict[int, list[Post]] = {}
+    rows = db.session.execute(
+        select(PostPhoto.photo_id, Post)
+        .join(Post, Post.id == PostPhoto.post_id)
+        .where(PostPhoto.photo_id.in_(photo_ids))
+        .order_by(Post.id)
+    )
+    for photo_id, post in rows:
+        shown.setdefault(photo_id, []).append(post)
+    return shown
 
 
 def usage_counts() -> tuple[int, int]:

@@ -1,9 +1,16 @@
 """The owner's data, back in: an export (export.py) loaded into an empty site, every post,
-revision, comment and setting passing the same rules as typed data."""
+revision, comment and setting passing the same rules as typed data, and every photo of a zip
+export processed again from its original as an upload is."""
 
 import json
+import os
+import re
+import zipfile
+import zlib
+from collections.abc import Callable
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import text
 
 from .. import revisions
@@ -11,24 +18,49 @@ from ..admin.forms import SettingsForm
 from ..comments.spam import clean_display_name
 from ..extensions import db
 from ..forms import form_problems, submitted, text_value
-from ..models import Comment, CommentStatus, Post, Revision, slugify
+from ..media import library, names, processing
+from ..media.store import media_store
+from ..models import Comment, CommentStatus, Photo, Post, Revision, slugify
 from ..posts import saving, schema
 from ..rendering import clean_text
 from ..site_settings import DEFAULTS, save_settings
-from .export import FORMAT, VERSION
+from .export import DOCUMENT_ENTRY, FORMAT, VERSION, original_entry
+
+# The zip export's names: its document, and the photos' originals (export.original_entry).
+ORIGINAL_ENTRY = re.compile(
+    rf"media/originals/(?P<digest>[0-9a-f]{{{names.DIGEST_LENGTH}}})"
+    rf"\.(?P<extension>{'|'.join(sorted(set(processing.EXTENSIONS.values())))})"
+)
+DIGEST = re.compile(rf"[0-9a-f]{{{names.DIGEST_LENGTH}}}")
+# The largest site.json read from a zip: a diary of thousands of posts, each with its
+# versions, is a few hundred MB.
+DOCUMENT_MAX_BYTES = 1024 * 1024 * 1024
+# A zip export's photos are stored as they are and its document deflates about 5:1; a zip
+# whose files claim more than this many times its own size is a zip bomb.
+MAX_COMPRESSION_RATIO = 100
 
 
 class ImportRefused(ValueError):
     """The document cannot be imported here; the message says why."""
 
 
-def import_document(document) -> int:
-    """Load an export into a site with no posts yet; returns the number of posts.
+# A photo's original file by its digest and extension, or ImportRefused when there is none.
+ReadOriginal = Callable[[str, str], bytes]
+
+
+def import_document(document, read_original: ReadOriginal | None = None) -> int:
+    """Load an export into a site with no posts or photos yet; returns the number of posts.
+
+    The photos come first, each from its original (`read_original`, from a zip export)
+    processed again as an upload is, so the posts that show them are linked to them as they
+    are added. Without `read_original` (a JSON document alone) no photo is added: the posts
+    are, with addresses of photos the site does not have (see photos_missing).
 
     Posts, blocks and comments keep their ids, so every address stays the same. Every post
     and revision passes its section's editor form, as if the owner had typed it; anything
     that would not (or is not even of the right type) refuses the whole document, naming
-    the post. The caller commits, or rolls back on ImportRefused.
+    the post. The caller commits, or rolls back on ImportRefused; the files of the photos
+    added are removed again when this raises.
     """
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRefused("this is not an export of this site")
@@ -37,21 +69,198 @@ def import_document(document) -> int:
     posts = document.get("posts")
     if not isinstance(posts, list) or not all(isinstance(data, dict) for data in posts):
         raise ImportRefused('"posts" is not a list of posts')
+    listed = listed_photos(document)
     if db.session.scalar(db.select(db.func.count()).select_from(Post)):
         raise ImportRefused("the site already has posts; import only into an empty site")
-    _import_settings(document.get("settings") or {})
-    seen: dict[str, set[int]] = {"post": set(), "block": set(), "comment": set()}
-    for data in posts:
-        try:
-            post = _import_post(data, seen)
-            saving.add_as_exported(post)
-            _import_comments(post, _value(data, "comments", list), seen)
-        except ValueError as error:  # ImportRefused, SnapshotRefused, a bad enum value
-            title = json.dumps(data.get("title"), ensure_ascii=False)  # escapes control codes
-            raise ImportRefused(f"post {data.get('id')!r} {title}: {error}") from None
-    db.session.flush()
+    if read_original is not None and db.session.scalar(
+        db.select(db.func.count()).select_from(Photo)
+    ):
+        raise ImportRefused("the site already has photos; import only into an empty site")
+    added: list[Photo] = []
+    try:
+        if read_original is not None:
+            _import_photos(listed, read_original, added)
+        _import_settings(document.get("settings") or {})
+        seen: dict[str, set[int]] = {"post": set(), "block": set(), "comment": set()}
+        for data in posts:
+            try:
+                post = _import_post(data, seen)
+                saving.add_as_exported(post)
+                _import_comments(post, _value(data, "comments", list), seen)
+            except ValueError as error:  # ImportRefused, SnapshotRefused, a bad enum value
+                title = json.dumps(data.get("title"), ensure_ascii=False)  # escapes controls
+                raise ImportRefused(f"post {data.get('id')!r} {title}: {error}") from None
+        if read_original is not None:
+            _link_photos_to_posts(listed, added, seen["post"])
+        db.session.flush()
+    except BaseException:
+        _remove_files(added)
+        raise
     _continue_id_sequences()
     return len(posts)
+
+
+def listed_photos(document: dict) -> list[dict]:
+    """The document's photos (none in an export made before photos), each checked to be a
+    photo as the export writes it."""
+    photos = document.get("photos", [])
+    if not isinstance(photos, list) or not all(isinstance(item, dict) for item in photos):
+        raise ImportRefused('"photos" is not a list of photos')
+    seen: set[str] = set()
+    for item in photos:
+        digest = _value(item, "digest", str)
+        if not DIGEST.fullmatch(digest):
+            raise ImportRefused(f"photo {digest!r:.50}: digest is not {names.DIGEST_LENGTH} hex")
+        if digest in seen:
+            raise ImportRefused(f"photo {digest} appears twice")
+        seen.add(digest)
+        try:
+            if _value(item, "original_extension", str) not in processing.EXTENSIONS.values():
+                raise ImportRefused("original_extension is not one of a photo")
+            for key in ("width", "height", "original_bytes"):
+                _value(item, key, int)
+            _moment(item, "created_at")
+            _moment(item, "unused_since", optional=True)
+            if "last_post_id" in item:
+                _value(item, "last_post_id", int, optional=True)
+        except ImportRefused as error:
+            raise ImportRefused(f"photo {digest}: {error}") from None
+    return photos
+
+
+def photos_missing(document: dict) -> list[str]:
+    """The digests of the document's photos this site has no row for (after importing a
+    JSON document alone: all of them)."""
+    digests = [item["digest"] for item in listed_photos(document)]
+    present = set(db.session.scalars(db.select(Photo.digest).where(Photo.digest.in_(digests))))
+    return [digest for digest in digests if digest not in present]
+
+
+def _import_photos(listed: list[dict], read_original: ReadOriginal, added: list[Photo]) -> None:
+    """Each photo from its original, checked against its name and what the document says,
+    processed and stored as an upload is, with the document's times."""
+    for item in listed:
+        digest, extension = item["digest"], item["original_extension"]
+        data = read_original(digest, extension)
+        try:
+            if processing.digest_of(data) != digest:
+                raise ImportRefused("its file's SHA-256 digest is not the one its name says")
+            if len(data) != item["original_bytes"]:
+                raise ImportRefused(f"its file has {len(data)} bytes, not {item['original_bytes']}")
+            try:
+                photo = library.add_photo(data)
+            except processing.PhotoRefused as refusal:
+                raise ImportRefused(str(refusal.message)) from None
+            added.append(photo)
+            found = f"{photo.width}x{photo.height} {photo.original_extension}"
+            said = f"{item['width']}x{item['height']} {extension}"
+            if found != said:
+                # The posts name the photo by its size: another size would be another address.
+                raise ImportRefused(f"its file is a {found} photo, not {said} as the document says")
+        except ImportRefused as error:
+            raise ImportRefused(f"photo {digest}: {error}") from None
+        photo.created_at = _moment(item, "created_at")
+        photo.unused_since = _moment(item, "unused_since", optional=True)
+
+
+def _link_photos_to_posts(listed: list[dict], added: list[Photo], post_ids: set[int]) -> None:
+    """The posts added are linked to the photos they show (saving.add_as_exported); each
+    photo gets back the post that showed it last, and one the document calls used that no
+    post shows (a document edited by hand) is unused from now, so it is removed in time."""
+    db.session.flush()  # every photo has its id
+    for item, photo in zip(listed, added, strict=True):
+        last_post_id = item.get("last_post_id")
+        if last_post_id is not None and last_post_id not in post_ids:
+            raise ImportRefused(f"photo {photo.digest}: last_post_id {last_post_id} is no post")
+        photo.last_post_id = last_post_id
+    library.mark_unused_unless_shown({photo.id for photo in added})
+
+
+def _remove_files(photos: list[Photo]) -> None:
+    """The files of photos added by an import that failed (no other row names them: the
+    site had no photos)."""
+    store = media_store()
+    for photo in photos:
+        for name in library.all_files(photo):
+            store.delete(name)
+
+
+def import_archive(path) -> int:
+    """Load a zip export (export.site_zip) into an empty site: its photos, then its posts;
+    returns the number of posts. Refused before anything is read when a
+    name is not one the export writes (nothing can land outside its folder) or the sizes its
+    files claim are more than the site would take; each file is then read with a cap."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as error:
+        raise ImportRefused(f"this is not a zip file: {error}") from None
+    with archive:
+        entries = _checked_entries(archive, os.path.getsize(path))
+        document_data = _read_entry(archive, entries.pop(DOCUMENT_ENTRY), DOCUMENT_MAX_BYTES)
+        try:
+            document = json.loads(document_data.decode("utf-8"))
+        except ValueError as error:  # not UTF-8, not JSON
+            raise ImportRefused(f"{DOCUMENT_ENTRY}: {error}") from None
+        if not isinstance(document, dict):
+            raise ImportRefused("this is not an export of this site")
+        limit = current_app.config["MEDIA_MAX_BYTES"]
+        expected = {}
+        for item in listed_photos(document):
+            name = original_entry(item["digest"], item["original_extension"])
+            if name not in entries:
+                raise ImportRefused(f"photo {item['digest']}: {name} is missing from the zip")
+            if entries[name].file_size > limit:
+                raise ImportRefused(f"{name}: over the limit of {limit} bytes a photo")
+            expected[name] = entries.pop(name)
+        if entries:
+            raise ImportRefused(f"{min(entries)} is not a photo {DOCUMENT_ENTRY} lists")
+
+        def read_original(digest: str, extension: str) -> bytes:
+            return _read_entry(archive, expected[original_entry(digest, extension)], limit)
+
+        return import_document(document, read_original)
+
+
+def _checked_entries(archive: zipfile.ZipFile, archive_size: int) -> dict[str, zipfile.ZipInfo]:
+    """The zip's files by name, once every name is one the export writes (no folder, no
+    `..`, no absolute path), each at most once, with site.json among them, and the sizes
+    they claim, read from the zip's table before anything is unpacked, are not absurd."""
+    entries: dict[str, zipfile.ZipInfo] = {}
+    for info in archive.infolist():
+        name = info.filename
+        if name != DOCUMENT_ENTRY and not ORIGINAL_ENTRY.fullmatch(name):
+            shown = json.dumps(name, ensure_ascii=False)[:80]
+            raise ImportRefused(
+                f"{shown} is not a file of a zip export ({DOCUMENT_ENTRY} and"
+                " media/originals/<digest>.<extension> only)"
+            )
+        if name in entries:
+            raise ImportRefused(f"{name} is in the zip twice")
+        entries[name] = info
+    if DOCUMENT_ENTRY not in entries:
+        raise ImportRefused(f"the zip has no {DOCUMENT_ENTRY}")
+    if entries[DOCUMENT_ENTRY].file_size > DOCUMENT_MAX_BYTES:
+        raise ImportRefused(f"{DOCUMENT_ENTRY} is over the limit of {DOCUMENT_MAX_BYTES} bytes")
+    claimed = sum(info.file_size for info in entries.values())
+    if claimed > MAX_COMPRESSION_RATIO * max(archive_size, 1):
+        raise ImportRefused(
+            f"the files claim {claimed} bytes, over {MAX_COMPRESSION_RATIO} times the zip's"
+            f" {archive_size}: this is no export (a zip bomb?)"
+        )
+    return entries
+
+
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """A file's bytes, never more than `limit` of them, whatever its header says."""
+    try:
+        with archive.open(info) as file:
+            data = file.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as error:
+        # A damaged or encrypted file, or a compression Python cannot unpack.
+        raise ImportRefused(f"{info.filename} cannot be read: {error}") from None
+    if len(data) > limit:
+        raise ImportRefused(f"{info.filename}: over the limit of {limit} bytes")
+    return data
 
 
 def _value(data: dict, key: str, kind: type, optional: bool = False):
