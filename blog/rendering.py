@@ -373,9 +373,7 @@ def _markdown() -> MarkdownIt:
 _md = _markdown()
 
 
-def _parse(
-    source: str, budget: RenderBudget | None, opens_page: bool = False
-) -> tuple[list, dict]:
+def _parse(source: str, budget: RenderBudget | None, opens_page: bool = False) -> tuple[list, dict]:
     env = {"budget": budget or RenderBudget(), "opens_page": opens_page}
     env["budget"].spend_steps(len(source) // CHARACTERS_PER_STEP)
     return _md.parse(source, env), env
@@ -433,9 +431,7 @@ def _rendering(source: str, opens_page: bool = False) -> _Rendering:
     )
 
 
-def _measured(
-    source: str, budget: RenderBudget | None, opens_page: bool = False
-) -> _Rendering:
+def _measured(source: str, budget: RenderBudget | None, opens_page: bool = False) -> _Rendering:
     rendering = _rendering(source, opens_page)
     if budget is not None:
         budget.spend_steps(rendering.steps)
