@@ -186,7 +186,7 @@ class PostForm(FlaskForm):
     # photo_field() (the editor's script uploads them one by one instead, see photo-upload.js).
     # Last of the fields, so a body refused as too large still holds everything typed above.
     image = MultipleFileField(
-        _l("Photos"),
+        _l("Add photos"),
         description=_l(
             "JPEG, PNG, WebP or HEIC. Each photo goes at the end of the text (of a commentary: "
             "the summary); then write what it shows between its brackets: ![what it shows](…)."

@@ -145,3 +145,22 @@ def owner_state(browser, browser_context_args, site):
     state = context.storage_state()
     context.close()
     return state
+
+
+@pytest.fixture
+def open_editor(new_context, site, owner_state):
+    """Opens an owner's page (an editor by default) of the module's `site`, logged in, at a
+    viewport, with or without JavaScript."""
+
+    def opening(path="/diary/new", viewport=PHONE, javascript=True):
+        context = new_context(
+            base_url=site["url"],
+            storage_state=owner_state,
+            viewport=viewport,
+            java_script_enabled=javascript,
+        )
+        page = context.new_page()
+        page.goto(path)
+        return page
+
+    return opening

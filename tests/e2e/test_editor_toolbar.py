@@ -9,7 +9,7 @@ then, when ㅏ comes, commits 하 and composes 나: the ㄴ moves on to the next
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP, PHONE, Serving, build_live_app, drop_live_app
+from .conftest import DESKTOP, Serving, build_live_app, drop_live_app
 
 BODY = "본문"
 OPINION = "내 생각"
@@ -22,22 +22,6 @@ def site(tmp_path_factory):
     with Serving(app) as url:
         yield {"url": url}
     drop_live_app(app)
-
-
-@pytest.fixture
-def open_editor(new_context, site, owner_state):
-    def opening(path="/diary/new", viewport=PHONE, javascript=True):
-        context = new_context(
-            base_url=site["url"],
-            storage_state=owner_state,
-            viewport=viewport,
-            java_script_enabled=javascript,
-        )
-        page = context.new_page()
-        page.goto(path)
-        return page
-
-    return opening
 
 
 class Ime:

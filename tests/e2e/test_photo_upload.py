@@ -34,22 +34,6 @@ def site(tmp_path_factory):
     drop_live_app(app)
 
 
-@pytest.fixture
-def open_editor(new_context, site, owner_state):
-    def opening(path="/diary/new", viewport=PHONE, javascript=True):
-        context = new_context(
-            base_url=site["url"],
-            storage_state=owner_state,
-            viewport=viewport,
-            java_script_enabled=javascript,
-        )
-        page = context.new_page()
-        page.goto(path)
-        return page
-
-    return opening
-
-
 def jpeg(tmp_path, name: str, color=(200, 120, 60)) -> bytes:
     """A phone's photo (sideways, with GPS) as a file `name` in tmp_path; its bytes."""
     data = samples.phone_jpeg(1200, 900, color=color)
