@@ -21,6 +21,9 @@ from markdown_it.renderer import RendererHTML
 from markupsafe import Markup, escape
 
 from .media.names import SERVED_NAME, URL_PREFIX, PhotoName
+from .study.expressions import Expression
+from .study.expressions import parse as parse_expressions
+from .study.expressions import spans as expression_spans
 
 ALLOWED_TAGS = frozenset(
     {
@@ -496,6 +499,24 @@ def render_plain(text: str) -> Markup:
     return _paragraphs(text, escape)
 
 
+def render_quote(quote: str, found: list[Expression], anchor: str = "") -> Markup:
+    """A quote as paragraphs, each key expression in it marked (<mark>); with `anchor`, each
+    mark links to `#<anchor>-K`, where the page says the K-th expression's meaning."""
+
+    def marked(line: str) -> str:
+        html, position = [], 0
+        for start, end, index in expression_spans(line, found):
+            mark = f"<mark>{escape(line[start:end])}</mark>"
+            if anchor:
+                mark = f'<a class="expression" href="#{escape(anchor)}-{index + 1}">{mark}</a>'
+            html += [escape(line[position:start]), mark]
+            position = end
+        html.append(escape(line[position:]))
+        return "".join(html)
+
+    return _paragraphs(quote, marked)
+
+
 # A URL is ASCII: it ends at the first space, quote, angle bracket or non-ASCII character,
 # so a Korean particle written right after it (`https://example.com/글에서`, `...?c=2를`)
 # stays outside the link. Non-ASCII paths must be percent-encoded to be linked. One
@@ -710,3 +731,5 @@ def register(app) -> None:
     app.jinja_env.filters["mark"] = mark
     app.jinja_env.filters["line_breaks"] = line_breaks
     app.jinja_env.filters["thumbnail"] = photo_thumbnail
+    app.jinja_env.globals["render_quote"] = render_quote
+    app.jinja_env.globals["parse_expressions"] = parse_expressions

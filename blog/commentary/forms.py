@@ -25,6 +25,7 @@ from ..forms import MARKDOWN_FIELD, PostForm
 from ..inputs import parse_bounded_int
 from ..posts import schema
 from ..rendering import clean_text
+from ..study import expressions
 
 MAX_BLOCKS = 100
 MAX_TEXT = 20_000
@@ -54,6 +55,14 @@ class BlockForm(Form):
     translation = TextAreaField(
         _l("Translation"), filters=[_stripped], validators=[Length(max=MAX_TEXT)]
     )
+    expressions = TextAreaField(
+        _l("Key expressions (optional)"),
+        filters=[_stripped],
+        validators=[Length(max=MAX_TEXT)],
+        description=_l(
+            "One a line, as the quote has it, then = and its meaning: hefty spending = 막대한 지출"
+        ),
+    )
     opinion = TextAreaField(
         _l("My opinion"),
         filters=[_stripped],
@@ -65,6 +74,45 @@ class BlockForm(Form):
     def validate_quote(self, field) -> None:
         if not field.data and (self.translation.data or self.opinion.data):
             raise ValidationError(_l("This block needs the English quote it is about."))
+
+    def validate_expressions(self, field) -> None:
+        """Each expression is one the quote has (so the page can mark it), within limits."""
+        found = expressions.parse(field.data)
+        if len(found) > expressions.MAX_EXPRESSIONS:
+            raise ValidationError(
+                _l(
+                    "A quote may have at most %(count)d key expressions.",
+                    count=expressions.MAX_EXPRESSIONS,
+                )
+            )
+        for expression in found:
+            if len(expression.text) > expressions.MAX_EXPRESSION_LENGTH:
+                raise ValidationError(
+                    _l(
+                        "“%(expression)s…” is too long for a key expression: at most %(count)d "
+                        "characters.",
+                        expression=expression.text[:30],
+                        count=expressions.MAX_EXPRESSION_LENGTH,
+                    )
+                )
+            if len(expression.meaning) > expressions.MAX_MEANING_LENGTH:
+                raise ValidationError(
+                    _l(
+                        "The meaning of “%(expression)s” is too long: at most %(count)d "
+                        "characters.",
+                        expression=expression.text,
+                        count=expressions.MAX_MEANING_LENGTH,
+                    )
+                )
+        missing = [e.text for e in found if not expressions.occurs_in(e.text, self.quote.data)]
+        if missing:
+            raise ValidationError(
+                _l(
+                    "Not in this quote: %(expressions)s. Write each expression as the quote has it "
+                    "(case and quote marks may differ).",
+                    expressions=", ".join(f"“{text}”" for text in missing),
+                )
+            )
 
 
 class CommentaryForm(PostForm):

@@ -2,7 +2,7 @@
 
 from .base import UTCDateTime, utcnow
 from .comment import Comment, CommentStatus
-from .commentary import Block, Commentary
+from .commentary import Block, Commentary, KeyExpression
 from .owner import OWNER_ID, LoginFailure, Owner, new_session_token
 from .photo import Photo, PostPhoto
 from .post import (
@@ -26,6 +26,7 @@ __all__ = [
     "Comment",
     "CommentStatus",
     "Commentary",
+    "KeyExpression",
     "DiaryEntry",
     "LoginFailure",
     "Owner",

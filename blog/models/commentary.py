@@ -7,11 +7,24 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from .. import rendering
 from ..extensions import db
+from ..study import expressions
 from .post import Post, rendered_if_written
 
 
+class KeyExpression(db.Model):
+    """One of a quote's key expressions, with its meaning (blog/study/expressions.py)."""
+
+    __tablename__ = "key_expression"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("block.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    expression: Mapped[str] = mapped_column(String(200))
+    meaning: Mapped[str] = mapped_column(String(300), default="")
+
+
 class Block(db.Model):
-    """One quote from the article, with the owner's translation and opinion."""
+    """One quote from the article, with the owner's translation, key expressions and opinion."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commentary_id: Mapped[int] = mapped_column(
@@ -22,6 +35,37 @@ class Block(db.Model):
     translation: Mapped[str] = mapped_column(Text, default="")
     opinion: Mapped[str] = mapped_column(Text, default="")
     opinion_html: Mapped[str] = mapped_column(Text, default="")
+
+    expression_rows: Mapped[list[KeyExpression]] = relationship(
+        order_by=KeyExpression.position,
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
+    )
+
+    @property
+    def key_expressions(self) -> list[expressions.Expression]:
+        return [expressions.Expression(row.expression, row.meaning) for row in self.expression_rows]
+
+    @property
+    def expressions(self) -> str:
+        """The key expressions as the editor shows them: `expression = meaning`, one a line."""
+        return expressions.as_lines(self.key_expressions)
+
+    @expressions.setter
+    def expressions(self, lines: str) -> None:
+        """Rows for the expressions of `lines`; an expression kept keeps its row."""
+        kept = {expressions.key(row.expression): row for row in self.expression_rows}
+        rows = []
+        for position, expression in enumerate(expressions.parse(lines)):
+            row = kept.pop(expressions.key(expression.text), None) or KeyExpression()
+            row.expression, row.meaning, row.position = (
+                expression.text,
+                expression.meaning,
+                position,
+            )
+            rows.append(row)
+        self.expression_rows = rows
 
 
 class Commentary(Post):
@@ -62,13 +106,15 @@ class Commentary(Post):
         existing = {block.id: block for block in self.blocks}
         blocks = []
         for item in items:
-            quote, translation, opinion = (
-                item.get(key, "") or "" for key in ("quote", "translation", "opinion")
+            quote, translation, opinion, lines = (
+                item.get(key, "") or ""
+                for key in ("quote", "translation", "opinion", "expressions")
             )
             if not (quote.strip() or translation.strip() or opinion.strip()):
                 continue
             block = existing.pop(_as_int(item.get("id")), None) or Block()
             block.quote, block.translation, block.opinion = quote, translation, opinion
+            block.expressions = lines
             block.position = len(blocks)
             blocks.append(block)
         self.blocks = blocks

@@ -138,6 +138,14 @@ COMMENTARY = Shape(
                     search_as="translation",
                     as_text=True,
                 ),
+                # Rows of their own on the model (KeyExpression), lines of text here.
+                Part(
+                    "expressions",
+                    _l("Key expressions"),
+                    multiline=True,
+                    search_as="expressions",
+                    as_text=True,
+                ),
                 Part(
                     "opinion",
                     _l("My opinion"),

@@ -1,0 +1,1 @@
+"""English study tools on the commentaries: key expressions under each quote, the glossary."""
