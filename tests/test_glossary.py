@@ -12,6 +12,7 @@ from lxml import html
 from blog.extensions import db
 from blog.models import Commentary, Visibility, utcnow
 from blog.posts import saving
+from blog.study.glossary import sentence_around
 
 from .conftest import hidden_state
 
@@ -136,6 +137,31 @@ def test_each_expression_shows_its_meaning_its_sentence_marked_and_a_link_to_its
     )
     no_meaning = glossary_page(client, "?page=2").xpath("//dl[@class='glossary']/div")[0]
     assert not no_meaning.xpath(".//dd[@class='glossary__meaning']")
+
+
+@pytest.mark.parametrize(
+    "quote, expression, sentence",
+    [
+        ('He said "stop." Then he left.', "left", "Then he left."),
+        ("Mr. Nadella said it. Meta agreed.", "Nadella", "Mr. Nadella said it."),
+        ("Meta Inc. said so. Then more.", "said so", "Meta Inc. said so."),
+        ("The U.S. Treasury rose. Stocks fell.", "Treasury", "The U.S. Treasury rose."),
+        ("Is it? Yes, it is! Then go.", "Yes", "Yes, it is!"),
+        ("Growth was 2.5 percent. Then 3.", "percent", "Growth was 2.5 percent."),
+        ("A line\nand an upstart there.", "upstart", "and an upstart there."),
+        ("He said: “It is cheap.” Investors doubted it.", "doubted", "Investors doubted it."),
+        ("It stuns. It stuns   again.", "stuns", "It stuns."),
+        (
+            "An expression across two. Sentences here.",
+            "two. Sentences",
+            ("An expression across two. Sentences here."),
+        ),
+    ],
+)
+def test_the_sentence_of_an_expression_is_the_one_of_its_quote_holding_it(
+    quote, expression, sentence
+):
+    assert sentence_around(quote, expression) == sentence
 
 
 @pytest.mark.parametrize("state", ["draft", "private", "scheduled", "trashed"])
