@@ -155,6 +155,7 @@ def register_blueprints(app: Flask) -> None:
     from .diary.views import bp as diary_bp
     from .media.views import bp as media_bp
     from .public.views import bp as public_bp
+    from .study.views import bp as study_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -162,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(commentary_bp, url_prefix="/commentary")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(media_bp)
+    app.register_blueprint(study_bp)
 
 
 CONTENT_SECURITY_POLICY = "; ".join(

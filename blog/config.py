@@ -64,6 +64,8 @@ SITE_NAME = "일기와 기사 해설"
 # The name the owner's replies are signed with: never the login name, which is half a login.
 OWNER_DISPLAY_NAME = "주인"
 POSTS_PER_PAGE = 10
+# Key expressions per page of the glossary (/glossary): short entries, so a long page of them.
+GLOSSARY_PER_PAGE = 50
 # Addresses per sitemap page (/sitemap-N.xml): the protocol allows 50,000 and 50 MB a file;
 # 10,000 keeps each page quick to read and about 2 MB.
 SITEMAP_PAGE_SIZE = 10_000

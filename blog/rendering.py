@@ -499,22 +499,35 @@ def render_plain(text: str) -> Markup:
     return _paragraphs(text, escape)
 
 
+def _marked(line: str, found: list[Expression], anchor: str = "") -> str:
+    """A line of a quote, escaped, each key expression in it marked (<mark>); with `anchor`,
+    each mark links to `#<anchor>-K`, where the page says the K-th expression's meaning."""
+    html, position = [], 0
+    for start, end, index in expression_spans(line, found):
+        mark = f"<mark>{escape(line[start:end])}</mark>"
+        if anchor:
+            mark = f'<a class="expression" href="#{escape(anchor)}-{index + 1}">{mark}</a>'
+        html += [escape(line[position:start]), mark]
+        position = end
+    html.append(escape(line[position:]))
+    return "".join(html)
+
+
 def render_quote(quote: str, found: list[Expression], anchor: str = "") -> Markup:
-    """A quote as paragraphs, each key expression in it marked (<mark>); with `anchor`, each
-    mark links to `#<anchor>-K`, where the page says the K-th expression's meaning."""
+    """A quote as paragraphs, each key expression in it marked (see _marked)."""
+    return _paragraphs(quote, lambda line: _marked(line, found, anchor))
 
-    def marked(line: str) -> str:
-        html, position = [], 0
-        for start, end, index in expression_spans(line, found):
-            mark = f"<mark>{escape(line[start:end])}</mark>"
-            if anchor:
-                mark = f'<a class="expression" href="#{escape(anchor)}-{index + 1}">{mark}</a>'
-            html += [escape(line[position:start]), mark]
-            position = end
-        html.append(escape(line[position:]))
-        return "".join(html)
 
-    return _paragraphs(quote, marked)
+def render_card_quote(quote: str, expression: Expression) -> Markup:
+    """A quote for a flashcard (an Anki field is HTML): escaped, `expression` marked, its
+    lines kept as <br> and no other markup."""
+    lines = [line.strip() for line in quote.strip().split("\n")]
+    return Markup("<br>").join(Markup(_marked(line, [expression])) for line in lines)
+
+
+def link(href: str, text: str) -> Markup:
+    """A plain link, for HTML made outside a template (a flashcard's link to its post)."""
+    return Markup(f'<a href="{escape(href)}">{escape(text)}</a>')
 
 
 # A URL is ASCII: it ends at the first space, quote, angle bracket or non-ASCII character,

@@ -1,7 +1,7 @@
 """Commentary views: the list, the feed, a commentary's page (with its reading modes) and its
 comments, the editor, deleting."""
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
@@ -10,8 +10,9 @@ from ..feeds import FEED_LENGTH, atom_response
 from ..models import Commentary
 from ..posts.pages import delete_response, editor_response, post_page, send_comment, takes_photos
 from ..posts.queries import get_visible_or_404, paginate_visible, published_posts
-from ..posts.urls import canonical_redirect
+from ..posts.urls import canonical_redirect, post_url
 from ..structured_data import commentary_article
+from ..study.glossary import csv_download, deck_download, download_name, entries, entries_query
 from .forms import CommentaryForm
 
 bp = Blueprint("commentary", __name__)
@@ -55,6 +56,27 @@ def detail(post_id: int, slug: str):
     if slug != commentary.slug:
         return canonical_redirect(commentary)
     return commentary_page(commentary)
+
+
+# The commentary's key expressions to download, as the glossary's (blog/study/glossary.py).
+@bp.get("/<int:post_id>/expressions.csv", defaults={"slug": ""})
+@bp.get("/<int:post_id>-<slug>/expressions.csv")
+def expressions_csv(post_id: int, slug: str):
+    commentary = get_visible_or_404(Commentary, post_id)
+    if slug != commentary.slug:
+        return redirect(post_url(commentary, "expressions_csv"), code=301)
+    found = entries(entries_query("post", commentary.id))
+    return csv_download(found, download_name(commentary, "csv"))
+
+
+@bp.get("/<int:post_id>/expressions.apkg", defaults={"slug": ""})
+@bp.get("/<int:post_id>-<slug>/expressions.apkg")
+def expressions_apkg(post_id: int, slug: str):
+    commentary = get_visible_or_404(Commentary, post_id)
+    if slug != commentary.slug:
+        return redirect(post_url(commentary, "expressions_apkg"), code=301)
+    found = entries(entries_query("post", commentary.id))
+    return deck_download(found, download_name(commentary, "apkg"))
 
 
 @bp.post("/<int:post_id>/comments", defaults={"slug": ""})
