@@ -28,6 +28,8 @@ from ..rendering import clean_text
 
 MAX_BLOCKS = 100
 MAX_TEXT = 20_000
+MAX_HEADLINE = 300
+MAX_NAME = 200  # an outlet's, an author's
 
 
 def _stripped(value: str | None) -> str:
@@ -73,15 +75,15 @@ class CommentaryForm(PostForm):
     headline = StringField(
         _l("Headline"),
         filters=[_stripped],
-        validators=[DataRequired(_l("Give the article's headline.")), Length(max=300)],
+        validators=[DataRequired(_l("Give the article's headline.")), Length(max=MAX_HEADLINE)],
     )
-    outlet = StringField(_l("Outlet"), filters=[_stripped], validators=[Length(max=200)])
+    outlet = StringField(_l("Outlet"), filters=[_stripped], validators=[Length(max=MAX_NAME)])
     url = StringField(
         _l("Article address (URL)"),
         filters=[_stripped],
         validators=[Length(max=2000), web_address],
     )
-    author = StringField(_l("Author"), filters=[_stripped], validators=[Length(max=200)])
+    author = StringField(_l("Author"), filters=[_stripped], validators=[Length(max=MAX_NAME)])
     published_on = DateField(_l("Article date"), validators=[Optional()])
     lead = TextAreaField(
         _l("Lead (optional)"),
