@@ -1,5 +1,6 @@
 """The article's details from its address: the address check (no SSRF), the fetch's limits
-against a local server, reading OpenGraph, JSON-LD and <meta>."""
+against a local server, reading OpenGraph, JSON-LD and <meta>, and the commentary editor's
+기사 정보 가져오기 (the button, and the endpoint its script asks)."""
 
 import ipaddress
 import json
@@ -8,12 +9,16 @@ import time
 from datetime import date
 
 import pytest
+from lxml import html
 
 from blog.commentary import fetching
 from blog.commentary.article_page import ArticleDetails, fetch_article_details, read_details
 from blog.commentary.fetching import FetchRefused, is_public_address
+from blog.extensions import db
+from blog.models import Post
 
 from .article_server import ARTICLE_PAGE, ArticleServer
+from .markup import errors_of, flash_texts, flashes, invalid_fields
 
 TIMEOUT = 0.5  # seconds, for the tests (the site's default is 5)
 
@@ -450,3 +455,184 @@ def test_the_pages_encoding(app, server, content_type, encoding):
     body = f'<html><head>{meta}<meta property="og:title" content="한국어 기사"></head></html>'
     url = server.page("/ko", body.encode(encoding), content_type=content_type)
     assert details_from(app, url).headline == "한국어 기사"
+
+
+# --- the commentary editor -----------------------------------------------------------------
+
+
+@pytest.fixture
+def owner_client(client, auth):
+    auth.login()
+    return client
+
+
+def editor_form(url: str, **overrides) -> dict[str, str]:
+    data = {
+        "headline": "",
+        "outlet": "",
+        "url": url,
+        "author": "",
+        "published_on": "",
+        "lead": "",
+        "blocks-0-quote": "Microsoft said it would spend $80 billion on AI.",
+        "blocks-0-translation": "마이크로소프트는 AI에 800억 달러를 쓴다고 했다.",
+        "blocks-0-opinion": "엄청난 금액이다.",
+        "summary": "요약.",
+        "closing": "",
+        "tags": "AI",
+        "published_at": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def field_values(page: str) -> dict[str, str]:
+    """What each field of the editor holds as a browser shows it (a browser drops the line
+    break that starts a <textarea>'s text; lxml keeps it)."""
+    [form] = html.fromstring(page).xpath("//form[@data-autosave]")
+    return {name: value.removeprefix("\n") for name, value in form.form_values()}
+
+
+def test_the_button_fills_the_empty_fields_and_keeps_what_was_typed(app, owner_client, server):
+    url = server.page("/article", ARTICLE_PAGE)
+    typed = editor_form(url, author="My own author", headline="", lead="")
+    response = owner_client.post("/commentary/new", data={**typed, "fetch_article": "y"})
+    assert response.status_code == 200
+    shown = field_values(response.text)
+    assert shown["headline"] == HEADLINE
+    assert shown["outlet"] == "Reuters"
+    assert shown["published_on"] == "2025-01-30"
+    assert shown["lead"] == LEAD
+    assert shown["author"] == "My own author"  # typed: kept
+    for name in ("url", "blocks-0-quote", "blocks-0-translation", "blocks-0-opinion", "summary"):
+        assert shown[name] == typed[name]
+    # A message, but not "saved": nothing is, and the browser's copy must stay.
+    assert flashes(response.text) == ["success"]
+    [message] = flash_texts(response.text)
+    assert "Test Reporter, Sample Writer" in message  # what the page has for the kept field
+    assert invalid_fields(response.text) == []
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Post.id))) == 0
+
+
+def test_the_button_on_an_edited_commentary(owner_client, server):
+    url = server.page("/article", ARTICLE_PAGE)
+    created = owner_client.post("/commentary/new", data=editor_form(url, headline="Mine"))
+    edit_page = created.headers["Location"] + "/edit"
+    loaded = field_values(owner_client.get(edit_page).text)
+    answer = owner_client.post(edit_page, data={**loaded, "fetch_article": "y"})
+    assert answer.status_code == 200
+    shown = field_values(answer.text)
+    assert shown["headline"] == "Mine" and shown["outlet"] == "Reuters"
+    assert shown["version"] == loaded["version"]
+
+
+def test_the_button_renders_page_text_as_text(owner_client, server):
+    url = server.page(
+        "/x", page_with('<meta property="og:title" content="&lt;img src=x onerror=alert(1)&gt;">')
+    )
+    response = owner_client.post("/commentary/new", data={**editor_form(url), "fetch_article": "y"})
+    assert field_values(response.text)["headline"] == "<img src=x onerror=alert(1)>"
+    assert html.fromstring(response.text).xpath("//img[@onerror]") == []
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("ftp://127.0.0.1/article", 400),
+        ("", 400),
+        ("/missing", 502),
+        ("/pdf", 502),
+        ("/slow", 504),
+        ("/private", 400),
+    ],
+)
+def test_a_refusal_is_said_at_the_address_and_keeps_everything(
+    app, owner_client, server, url, status
+):
+    server.page("/article", ARTICLE_PAGE)
+    server.page("/pdf", b"%PDF-1.7", content_type="application/pdf")
+    server.page("/slow", ARTICLE_PAGE, delay=10)
+    if url == "/private":
+        app.config["ARTICLE_FETCH_ALLOW_PRIVATE"] = False
+    if url.startswith("/"):
+        url = server.url(url.replace("/private", "/article"))
+    typed = editor_form(url, headline="Typed headline", author="Typed author")
+    response = owner_client.post("/commentary/new", data={**typed, "fetch_article": "y"})
+    assert response.status_code == status
+    assert invalid_fields(response.text) == ["url"]
+    assert len(errors_of(response.text, "url")) == 1
+    shown = field_values(response.text)
+    assert {name: shown[name] for name in typed} == typed
+    assert "success" not in flashes(response.text)
+
+
+def test_enter_in_a_field_still_previews(owner_client):
+    page = owner_client.get("/commentary/new").text
+    [form] = html.fromstring(page).xpath("//form[@data-autosave]")
+    buttons = form.xpath(".//button[@name] | .//input[@type='submit']")
+    assert buttons[0].get("name") == "preview"
+    assert "fetch_article" in [button.get("name") for button in buttons[1:]]
+
+
+# --- the JSON endpoint the editor's script uses --------------------------------------------
+
+ENDPOINT = "/commentary/article-details"
+
+
+def test_the_endpoint_answers_the_fields_to_fill(owner_client, server):
+    url = server.page("/article", ARTICLE_PAGE)
+    answer = owner_client.post(ENDPOINT, data={"url": url, "headline": "", "author": "Mine"})
+    assert answer.status_code == 200
+    assert answer.json["fields"] == {
+        "headline": HEADLINE,
+        "outlet": "Reuters",
+        "published_on": "2025-01-30",
+        "lead": LEAD,
+    }
+    assert "Test Reporter, Sample Writer" in answer.json["message"]
+
+
+@pytest.mark.parametrize("url, status", [("file:///etc/passwd", 400), ("/missing", 502)])
+def test_the_endpoint_says_what_went_wrong(owner_client, server, url, status):
+    url = server.url(url) if url.startswith("/") else url
+    answer = owner_client.post(ENDPOINT, data={"url": url})
+    assert answer.status_code == status
+    assert answer.json["error"]
+    assert "fields" not in answer.json
+
+
+@pytest.mark.parametrize("headers", [{}, {"Sec-Fetch-Site": "same-origin"}])
+def test_only_the_owner_may_use_the_endpoint(client, owner, server, headers):
+    url = server.page("/article", ARTICLE_PAGE)
+    answer = client.post(ENDPOINT, data={"url": url}, headers=headers)
+    assert answer.status_code in (302, 401, 403)
+    assert "fields" not in (answer.get_json(silent=True) or {})
+    assert server.requests == []
+
+
+def test_the_endpoint_needs_the_forms_csrf_token(app, owner_client, server):
+    url = server.page("/article", ARTICLE_PAGE)
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = owner_client.get("/commentary/new").text
+    [token] = html.fromstring(page).xpath(
+        "//form[@data-autosave]//input[@name='csrf_token']/@value"
+    )
+    own_page = {"Sec-Fetch-Site": "same-origin"}
+    assert owner_client.post(ENDPOINT, data={"url": url}, headers=own_page).status_code == 400
+    assert server.requests == []
+    answer = owner_client.post(
+        ENDPOINT, data={"url": url}, headers={**own_page, "X-CSRFToken": token}
+    )
+    assert answer.status_code == 200 and answer.json["fields"]["outlet"] == "Reuters"
+
+
+def test_the_editor_gives_the_script_its_words(owner_client):
+    """The script's own messages come from the page, in the page's language."""
+    page = owner_client.get("/commentary/new").text
+    [button] = html.fromstring(page).xpath("//*[@name='fetch_article']")
+    assert button.get("data-endpoint") == ENDPOINT
+    assert button.get("data-fetching") and button.get("data-failed")
+    [status] = html.fromstring(page).xpath("//*[@data-article-status]")
+    assert status.get("role") == "status"
+    assert '<script src="/static/js/article-details.js' in page
