@@ -562,6 +562,8 @@ def test_a_refusal_is_said_at_the_address_and_keeps_everything(
     assert response.status_code == status
     assert invalid_fields(response.text) == ["url"]
     assert len(errors_of(response.text, "url")) == 1
+    # The page opens at the address (on a phone it is below the first screen).
+    assert html.fromstring(response.text).xpath("//*[@autofocus]/@id") == ["url"]
     shown = field_values(response.text)
     assert {name: shown[name] for name in typed} == typed
     assert "success" not in flashes(response.text)
