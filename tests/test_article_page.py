@@ -252,6 +252,12 @@ def test_several_authors_are_named_once_each_in_order(app, server):
     )
 
 
+def test_the_title_is_the_documents_not_a_drawings(app, server):
+    body = '<svg role="img"><title>Logo</title></svg><title>Document title</title>'
+    url = server.page("/a", f"<!DOCTYPE html><html><head></head><body>{body}</body></html>")
+    assert details_from(app, url).headline == "Document title"
+
+
 def test_a_profile_address_is_not_an_author(app, server):
     head = (
         '<meta property="og:title" content="Headline">'
@@ -447,7 +453,13 @@ def test_broken_json_ld_is_passed_over(app, server):
 
 @pytest.mark.parametrize(
     "content_type, encoding",
-    [("text/html; charset=euc-kr", "euc-kr"), ("text/html", "euc-kr"), ("text/html", "utf-8")],
+    [
+        ("text/html; charset=euc-kr", "euc-kr"),
+        ("text/html", "euc-kr"),
+        ("text/html", "utf-8"),
+        ("text/html; charset=no-such-thing", "utf-8"),
+        ("text/html; charset=base64", "utf-8"),  # a codec, but not of text
+    ],
 )
 def test_the_pages_encoding(app, server, content_type, encoding):
     """From the Content-Type header, else the page's own <meta charset>, else UTF-8."""

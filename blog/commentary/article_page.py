@@ -1,7 +1,6 @@
 """An article's details (headline, outlet, author, date, lead) read from its page: JSON-LD,
 OpenGraph and plain <meta>, parsed with lxml and cleaned as typed text is."""
 
-import codecs
 import html
 import json
 import re
@@ -104,25 +103,27 @@ def read_details(body: bytes, charset: str | None) -> ArticleDetails:
 
 
 def _parsed(body: bytes, charset: str | None):
-    """The page's document, decoded as the Content-Type header says, else as its own
-    <meta charset> says, else as UTF-8; None for a page with nothing in it."""
-    encoding = _known(charset) or _known(_meta_charset(body)) or "utf-8"
-    text = body.decode(encoding, errors="replace")  # a character cut at MAX_BYTES too
+    """The page's document; None for a page with nothing in it."""
     try:
         # Given as UTF-8 with the parser told so: neither a <meta charset> nor an XML
         # declaration in the page can make lxml read it otherwise.
         return lxml.html.document_fromstring(
-            text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8")
+            _decoded(body, charset).encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8")
         )
     except etree.ParserError:  # "Document is empty"
         return None
 
 
-def _known(charset: str | None) -> str | None:
-    try:
-        return codecs.lookup(charset).name if charset else None
-    except LookupError:
-        return None
+def _decoded(body: bytes, charset: str | None) -> str:
+    """The page's text, decoded as the Content-Type header says, else as its own <meta
+    charset> says, else as UTF-8 (a character cut at MAX_BYTES becomes U+FFFD)."""
+    for encoding in (charset, _meta_charset(body)):
+        if encoding:
+            try:
+                return body.decode(encoding, errors="replace")
+            except LookupError:  # no such encoding, or none of text ("base64")
+                continue
+    return body.decode("utf-8", errors="replace")
 
 
 def _meta_charset(body: bytes) -> str | None:
@@ -226,9 +227,10 @@ def _open_graph(document) -> dict[str, str]:
 
 def _plain_meta(document) -> dict[str, str]:
     meta = _meta(document)
-    title = document.find(".//title")
+    # The document's title as a browser takes it: the first <title> that is not a drawing's.
+    titles = document.xpath("//title[not(ancestor::svg)]")
     return {
-        "headline": title.text_content() if title is not None else "",
+        "headline": titles[0].text_content() if titles else "",
         "author": _first(meta, "author"),
     }
 
