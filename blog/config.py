@@ -86,3 +86,8 @@ SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)
 # bound the memory they take (plain and compressed forms together).
 PAGE_CACHE_SIZE = 500
 PAGE_CACHE_BYTES = 64 * 1024 * 1024
+
+# The commentary editor's 기사 정보 가져오기 reads the article's page: within this many
+# seconds in all, and only from public addresses unless this is set (for tests on 127.0.0.1).
+ARTICLE_FETCH_TIMEOUT = 5
+ARTICLE_FETCH_ALLOW_PRIVATE = False

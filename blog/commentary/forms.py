@@ -2,11 +2,14 @@
 
 The block list is edited without JavaScript by submit buttons (`add_block`,
 `insert_block=N`, `remove_block=N`, `move_up=N`, `move_down=N`, N counted from 0 like the
-`blocks-N-…` field names) that re-show the form with the change and save nothing.
+`blocks-N-…` field names) that re-show the form with the change and save nothing; so does
+`fetch_article`, which fills the article's fields in from its page (see views.fill_in_article).
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -29,6 +32,18 @@ from ..study import expressions
 
 MAX_BLOCKS = 100
 MAX_TEXT = 20_000
+MAX_HEADLINE = 300
+MAX_NAME = 200  # an outlet's, an author's
+
+# The article's fields its page can fill in (article_page.ArticleDetails), with the names the
+# message about them uses.
+ARTICLE_FIELDS = {
+    "headline": _l("Headline"),
+    "outlet": _l("Outlet"),
+    "author": _l("Author"),
+    "published_on": _l("Article date"),
+    "lead": _l("Lead"),
+}
 
 
 def _stripped(value: str | None) -> str:
@@ -121,15 +136,16 @@ class CommentaryForm(PostForm):
     headline = StringField(
         _l("Headline"),
         filters=[_stripped],
-        validators=[DataRequired(_l("Give the article's headline.")), Length(max=300)],
+        validators=[DataRequired(_l("Give the article's headline.")), Length(max=MAX_HEADLINE)],
     )
-    outlet = StringField(_l("Outlet"), filters=[_stripped], validators=[Length(max=200)])
+    outlet = StringField(_l("Outlet"), filters=[_stripped], validators=[Length(max=MAX_NAME)])
     url = StringField(
         _l("Article address (URL)"),
         filters=[_stripped],
         validators=[Length(max=2000), web_address],
     )
-    author = StringField(_l("Author"), filters=[_stripped], validators=[Length(max=200)])
+    fetch_article = SubmitField(_l("Fill in from the address"))
+    author = StringField(_l("Author"), filters=[_stripped], validators=[Length(max=MAX_NAME)])
     published_on = DateField(_l("Article date"), validators=[Optional()])
     lead = TextAreaField(
         _l("Lead (optional)"),
@@ -215,6 +231,23 @@ class CommentaryForm(PostForm):
         self.focus_block = index
         return True
 
+    def take_article_details(self, details) -> "TakenDetails":
+        """The article page's details (an article_page.ArticleDetails) in the article fields
+        left empty. A field the owner filled keeps what they typed, and the message says what
+        the page has for it: nothing typed is lost, nothing found is hidden."""
+        filled, kept = {}, []
+        for name, found in details.as_text().items():
+            field = self[name]
+            typed = field._value().strip()  # as shown: a date typed wrong included
+            if not found or typed == found:
+                continue
+            if typed:
+                kept.append((name, found))
+            else:
+                field.data, field.raw_data = getattr(details, name), [found]
+                filled[name] = found
+        return TakenDetails(filled, _taken_message(filled, kept))
+
     def markdown_fields(self) -> list:
         return [entry.form.opinion for entry in self.blocks] + [self.summary, self.closing]
 
@@ -230,6 +263,29 @@ class CommentaryForm(PostForm):
     def blank_block() -> BlockForm:
         """An empty block named `blocks-__index__-…`, for the editor script to copy."""
         return BlockForm(prefix="blocks-__index__-")
+
+
+@dataclass(frozen=True)
+class TakenDetails:
+    filled: dict[str, str]  # each field filled in, by name, with its value as shown
+    message: str
+
+
+def _taken_message(filled: dict[str, str], kept: list[tuple[str, str]]) -> str:
+    sentences = []
+    if filled:
+        names = ", ".join(str(ARTICLE_FIELDS[name]) for name in filled)
+        sentences.append(_("Filled in from the article's page: %(fields)s.", fields=names))
+    for name, found in kept:
+        shortened = found if len(found) <= 120 else found[:119].rstrip() + "…"
+        sentences.append(
+            _(
+                "The page's %(field)s is “%(found)s”: what you typed is kept.",
+                field=ARTICLE_FIELDS[name],
+                found=shortened,
+            )
+        )
+    return " ".join(sentences) or _("The article's fields already hold what its page says.")
 
 
 BLOCK_BUTTONS = ("insert_block", "remove_block", "move_up", "move_down")

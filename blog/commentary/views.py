@@ -1,7 +1,7 @@
 """Commentary views: the list, the feed, a commentary's page (with its reading modes) and its
-comments, the editor, deleting."""
+comments, the editor (with the article's details from its address), deleting."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
@@ -13,6 +13,8 @@ from ..posts.queries import get_visible_or_404, paginate_visible, published_post
 from ..posts.urls import canonical_redirect, post_url
 from ..structured_data import commentary_article
 from ..study.glossary import csv_download, deck_download, download_name, entries, entries_query
+from .article_page import fetch_article_details
+from .fetching import FetchRefused
 from .forms import CommentaryForm
 
 bp = Blueprint("commentary", __name__)
@@ -88,11 +90,28 @@ def comment(post_id: int, slug: str):
     return answer.redirect or commentary_page(commentary, answer.form, answer.status)
 
 
+def fill_in_article(form: CommentaryForm) -> int | None:
+    """기사 정보 가져오기 without JavaScript: the article's fields filled in from its page and
+    the form shown again with everything typed (200), or what went wrong said at the address
+    field (400, 502 or 504, see fetching.STATUS). None when the button was not pressed."""
+    if not form.fetch_article.data:
+        return None
+    try:
+        taken = form.take_article_details(fetch_article_details(form.url.data))
+    except FetchRefused as refusal:
+        form.url.errors = [refusal.message]
+        return refusal.status
+    flash(taken.message, "success")  # not "saved": nothing is saved, the browser's copy stays
+    return 200
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 @takes_photos
 def create():
-    return editor_response(CommentaryForm(), Commentary(), "commentary/edit.html")
+    return editor_response(
+        CommentaryForm(), Commentary(), "commentary/edit.html", fill_in=fill_in_article
+    )
 
 
 @bp.route("/<int:post_id>/edit", methods=["GET", "POST"], defaults={"slug": ""})
@@ -101,7 +120,24 @@ def create():
 @takes_photos
 def edit(post_id: int, slug: str):
     commentary = get_visible_or_404(Commentary, post_id)
-    return editor_response(CommentaryForm(), commentary, "commentary/edit.html")
+    return editor_response(
+        CommentaryForm(), commentary, "commentary/edit.html", fill_in=fill_in_article
+    )
+
+
+@bp.post("/article-details")
+@login_required
+def article_details():
+    """기사 정보 가져오기 for the editor's script (article-details.js; CSRF token in the
+    X-CSRFToken header): it sends `url` and the article's fields as they are, and gets the
+    fields to fill in and the message, as the button would give them; or `error`, with the
+    button's status."""
+    form = CommentaryForm()
+    try:
+        taken = form.take_article_details(fetch_article_details(form.url.data))
+    except FetchRefused as refusal:
+        return jsonify(error=str(refusal.message)), refusal.status
+    return jsonify(fields=taken.filled, message=taken.message)
 
 
 @bp.route("/<int:post_id>/delete", methods=["GET", "POST"], defaults={"slug": ""})

@@ -22,12 +22,15 @@ from .queries import approved_by_quote, neighbours, owner_signed_in, visible_com
 from .urls import post_url
 
 
-def editor_response(form, post: Post, template: str, **context):
+def editor_response(form, post: Post, template: str, fill_in=None, **context):
     """The create/edit flow every section shares.
 
     Preview re-shows the form with the rendered text; a failed validation re-shows everything
     typed (400); a save from a form loaded before the last save answers 409 with the newer
     saved post beside the typed text; a good save commits once and redirects (303) to the post.
+    `fill_in(form)`, for a section whose editor has a button that fills fields in from
+    elsewhere (a commentary's article page), gives the status to show the form again with
+    when that button was pressed, else None.
     """
     is_new = post.id is None
     status = 200
@@ -38,6 +41,9 @@ def editor_response(form, post: Post, template: str, **context):
         if form.upload_image.data:
             status = _upload_photos(form)
             return render_template(template, form=form, post=post, **context), status
+        filled = fill_in(form) if fill_in else None
+        if filled is not None:
+            return render_template(template, form=form, post=post, **context), filled
         valid = form.validate_for_editor()
         if form.preview.data:
             context["preview"] = True
