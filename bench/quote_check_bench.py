@@ -5,7 +5,7 @@
 An article of `--words` words (sentences of 12–35 words drawn from a 3,000-word vocabulary
 with Zipf-like frequencies, as English text has them, with commas, quotation marks, dashes
 and paragraphs) and `--quotes` quotes taken from it, each one sentence. Three cases, each the
-median wall time of one blog.study.quote_check.check() call over the runs (it reads the
+median wall time of one blog.study.quote_check.check_quotes() call over the runs (it reads the
 article and looks up every quote):
 
 - exact: every quote as the article has it, typed with straight quote marks;
@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from blog.study.quote_check import check  # noqa: E402
+from blog.study.quote_check import check_quotes  # noqa: E402
 
 
 def vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
@@ -72,7 +72,7 @@ def timed(article_text: str, quotes: list[str], runs: int) -> tuple[float, int]:
     times, mismatched = [], 0
     for _ in range(runs):
         started = time.perf_counter()
-        result = check(article_text, quotes)
+        result = check_quotes(article_text, quotes)
         times.append(time.perf_counter() - started)
         mismatched = sum(1 for found in result.mismatches if found)
     return statistics.median(times), mismatched

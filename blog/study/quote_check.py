@@ -101,6 +101,11 @@ class QuoteCheck:
     def share(self) -> float:
         return self.quoted_words / self.article_words if self.article_words else 0.0
 
+    @property
+    def differing(self) -> list[int]:
+        """The numbers (from 1) of the quotes the article does not have as typed."""
+        return [number for number, found in enumerate(self.mismatches, start=1) if found]
+
 
 class _Article:
     """The article's words (as compared), where each occurs, and where it is in the text."""
@@ -231,7 +236,7 @@ def _compared(
     return tuple(stretches), same
 
 
-def check(article_text: str | None, quotes: list[str]) -> QuoteCheck | None:
+def check_quotes(article_text: str | None, quotes: list[str]) -> QuoteCheck | None:
     """Each quote looked up in the article; None when there is no article to look in."""
     if not (article_text or "").strip():
         return None
