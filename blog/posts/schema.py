@@ -258,7 +258,8 @@ def lines(data: dict) -> list[str]:
                     else:
                         result += (item.get(row_part.key) or "").splitlines()
         elif part.private:
-            result.append(f"{_(part.label)}: {_counted(data.get(part.key))}")
+            if data.get(part.key):  # most posts have none: their comparisons stay as they were
+                result.append(f"{_(part.label)}: {_counted(data[part.key])}")
         elif part.multiline:
             result += _text_lines(_(part.label), data.get(part.key))
         else:
@@ -268,8 +269,7 @@ def lines(data: dict) -> list[str]:
     return result
 
 
-def _counted(value: str | None) -> str:
-    value = value or ""
+def _counted(value: str) -> str:
     return _(
         "%(lines)d lines, %(words)d words", lines=len(value.splitlines()), words=len(value.split())
     )
