@@ -88,14 +88,22 @@ def test_a_quote_not_in_the_article_is_shown_against_its_passage(quote, expected
     assert differences(quote) == expected
 
 
-def test_the_passage_is_the_article_as_written():
-    [[mismatch]] = check_quotes(
-        ARTICLE, ["said one analyst. Meta expects capital expenses of up to $56 billion"]
-    ).mismatches
-    assert (
-        mismatch.passage == "said one analyst… Meta expects capital expenses of up to $65 billion"
-    )
-    assert mismatch.quoted == "said one analyst. Meta expects capital expenses of up to $56 billion"
+@pytest.mark.parametrize(
+    "quote, passage",
+    [
+        (
+            "said one analyst. Meta expects capital expenses of up to $56 billion",
+            "said one analyst… Meta expects capital expenses of up to $65 billion",
+        ),
+        (  # words the article does not have leave no gap in its passage
+            "the chief executives of Microsoft (MSFT) and Meta (META) defended massive spending",
+            "the chief executives of Microsoft and Meta defended massive spending",
+        ),
+    ],
+)
+def test_the_passage_is_the_article_as_written(quote, passage):
+    [[mismatch]] = check_quotes(ARTICLE, [quote]).mismatches
+    assert mismatch.passage == passage and mismatch.quoted == quote
 
 
 @pytest.mark.parametrize(
@@ -303,6 +311,12 @@ def test_a_revision_keeps_the_article_and_the_comparison_only_counts_it(app, cli
     # One line says how long it is, in lines and words.
     counts = [f"{len(ARTICLE.splitlines())}", f"{len(ARTICLE.split())}"]
     assert [line for line in lines if re.findall(r"\d+", line) == counts]
+
+
+@pytest.mark.parametrize("shown", [{"search_as": "article"}, {"as_text": True}])
+def test_a_private_part_can_be_neither_searched_nor_shown(shown):
+    with pytest.raises(ValueError, match="private"):
+        schema.Part("article_text", "", private=True, **shown)
 
 
 @pytest.mark.parametrize(

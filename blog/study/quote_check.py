@@ -42,6 +42,8 @@ CLOSE_ENOUGH = 0.5
 # The passages looked at closely for each quote, so that of several similar ones (a figure
 # given for each company) the closest is found.
 CANDIDATES = 3
+# A word the article has more often than this (or than once in 50 words) is a common one.
+COMMON_WORD_PLACES = 20
 
 
 def _keys(tokens: list[str]) -> list[str]:
@@ -87,7 +89,7 @@ class Mismatch:
 
     @property
     def passage(self) -> str:
-        return "".join(d.space + d.article for d in self.differences).strip()
+        return "".join(d.space + d.article for d in self.differences if d.article).strip()
 
 
 @dataclass(frozen=True)
@@ -148,11 +150,18 @@ class _Article:
         Each of the quote's words votes for every place the article would have to start at
         for the two to line up there: one pass over the places of its words (a diff of the
         whole article against each quote, or its longest common runs, costs many)."""
+        # The commonest words (the, of, a comma) vote everywhere, which tells nothing and
+        # costs the most: only the others vote, unless the quote has no others.
+        common = max(COMMON_WORD_PLACES, len(self.keys) // 50)
+        voters = [
+            (position, places)
+            for position, key in enumerate(keys)
+            if (places := self._where.get(key, ())) and len(places) <= common
+        ] or [(position, self._where.get(key, ())) for position, key in enumerate(keys)]
         votes: Counter[int] = Counter()
-        for position, key in enumerate(keys):
-            # index - position for each place of the word, counted in C: the one loop
-            # whose length grows with the article.
-            votes.update(map(position.__rsub__, self._where.get(key, ())))
+        for position, places in voters:
+            # index - position for each place of the word, counted in C.
+            votes.update(map(position.__rsub__, places))
         apart, slack = max(1, len(keys) // 2), max(3, len(keys) // 3)
         starts: list[int] = []
         for start, _ in votes.most_common(CANDIDATES * 20):
