@@ -24,6 +24,7 @@ from .media.names import SERVED_NAME, URL_PREFIX, PhotoName
 from .study.expressions import Expression
 from .study.expressions import parse as parse_expressions
 from .study.expressions import spans as expression_spans
+from .study.quote_check import Mismatch
 
 ALLOWED_TAGS = frozenset(
     {
@@ -530,6 +531,23 @@ def link(href: str, text: str) -> Markup:
     return Markup(f'<a href="{escape(href)}">{escape(text)}</a>')
 
 
+def render_quote_difference(mismatch: Mismatch) -> Markup:
+    """A quote's closest passage of the article as the article writes it, the quote's
+    differences marked in it: <del> what only the quote has, <ins> what only the article has
+    (a changed word is both)."""
+    html = []
+    for stretch in mismatch.differences:
+        html.append(escape(stretch.space))
+        if stretch.kind == "same":
+            html.append(escape(stretch.article))
+            continue
+        if stretch.quote:
+            html.append(f"<del>{escape(stretch.quote)}</del>")
+        if stretch.article:
+            html.append(f"<ins>{escape(stretch.article)}</ins>")
+    return Markup("".join(html))
+
+
 # A URL is ASCII: it ends at the first space, quote, angle bracket or non-ASCII character,
 # so a Korean particle written right after it (`https://example.com/글에서`, `...?c=2를`)
 # stays outside the link. Non-ASCII paths must be percent-encoded to be linked. One
@@ -745,4 +763,5 @@ def register(app) -> None:
     app.jinja_env.filters["line_breaks"] = line_breaks
     app.jinja_env.filters["thumbnail"] = photo_thumbnail
     app.jinja_env.globals["render_quote"] = render_quote
+    app.jinja_env.globals["render_quote_difference"] = render_quote_difference
     app.jinja_env.globals["parse_expressions"] = parse_expressions

@@ -25,6 +25,7 @@ from blog.rendering import (
     render_plain,
     sanitize,
 )
+from blog.study.quote_check import Difference, Mismatch
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -547,3 +548,20 @@ def test_only_the_first_photo_of_an_opening_text_loads_at_once():
     html, _ = render_markdown_with_text(f"![a]({PHOTO})\n\n![b]({PHOTO})", opens_page=True)
     tree = lxml_html.fragment_fromstring(str(html), create_parent="div")
     assert [image.get("loading") for image in tree.xpath("//img")] == ["eager", "lazy"]
+
+
+def test_a_quotes_differences_are_marked_in_escaped_text():
+    mismatch = Mismatch(
+        "said <script>x</script> & more",
+        (
+            Difference("same", "said", "said"),
+            Difference("changed", "<b>bold</b>", "<script>x</script>", " "),
+            Difference("extra", "", "& more", " "),
+            Difference("missing", '"quoted" <img src=x onerror=alert(1)>', "", " "),
+        ),
+    )
+    marked = str(rendering.render_quote_difference(mismatch))
+    assert marked == (
+        "said <del>&lt;script&gt;x&lt;/script&gt;</del><ins>&lt;b&gt;bold&lt;/b&gt;</ins>"
+        " <del>&amp; more</del> <ins>&#34;quoted&#34; &lt;img src=x onerror=alert(1)&gt;</ins>"
+    )

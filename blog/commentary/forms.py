@@ -29,6 +29,7 @@ from ..inputs import parse_bounded_int
 from ..posts import schema
 from ..rendering import clean_text
 from ..study import expressions
+from ..study.quote_check import MAX_ARTICLE_LENGTH, QuoteCheck, check_quotes
 
 MAX_BLOCKS = 100
 MAX_TEXT = 20_000
@@ -153,6 +154,15 @@ class CommentaryForm(PostForm):
         validators=[Length(max=MAX_TEXT)],
         description=_l("The article's opening paragraph, as pasted."),
     )
+    article_text = TextAreaField(
+        _l("The article's text"),
+        filters=[_stripped],
+        validators=[Length(max=MAX_ARTICLE_LENGTH)],
+        description=_l(
+            "Only you see it. Each quote is looked up in it (a typo, a dropped word), and the "
+            "page tells you how much of the article you quote."
+        ),
+    )
     blocks = FieldList(FormField(BlockForm), min_entries=1, max_entries=MAX_BLOCKS)
     summary = TextAreaField(
         _l("Summary"),
@@ -247,6 +257,12 @@ class CommentaryForm(PostForm):
                 field.data, field.raw_data = getattr(details, name), [found]
                 filled[name] = found
         return TakenDetails(filled, _taken_message(filled, kept))
+
+    def quote_check(self) -> QuoteCheck | None:
+        """The quotes as typed against the article as pasted: warnings, never a refusal."""
+        return check_quotes(
+            self.article_text.data, [entry.form.quote.data for entry in self.blocks]
+        )
 
     def markdown_fields(self) -> list:
         return [entry.form.opinion for entry in self.blocks] + [self.summary, self.closing]

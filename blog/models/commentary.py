@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from .. import rendering
 from ..extensions import db
 from ..study import expressions
+from ..study.quote_check import QuoteCheck, check_quotes
 from .post import Post, rendered_if_written
 
 
@@ -82,6 +83,9 @@ class Commentary(Post):
     lead: Mapped[str] = mapped_column(Text, default="")
     closing: Mapped[str] = mapped_column(Text, default="")
     closing_html: Mapped[str] = mapped_column(Text, default="")
+    # The article's text as the owner pasted it, to check the quotes against; never shown to
+    # a reader (posts.schema marks it private). Deferred: lists load commentaries, not it.
+    article_text: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
 
     blocks: Mapped[list[Block]] = relationship(
         order_by=Block.position, cascade="all, delete-orphan", passive_deletes=True
@@ -99,6 +103,10 @@ class Commentary(Post):
     @property
     def publishable(self) -> bool:
         return self.quote_count > 0
+
+    def quote_check(self) -> QuoteCheck | None:
+        """The quotes against the article pasted with them, for the owner's eyes only."""
+        return check_quotes(self.article_text, [block.quote for block in self.blocks])
 
     def replace_blocks(self, items: list[dict]) -> None:
         """Make the blocks exactly `items`, in order. Blocks keep their row when the item

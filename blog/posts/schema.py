@@ -48,6 +48,14 @@ class Part:
     as_text: bool = False
     as_quote: bool = False
     heading: str = ""
+    # The owner's alone: kept by the revisions and the export (and its import), but never
+    # shown to a reader, so never searched, never in the Markdown zip, and only counted (not
+    # quoted) in a comparison of versions.
+    private: bool = False
+
+    def __post_init__(self):
+        if self.private and (self.search_as or self.front_matter or self.as_text or self.as_quote):
+            raise ValueError(f"{self.key} is private: it can be neither searched nor shown")
 
     @property
     def form_field(self) -> str:
@@ -126,6 +134,9 @@ COMMENTARY = Shape(
         Part("author", _l("Author"), front_matter=True),
         Part("published_on", _l("Article date"), is_date=True, front_matter=True),
         Part("lead", _l("Lead"), multiline=True, search_as="lead", as_text=True),
+        # The article's own text, to check the quotes against: its publisher's, not ours to
+        # publish anywhere (blog/study/quote_check.py).
+        Part("article_text", _l("Article text (never published)"), multiline=True, private=True),
         RowList(
             "blocks",
             _l("Quote %(number)s"),
@@ -246,6 +257,9 @@ def lines(data: dict) -> list[str]:
                         result += _text_lines(_(row_part.label), item.get(row_part.key))
                     else:
                         result += (item.get(row_part.key) or "").splitlines()
+        elif part.private:
+            if data.get(part.key):  # most posts have none: their comparisons stay as they were
+                result.append(f"{_(part.label)}: {_counted(data[part.key])}")
         elif part.multiline:
             result += _text_lines(_(part.label), data.get(part.key))
         else:
@@ -255,14 +269,21 @@ def lines(data: dict) -> list[str]:
     return result
 
 
+def _counted(value: str) -> str:
+    return _(
+        "%(lines)d lines, %(words)d words", lines=len(value.splitlines()), words=len(value.split())
+    )
+
+
 def texts(data: dict) -> list[str]:
-    """Every text of post data, in the order of its shape (the page's order, roughly)."""
+    """Every text of post data a page may show, in the order of its shape (the page's order,
+    roughly)."""
     result = [data.get("title") or ""]
     for part in shape_of(data["kind"]).parts:
         if isinstance(part, RowList):
             for item in data.get(part.key) or []:
                 result += [item.get(row_part.key) or "" for row_part in part.parts]
-        elif not part.is_date:
+        elif not (part.is_date or part.private):
             result.append(data.get(part.key) or "")
     return result
 
@@ -308,6 +329,8 @@ def markdown(data: dict, date_shown: str) -> str:
                     body += _markdown_part(row_part, item[row_part.key])
         elif part.front_matter and part.key != "title":
             front.append(f"{part.key}: {_json(data[part.key] or '')}")
+        elif part.private:
+            continue  # a file made to be read elsewhere: an article's text is its publisher's
         else:
             body += _markdown_part(part, data[part.key])
     return "\n".join(["---", *front, "---", "", *body])
