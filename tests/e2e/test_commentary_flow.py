@@ -171,7 +171,7 @@ def test_blocks_without_javascript(new_context, live_server, live_app):
     public_blocks(visitor, [THIRD, SECOND])
 
 
-FIELD_NAMES = ("block_id", "quote", "translation", "opinion")
+FIELD_NAMES = ("block_id", "quote", "translation", "expressions", "opinion")
 BUTTON_NAMES = ("move_up", "move_down", "insert_block", "remove_block")
 
 
