@@ -609,16 +609,21 @@ def test_the_document_lists_every_photo(app):
         assert listed[photos["never"].digest]["last_post_id"] is None
 
 
+def zipped_originals(photos) -> dict[str, bytes]:
+    """Each photo's original as the zip export names it, with its stored bytes."""
+    return {
+        f"media/originals/{photo.digest}.{photo.original_extension}": media_store().read(
+            names.original_name(photo.digest, photo.original_extension)
+        )
+        for photo in photos
+    }
+
+
 def test_export_zip_holds_the_document_and_every_original(app, runner, tmp_path):
     with app.app_context():
         fill_site()
         photos = fill_photos()
-        originals = {
-            f"media/originals/{photo.digest}.{photo.original_extension}": media_store().read(
-                names.original_name(photo.digest, photo.original_extension)
-            )
-            for photo in photos.values()
-        }
+        originals = zipped_originals(photos.values())
         document = export.export_document()
     path = tmp_path / "site.zip"
     result = runner.invoke(args=["export", str(path)])
@@ -941,12 +946,7 @@ def test_the_owner_downloads_everything_with_the_photos_as_one_streamed_zip(app,
     with app.app_context():
         fill_site()
         photos = fill_photos()
-        originals = {
-            f"media/originals/{photo.digest}.{photo.original_extension}": media_store().read(
-                names.original_name(photo.digest, photo.original_extension)
-            )
-            for photo in photos.values()
-        }
+        originals = zipped_originals(photos.values())
         size = sum(len(data) for data in originals.values())
     auth.login()
     page = client.get("/admin/export").text
