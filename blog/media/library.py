@@ -126,15 +126,6 @@ def mark_unused_unless_shown(photo_ids: set[int]) -> None:
         photo.unused_since = photo.unused_since or utcnow()
 
 
-def unused_photos() -> list[Photo]:
-    """Photos no post shows, the longest unused first."""
-    return list(
-        db.session.scalars(
-            select(Photo).where(Photo.unused_since.is_not(None)).order_by(Photo.unused_since)
-        )
-    )
-
-
 def posts_showing(photo_ids: list[int]) -> dict[int, list[Post]]:
     """The posts (in the trash too) that show each of these photos, by photo id."""
     shown: dict[int, list[Post]] = {}
