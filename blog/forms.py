@@ -314,7 +314,7 @@ class PostForm(FlaskForm):
             if isinstance(part, schema.RowList):
                 formdata.update(_row_formdata(part, data.get(part.key, [])))
             else:
-                formdata[part.form_field] = text_value(data, part.key)
+                formdata[part.form_field] = _part_formdata(part, data)
         return formdata
 
     def cleaned(self, given: dict | None = None) -> dict:
@@ -335,6 +335,9 @@ class PostForm(FlaskForm):
             elif part.is_date:
                 value = self[part.form_field].data
                 data[part.key] = value.isoformat() if value else None
+            elif not part.is_text:
+                value = self[part.form_field].data
+                data[part.key] = None if value is None else part.value_type(value)
             else:
                 data[part.key] = self[part.form_field].data
         data["tags"] = self.tags.data
@@ -353,6 +356,23 @@ class PostForm(FlaskForm):
 
     def is_stale_for(self, post: Post) -> bool:
         return self.version.data != str(post.version)
+
+
+def _part_formdata(part: "schema.Part", data: dict) -> str:
+    """A part of post data as its editor field sends it: a number as typed digits, a yes as
+    a ticked checkbox ("y"), a no as no value at all (as a browser sends an unticked one)."""
+    if part.is_text or part.is_date:
+        return text_value(data, part.key)
+    value = data.get(part.key)
+    if part.value_type is bool:
+        if not isinstance(value, bool | None):
+            raise ValueError(f"{part.key} is not true or false")
+        return "y" if value else ""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{part.key} is not a number")
+    return str(value)
 
 
 def _editor_time(value: str) -> str:

@@ -12,6 +12,7 @@ from ..posts.queries import get_visible_or_404, paginate_visible, published_post
 from ..posts.urls import canonical_redirect
 from ..structured_data import diary_posting
 from .forms import DiaryForm
+from .numbers import exercise_suggestions
 
 bp = Blueprint("diary", __name__)
 
@@ -64,7 +65,9 @@ def comment(post_id: int, slug: str):
 @login_required
 @takes_photos
 def create():
-    return editor_response(DiaryForm(), DiaryEntry(), "diary/edit.html")
+    return editor_response(
+        DiaryForm(), DiaryEntry(), "diary/edit.html", exercise_kinds=exercise_suggestions()
+    )
 
 
 @bp.route("/<int:post_id>/edit", methods=["GET", "POST"], defaults={"slug": ""})
@@ -73,7 +76,9 @@ def create():
 @takes_photos
 def edit(post_id: int, slug: str):
     entry = get_visible_or_404(DiaryEntry, post_id)
-    return editor_response(DiaryForm(), entry, "diary/edit.html")
+    return editor_response(
+        DiaryForm(), entry, "diary/edit.html", exercise_kinds=exercise_suggestions()
+    )
 
 
 @bp.route("/<int:post_id>/delete", methods=["GET", "POST"], defaults={"slug": ""})

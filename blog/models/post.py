@@ -6,7 +6,20 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import ForeignKey, Index, String, Text, and_, inspect, text, true
+from sqlalchemy import (
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    and_,
+    false,
+    func,
+    inspect,
+    text,
+    true,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import rendering
@@ -189,9 +202,16 @@ class Post(db.Model):
         """Whether readers would find what the post is for (a commentary needs a quote)."""
         return True
 
-    @property
+    @hybrid_property
     def shown_date(self) -> datetime:
+        """The time a post is dated by: its publication time, or for a draft or a private
+        post saved without one, when it was written. In SQL too."""
         return self.published_at or self.created_at
+
+    @shown_date.inplace.expression
+    @classmethod
+    def _shown_date_expression(cls):
+        return func.coalesce(cls.published_at, cls.created_at, type_=UTCDateTime)
 
     @property
     def heading(self) -> str:
@@ -264,12 +284,43 @@ class Post(db.Model):
 
 
 class DiaryEntry(Post):
-    """A diary entry is a post and nothing more: Markdown text, a date, an optional title."""
+    """A diary entry: Markdown text, a date, an optional title, and a few numbers of the
+    owner's day (all optional), which only the owner sees unless `metrics_public`."""
+
+    # In the post table: few and small, and a quick weigh-in is an entry like any other.
+    weight_kg: Mapped[float | None] = mapped_column(Float)
+    exercise_kind: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    exercise_minutes: Mapped[int | None]
+    meals: Mapped[str] = mapped_column(Text, default="", server_default="")
+    metrics_public: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     # No quotes to comment on (a commentary's are its `blocks`).
     blocks: ClassVar[tuple] = ()
 
     __mapper_args__ = {"polymorphic_identity": "diary"}
+
+    @property
+    def has_metrics(self) -> bool:
+        return (
+            self.weight_kg is not None
+            or self.exercise_minutes is not None
+            or bool(self.exercise_kind)
+            or bool(self.meals)
+        )
+
+    @property
+    def exercised(self) -> bool:
+        """Whether the entry records exercise: a kind, or minutes of it."""
+        return bool(self.exercise_kind) or bool(self.exercise_minutes)
+
+    def metrics_shown(self, owner_signed_in: bool) -> bool:
+        """Whether this visitor sees the numbers: the owner always, readers when published."""
+        return self.has_metrics and (owner_signed_in or self.metrics_public)
+
+    @property
+    def publishable(self) -> bool:
+        """Readers need something to read: text, or numbers that are theirs to see."""
+        return bool(self.body and self.body.strip()) or (self.metrics_public and self.has_metrics)
 
 
 class Revision(db.Model):

@@ -39,7 +39,9 @@ class Part:
     multiline: bool = False
     # Written in Markdown: searched by its words (a photo's by its alt text and caption).
     markdown: bool = False
-    is_date: bool = False
+    # What post data holds for it: text (str), a calendar date as ISO text (date), a number
+    # (float, int, or None when there is none) or a yes/no (bool).
+    value_type: type = str
     # Its name among a search result's parts, if it is searched.
     search_as: str | None = None
     # In the Markdown zip: in the front matter, or as text (with a heading of its own, if any)
@@ -52,6 +54,10 @@ class Part:
     # shown to a reader, so never searched, never in the Markdown zip, and only counted (not
     # quoted) in a comparison of versions.
     private: bool = False
+    # Left out where it is blank (most posts have none): a comparison of versions made before
+    # the part existed stays as it was, and the Markdown zip's front matter lists only what
+    # an entry has.
+    optional: bool = False
 
     def __post_init__(self):
         if self.private and (self.search_as or self.front_matter or self.as_text or self.as_quote):
@@ -62,11 +68,24 @@ class Part:
         return self.field or self.key
 
     @property
-    def blank(self) -> str | None:
-        """Its value when nothing is written (or the data is older than the part)."""
-        return None if self.is_date else ""
+    def is_date(self) -> bool:
+        return self.value_type is date
 
-    def read(self, row) -> str | None:
+    @property
+    def is_text(self) -> bool:
+        return self.value_type is str
+
+    @property
+    def blank(self) -> str | bool | None:
+        """Its value when nothing is written (or the data is older than the part)."""
+        if self.value_type is bool:
+            return False
+        return "" if self.is_text else None
+
+    def is_blank(self, value) -> bool:
+        return value is None or value == "" or value is False
+
+    def read(self, row) -> str | float | bool | None:
         value = getattr(row, self.key)
         if self.is_date:
             return value.isoformat() if value else None
@@ -121,6 +140,24 @@ DIARY = Shape(
     (
         Part("title", _l("Title"), search_as="title", front_matter=True),
         Part("body", _l("Text"), multiline=True, markdown=True, search_as="body", as_text=True),
+        # The day's numbers: the owner's unless the entry's metrics_public says otherwise, so
+        # never searched; the Markdown zip, the owner's own, carries them.
+        *(
+            Part(key, label, value_type=value_type, front_matter=True, optional=True)
+            for key, label, value_type in (
+                ("weight_kg", _l("Weight (kg)"), float),
+                ("exercise_kind", _l("Exercise"), str),
+                ("exercise_minutes", _l("Exercise minutes"), int),
+            )
+        ),
+        Part("meals", _l("Meals"), multiline=True, front_matter=True, optional=True),
+        Part(
+            "metrics_public",
+            _l("Readers see these numbers"),
+            value_type=bool,
+            front_matter=True,
+            optional=True,
+        ),
     ),
 )
 
@@ -132,7 +169,7 @@ COMMENTARY = Shape(
         Part("outlet", _l("Outlet"), front_matter=True),
         Part("source_url", _l("Article address (URL)"), field="url", front_matter=True),
         Part("author", _l("Author"), front_matter=True),
-        Part("published_on", _l("Article date"), is_date=True, front_matter=True),
+        Part("published_on", _l("Article date"), value_type=date, front_matter=True),
         Part("lead", _l("Lead"), multiline=True, search_as="lead", as_text=True),
         # The article's own text, to check the quotes against: its publisher's, not ours to
         # publish anywhere (blog/study/quote_check.py).
@@ -257,13 +294,17 @@ def lines(data: dict) -> list[str]:
                         result += _text_lines(_(row_part.label), item.get(row_part.key))
                     else:
                         result += (item.get(row_part.key) or "").splitlines()
+        elif (part.private or part.optional) and part.is_blank(data.get(part.key)):
+            continue  # most posts have none: their comparisons stay as they were
         elif part.private:
-            if data.get(part.key):  # most posts have none: their comparisons stay as they were
-                result.append(f"{_(part.label)}: {_counted(data[part.key])}")
+            result.append(f"{_(part.label)}: {_counted(data[part.key])}")
+        elif part.value_type is bool:
+            result.append(f"{_(part.label)}: {_('yes') if data[part.key] else _('no')}")
         elif part.multiline:
             result += _text_lines(_(part.label), data.get(part.key))
         else:
-            result.append(f"{_(part.label)}: {data.get(part.key) or ''}")
+            value = data.get(part.key)
+            result.append(f"{_(part.label)}: {'' if value is None else value}")
     result.append(f"{_('Tags')}: {', '.join(data['tags'])}")
     result.append(f"{_('Visibility')}: {data['visibility']} {data['published_at'] or ''}")
     return result
@@ -283,7 +324,7 @@ def texts(data: dict) -> list[str]:
         if isinstance(part, RowList):
             for item in data.get(part.key) or []:
                 result += [item.get(row_part.key) or "" for row_part in part.parts]
-        elif not (part.is_date or part.private):
+        elif part.is_text and not part.private:
             result.append(data.get(part.key) or "")
     return result
 
@@ -327,8 +368,11 @@ def markdown(data: dict, date_shown: str) -> str:
                 body += [f"## {number}", ""]
                 for row_part in part.parts:
                     body += _markdown_part(row_part, item[row_part.key])
+        elif part.optional and part.is_blank(data.get(part.key)):
+            continue
         elif part.front_matter and part.key != "title":
-            front.append(f"{part.key}: {_json(data[part.key] or '')}")
+            value = data[part.key]
+            front.append(f"{part.key}: {_json(value or '' if part.is_text else value)}")
         elif part.private:
             continue  # a file made to be read elsewhere: an article's text is its publisher's
         else:
