@@ -121,11 +121,13 @@ def _save(post, visibility, published_at, tags) -> int:
 
 @pytest.fixture
 def make_entry(app):
-    """Create a diary entry directly; returns its id."""
+    """Create a diary entry directly (with the day's numbers, if given); returns its id."""
 
-    def make(body="본문", title="", visibility=Visibility.PUBLIC, published_at=None, tags=()):
+    def make(
+        body="본문", title="", visibility=Visibility.PUBLIC, published_at=None, tags=(), **numbers
+    ):
         with app.app_context():
-            entry = DiaryEntry()
+            entry = DiaryEntry(**numbers)
             entry.title = title
             entry.body = body
             return _save(entry, visibility, published_at, tags)

@@ -47,6 +47,8 @@ def fill_site() -> None:
     diary = DiaryEntry()
     diary.title = "필라테스 일기"
     diary.body = "몸무게를 쟀다.\n\n**식단**도 해야지.."
+    diary.weight_kg, diary.exercise_kind, diary.exercise_minutes = 63.7, "필라테스", 50
+    diary.meals = "그릭요거트\n연어 포케"
     diary.set_tags(["운동", "식단"])
     diary.set_publication(Visibility.PUBLIC, utcnow() - timedelta(days=3))
     saving.save(diary)  # its new tags exist before the next post looks them up
@@ -164,6 +166,11 @@ def test_markdown_zip_has_one_file_per_post_with_front_matter(app):
     assert "> Edited." in commentary and "## 요약" in commentary
     diary = archive.read(next(n for n in names if "필라테스" in n)).decode()
     assert 'tags: ["운동", "식단"]' in diary and "몸무게를 쟀다." in diary
+    # The owner's file carries the day's numbers; an entry without them lists none.
+    assert 'weight_kg: 63.7\nexercise_kind: "필라테스"\nexercise_minutes: 50\n' in diary
+    assert 'meals: "그릭요거트\\n연어 포케"\n' in diary
+    draft = archive.read(next(n for n in names if "아직" in n)).decode()
+    assert "weight_kg" not in draft and "metrics_public" not in draft
 
 
 def test_owner_downloads_exports(app, client, auth):
@@ -306,6 +313,18 @@ def hostile_revision(document):
     first_post(document, "commentary")["revisions"][0]["data"]["source_url"] = "javascript:x"
 
 
+def weight_as_text(document):
+    first_post(document, "diary")["weight_kg"] = "63.7 kg"
+
+
+def weight_out_of_range(document):
+    first_post(document, "diary")["weight_kg"] = 637
+
+
+def shown_to_readers_as_text(document):
+    first_post(document, "diary")["metrics_public"] = "yes"
+
+
 def naive_time(document):
     first_post(document, "diary")["created_at"] = "2026-01-01T09:00:00"
 
@@ -320,6 +339,9 @@ def naive_time(document):
         (title_not_text, "title"),
         (hostile_revision, "revision 1"),
         (naive_time, "created_at"),
+        (weight_as_text, "weight_kg"),
+        (weight_out_of_range, "Weight (kg)"),
+        (shown_to_readers_as_text, "metrics_public"),
     ],
 )
 def test_import_refuses_what_the_editor_refuses(app, runner, tmp_path, spoil, named):

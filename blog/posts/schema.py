@@ -299,7 +299,8 @@ def lines(data: dict) -> list[str]:
         elif part.private:
             result.append(f"{_(part.label)}: {_counted(data[part.key])}")
         elif part.value_type is bool:
-            result.append(f"{_(part.label)}: {_('yes') if data[part.key] else _('no')}")
+            answer = _("yes") if data[part.key] else _("no")
+            result.append(f"{_(part.label)}: {answer}")
         elif part.multiline:
             result += _text_lines(_(part.label), data.get(part.key))
         else:

@@ -187,3 +187,26 @@ def test_csrf_is_on_in_the_served_app(new_context, live_server):
         f"{live_server}/login", form={"username": "owner", "password": "x"}
     )
     assert response.status == 403  # no token, and no proof it came from the site's pages
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_owner_weighs_in_from_a_phone_in_a_few_taps(new_context, live_server, live_app, javascript):
+    owner = new_context(
+        base_url=live_server, viewport=PHONE, java_script_enabled=javascript
+    ).new_page()
+    log_in(owner)
+    owner.goto("/diary/new")
+    record = owner.locator("details#record")
+    expect(record).not_to_have_attribute("open", "")  # folded away for a day with only words
+    record.locator("summary").click()
+    owner.get_by_label("몸무게(kg)", exact=True).fill("63,7")  # a phone's decimal comma
+    owner.get_by_label("운동", exact=True).fill("필라테스")
+    owner.get_by_label("시간(분)", exact=True).fill("50")
+    owner.get_by_role("button", name="비공개 저장", exact=True).click()
+    owner.wait_for_load_state()
+    numbers = owner.get_by_role("region", name="기록")
+    expect(numbers).to_contain_text("63.7 kg")
+    expect(numbers).to_contain_text("필라테스 50분")
+    with live_app.app_context():
+        entry = db.session.scalar(db.select(DiaryEntry))
+        assert (entry.weight_kg, entry.exercise_minutes, entry.state) == (63.7, 50, "private")
