@@ -81,6 +81,27 @@ def test_posts_are_public_half_diary_half_commentary(seeded):
         assert all(post.slug for post in posts)  # an untitled entry's from its opening words
 
 
+def test_the_diary_has_the_owners_numbers_private(seeded):
+    with seeded.app_context():
+        entries = db.session.execute(
+            select(
+                DiaryEntry.weight_kg,
+                DiaryEntry.exercise_kind,
+                DiaryEntry.exercise_minutes,
+                DiaryEntry.meals,
+                DiaryEntry.metrics_public,
+            )
+        ).all()
+    weights = [entry.weight_kg for entry in entries if entry.weight_kg is not None]
+    assert len(entries) * 0.4 <= len(weights) < len(entries)
+    assert 60 <= min(weights) < max(weights) <= 72
+    exercised = [entry for entry in entries if entry.exercise_kind]
+    assert 0 < len(exercised) < len(entries)
+    assert all(0 < entry.exercise_minutes <= 90 for entry in exercised)
+    assert any(entry.meals for entry in entries)
+    assert not any(entry.metrics_public for entry in entries)  # the owner's, as by default
+
+
 def test_text_is_korean_with_particles_and_tags_are_mixed(seeded):
     with seeded.app_context():
         text = " ".join(db.session.scalars(select(Post.body)))

@@ -21,11 +21,13 @@ def backdate(post: Post, revision: Revision) -> None:
 
 def _row(instance, table) -> dict:
     """The row of `table` the ORM would insert for `instance`: its attributes, and the column
-    default where an attribute was never set."""
+    default where an attribute was never set or belongs to another type of post (a diary
+    entry's numbers, in a commentary's row of the shared table)."""
     state = inspect(instance)
+    attributes = {column: prop.key for prop in state.mapper.column_attrs for column in prop.columns}
     row = {}
     for column in table.columns:
-        value = state.dict.get(state.mapper.get_property_by_column(column).key)
+        value = state.dict.get(attributes[column]) if column in attributes else None
         if value is None and column.default is not None and column.default.is_scalar:
             value = column.default.arg
         if value is not None or not column.primary_key:  # else the database gives the id

@@ -1,5 +1,7 @@
 """What demo posts say: post data (posts.schema), from Faker and sentence pools."""
 
+import math
+import random
 import re
 from datetime import datetime, timedelta
 
@@ -78,6 +80,19 @@ PAIRS = {  # (English, Korean): a quote and its translation name the same thing
 NUMBERS = {"n": (2, 150), "k": (2, 9), "minutes": (10, 90), "hours": (3, 6), "days": (2, 120)}
 TENTHS = {"pct": (3, 95), "kg": (480, 720)}
 
+# The day's numbers of a diary entry: what the owner's diary is about.
+EXERCISE = {
+    "필라테스": (40, 60),
+    "헬스": (30, 90),
+    "걷기": (20, 80),
+    "요가": (30, 60),
+    "수영": (30, 50),
+}
+MEALS = """그릭요거트와 바나나|현미밥, 닭가슴살, 샐러드|연어 포케|김치찌개 반 공기|샌드위치와 아메리카노
+고구마 두 개|두부 스테이크|비빔밥|떡볶이 (치팅데이)|오트밀과 블루베리|된장국과 생선구이""".replace(
+    "\n", "|"
+).split("|")
+
 _PARTICLES = {"은": "은는", "이": "이가", "을": "을를", "과": "과와", "으로": ("으로", "로")}
 # The final sound of a digit or Latin letter read aloud (일, 삼, 육, 칠, 팔; 엘, 엠, 엔, 알),
 # as a jongseong index (ㄹ is 8).
@@ -106,6 +121,8 @@ class Writer:
         self.ko.seed_instance(seed)
         self.en.seed_instance(seed)
         self.rng = self.ko.random
+        # Its own stream: adding numbers to the diary leaves every seed's words as they were.
+        self.numbers_rng = random.Random(f"{seed}-numbers")
 
     def fill(self, template: str, language: str = "ko", chosen: dict | None = None) -> str:
         """The template with its slots filled; a quote and its translation filled with one
@@ -153,7 +170,7 @@ class Writer:
             if rng.random() < rare_share:  # a word few posts have, for searches of a needle
                 body += f"\n\n요즘 {josa(rng.choice(RARE), '이')} 좋다."
             title = self.fill(rng.choice(DIARY_TITLES)) if rng.random() < 0.9 else ""
-            return {"kind": "diary", "title": title, "body": body, **common}
+            return {"kind": "diary", "title": title, "body": body, **common, **self.numbers(when)}
         # What the article is about: its headline, quotes and the owner's words name it.
         about = {key: self._word(key) for key in ("company", "topic", "country")}
         lead, *quotes = rng.sample(QUOTES, rng.randint(4, 7))  # no quote twice in an article
@@ -185,6 +202,22 @@ class Writer:
             else "",
             "closing": self.paragraphs(CLOSINGS, 1, 1, about=about) if rng.random() < 0.4 else "",
             "blocks": blocks,
+        }
+
+    def numbers(self, when: datetime) -> dict:
+        """A diary entry's numbers, private as the owner's are by default: a weight on most
+        days, following a slow curve of the date (whatever order the entries are made in),
+        exercise on about half, meals on some."""
+        rng = self.numbers_rng
+        days = when.timestamp() / 86400
+        weight = 66 + 3 * math.sin(days / 120) + rng.uniform(-0.6, 0.6)
+        kind = rng.choice(list(EXERCISE)) if rng.random() < 0.5 else ""
+        return {
+            "weight_kg": round(weight, 1) if rng.random() < 0.7 else None,
+            "exercise_kind": kind,
+            "exercise_minutes": rng.randrange(*EXERCISE[kind], 5) if kind else None,
+            "meals": "\n".join(rng.sample(MEALS, rng.randint(2, 3))) if rng.random() < 0.3 else "",
+            "metrics_public": False,
         }
 
     def comments(self, post, share: float, now: datetime) -> list[dict]:
