@@ -297,7 +297,9 @@ class DiaryEntry(Post):
     # No quotes to comment on (a commentary's are its `blocks`).
     blocks: ClassVar[tuple] = ()
 
-    __mapper_args__ = {"polymorphic_identity": "diary"}
+    # Loaded with every post (they are columns of the post table), so a list of posts shows
+    # them without a query per entry.
+    __mapper_args__ = {"polymorphic_identity": "diary", "polymorphic_load": "inline"}
 
     @property
     def has_metrics(self) -> bool:
