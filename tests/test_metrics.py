@@ -267,7 +267,11 @@ def test_the_page_shows_the_change_and_links_every_point(app, owner_client, reco
     page = owner_client.get("/diary/metrics?period=4w").get_data(as_text=True)
     assert "−1.2 kg" in text_of(page, "weight-summary")
     tree = html.fromstring(page)
-    dots = tree.xpath('//svg[@id="weight-chart"]//a/@href')
+    # The links are a layer over the image, for the mouse: the table has them too.
+    [layer] = tree.xpath('//svg[@id="weight-chart"]/following-sibling::svg[1]')
+    assert layer.get("aria-hidden") == "true"
+    dots = layer.xpath(".//a/@href")
+    assert {a.get("tabindex") for a in layer.xpath(".//a")} == {"-1"}
     rows = tree.xpath('//table[.//th[@scope="row"]]//th[@scope="row"]/a/@href')
     assert len(dots) == 3 and dots == rows[:3]
     with app.test_request_context():
@@ -567,7 +571,7 @@ def test_the_charts_are_images_with_names_and_the_same_figures_as_tables(owner_c
         )
     body = owner_client.get("/diary/metrics").get_data(as_text=True)
     page = html.fromstring(body)
-    svgs = page.xpath("//svg")
+    svgs = page.xpath('//svg[@role="img"]')
     assert [svg.get("id") for svg in svgs] == ["weight-chart", "exercise-chart"]
     for svg in svgs:
         assert svg.get("role") == "img"
@@ -575,9 +579,10 @@ def test_the_charts_are_images_with_names_and_the_same_figures_as_tables(owner_c
         assert svg.xpath(f'./title[@id="{title}"]/text()') and svg.xpath(
             f'./desc[@id="{desc}"]/text()'
         )
-        assert svg.get("viewbox")  # (as lxml reads HTML) == f"0 0 {charts.WIDTH} {charts.HEIGHT}"
+        # (lxml reads HTML's attribute names in lower case)
+        assert svg.get("viewbox") == f"0 0 {charts.WIDTH} {charts.HEIGHT}"
         # The figures are in a table after the chart, folded.
-        assert svg.xpath("following-sibling::details[1]//table")
+        assert svg.xpath("following::details[1]//table")
     # No inline style anywhere (the CSP refuses them) and the kind typed is text.
     assert not page.xpath("//*[@style]") and "<style" not in body
     assert "&lt;b&gt;필라테스&lt;/b&gt;" in body and "<b>필라테스" not in body

@@ -26,7 +26,8 @@ from .numbers import bucket_starts
 
 # The drawing's own units (its viewBox): the SVG is as wide as the page's column and keeps
 # this shape, so it takes its height before it is drawn (no layout shift). Its text scales
-# with it: 11 units are about 10 px on a phone and 16 on a desktop.
+# with it, so site.css gives a phone's labels more units (14, about 12 px there) than a
+# desktop's (10, about 16 px in the wider column); the margins leave room for either.
 WIDTH, HEIGHT = 420, 210
 
 
@@ -47,12 +48,12 @@ class Box:
 
 
 # Room for the value labels on the left and the dates below.
-PLOT = Box(left=40, top=16, right=WIDTH - 10, bottom=HEIGHT - 24)
+PLOT = Box(left=44, top=26, right=WIDTH - 10, bottom=HEIGHT - 24)
 # Ticks: a handful a chart; their labels must not run into each other.
 VALUE_TICKS = 4
 DATE_TICKS = 5
 # A date label this close to the plot's right end is aligned by its end, not its middle.
-LABEL_HALF_WIDTH = 28
+LABEL_HALF_WIDTH = 30
 
 
 @dataclass(frozen=True)
