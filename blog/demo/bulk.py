@@ -5,6 +5,7 @@ import os
 from collections import deque
 
 from sqlalchemy import insert, inspect
+from sqlalchemy.orm.exc import UnmappedColumnError
 
 from .. import pagecache, search
 from ..extensions import db
@@ -25,7 +26,10 @@ def _row(instance, table) -> dict:
     state = inspect(instance)
     row = {}
     for column in table.columns:
-        value = state.dict.get(state.mapper.get_property_by_column(column).key)
+        try:
+            value = state.dict.get(state.mapper.get_property_by_column(column).key)
+        except UnmappedColumnError:  # another section's column of the shared post table
+            value = None  # (a diary entry's weight on a commentary's row): its default
         if value is None and column.default is not None and column.default.is_scalar:
             value = column.default.arg
         if value is not None or not column.primary_key:  # else the database gives the id
@@ -69,7 +73,8 @@ def write_posts(posts: list[Post]) -> None:
         for post in posts
         for link in post.tag_links
     ]
-    db.session.execute(insert(post_tag), tags)
+    if tags:  # (an empty list would run the INSERT once, with no values)
+        db.session.execute(insert(post_tag), tags)
     for post, revision in zip(posts, revisions, strict=True):
         revision.post_id = post.id
     _insert(Revision.__table__, revisions)
