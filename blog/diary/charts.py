@@ -14,13 +14,14 @@ carries inline `style` attributes and fixed colours. Two charts of a few hundred
 neither: a scale is one line of arithmetic, and everything here is tested on its own.
 """
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from babel.dates import format_skeleton
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, get_locale, gettext
 
 from .numbers import bucket_starts
 
@@ -107,7 +108,29 @@ class Tick:
 def date_label(day: date, skeleton: str) -> str:
     """A day in the visitor's language, as much of it as the CLDR skeleton asks for ('MMMd':
     3월 4일, Mar 4; 'yMMM': 2026년 3월, Mar 2026)."""
-    return format_skeleton(skeleton, day, locale=get_locale())
+    return _date_label(day, skeleton, str(get_locale()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_label(day: date, skeleton: str, locale: str) -> str:
+    # Kept: Babel matches the skeleton to the locale's patterns at every call (0.2 ms), and a
+    # chart of a few hundred points names the same days at every request.
+    return format_skeleton(skeleton, day, locale=locale)
+
+
+# Kept too, as the translations they look up (a lookup is 50 µs: 20 ms for a year of bars).
+@functools.lru_cache(maxsize=4096)
+def _group_label(day: date, unit: str | None, locale: str) -> str:
+    """What a point or a bar stands for, in `locale` (the visitor's): its day, or the week
+    or month it begins."""
+    if unit == "week":
+        return gettext("Week of %(day)s", day=date_label(day, "yMMMd"))
+    return date_label(day, "yMMM" if unit == "month" else "yMMMd")
+
+
+@functools.lru_cache(maxsize=1024)
+def _minutes(count: int, locale: str) -> str:
+    return gettext("%(minutes)s minutes", minutes=f"{count:,}")
 
 
 def _value_ticks(values: list[float], scale: Scale) -> list[Tick]:
@@ -132,11 +155,11 @@ def date_ticks(first: date, last: date, scale: Scale, count: int = DATE_TICKS) -
     """At most `count` days from `first` to `last`, evenly spaced on the calendar: every day
     or second day, each Monday or second Monday, or the first of every month, quarter, year
     and so on, whichever is the finest that fits."""
-    days = (last - first).days
     for step in _DAY_STEPS:
         start = first if step < 7 else first + timedelta(days=-first.weekday() % 7)
-        ticks = [start + timedelta(days=n) for n in range(0, days - (start - first).days + 1, step)]
-        if len(ticks) <= count:
+        days = (last - start).days
+        if days // step + 1 <= count:
+            ticks = [start + timedelta(days=n) for n in range(0, days + 1, step)]
             return [_anchored(scale(day.toordinal()), date_label(day, "MMMd")) for day in ticks]
     for step in _MONTH_STEPS:
         ticks = [
@@ -155,9 +178,14 @@ def date_ticks(first: date, last: date, scale: Scale, count: int = DATE_TICKS) -
 
 @dataclass(frozen=True)
 class Dot:
+    """A point drawn (numbers.WeightPoint: its day, weight, average, url), the day or group
+    it stands for as text, and its figures as its tooltip says them."""
+
     x: float
     y: float
-    point: object  # the point drawn (numbers.WeightPoint): its day, weight, average, url
+    point: object
+    label: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -176,14 +204,20 @@ class LineChart:
 SMALLEST_KG_STEP = 0.5
 
 
-def weight_chart(points: Sequence, first: date, last: date) -> LineChart:
-    """The weights (`day`, `weight`, `average` of each point) over the days from `first` to
-    `last`: the line through them, the moving average's line, a dot for each."""
+def weight_chart(points: Sequence, first: date, last: date, unit: str | None = None) -> LineChart:
+    """The weights (`day`, `weight`, `average` of each point; each a day, week or month's
+    when grouped by `unit`) over the days from `first` to `last`: the line through them, the
+    moving average's line, a dot for each."""
     values = [value for point in points for value in (point.weight, point.average)]
     kg = nice_ticks(min(values), max(values), smallest=SMALLEST_KG_STEP)
     y = Scale(kg[0], kg[-1], PLOT.bottom, PLOT.top)
     x = Scale(first.toordinal(), last.toordinal(), PLOT.left, PLOT.right)
-    dots = [Dot(x(point.day.toordinal()), y(point.weight), point) for point in points]
+    average, locale = gettext("average of the last 7:"), str(get_locale())
+    dots = []
+    for point in points:
+        label = _group_label(point.day, unit, locale)
+        title = f"{label}: {point.weight:.1f} kg ({average} {point.average:.1f} kg)"
+        dots.append(Dot(x(point.day.toordinal()), y(point.weight), point, label, title))
     return LineChart(
         plot=PLOT,
         x_ticks=date_ticks(first, last, x),
@@ -204,8 +238,7 @@ class Segment:
     y: float
     height: float
     series: int
-    kind: str
-    minutes: int
+    title: str  # its bar's week or month, the kind and its minutes, for a tooltip
 
 
 @dataclass(frozen=True)
@@ -214,6 +247,7 @@ class Bar:
     width: float
     segments: list[Segment]
     bucket: object  # the week or month drawn (numbers.ExerciseBucket)
+    label: str  # which, as text
 
 
 @dataclass(frozen=True)
@@ -240,17 +274,19 @@ def exercise_chart(kinds: Sequence[str], buckets: Sequence, unit: str) -> BarCha
     minutes = nice_ticks(0, max(highest, SMALLEST_MINUTES_STEP), smallest=SMALLEST_MINUTES_STEP)
     y = Scale(0, minutes[-1], PLOT.bottom, PLOT.top)
     slot = PLOT.width / max(len(buckets), 1)
-    bars = []
+    bars, locale = [], str(get_locale())
     for number, bucket in enumerate(buckets):
+        label = _group_label(bucket.start, unit, locale)
         segments, below = [], 0
         for series, kind in enumerate(kinds):
             amount = bucket.minutes.get(kind, 0)
             if amount:
                 top = y(below + amount)
-                segments.append(Segment(top, y(below) - top, series, kind, amount))
+                title = f"{label}: {kind} {_minutes(amount, locale)}"
+                segments.append(Segment(top, y(below) - top, series, title))
                 below += amount
         left = PLOT.left + slot * (number + (1 - BAR_SHARE) / 2)
-        bars.append(Bar(left, slot * BAR_SHARE, segments, bucket))
+        bars.append(Bar(left, slot * BAR_SHARE, segments, bucket, label))
     return BarChart(
         plot=PLOT,
         x_ticks=_bar_ticks(buckets, unit, slot),
@@ -290,7 +326,9 @@ def trend_charts(trends) -> TrendCharts:
         return TrendCharts(None, None)
     exercise = trends.exercise
     return TrendCharts(
-        weight_chart(trends.weights, trends.first, trends.last) if trends.weights else None,
+        weight_chart(trends.weights, trends.first, trends.last, trends.weight_unit)
+        if trends.weights
+        else None,
         exercise_chart(exercise.kinds, exercise.buckets, exercise.unit)
         if trends.exercise_totals.days
         else None,

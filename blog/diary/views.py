@@ -19,7 +19,6 @@ from .forms import DiaryForm
 from .numbers import exercise_suggestions
 
 bp = Blueprint("diary", __name__)
-bp.add_app_template_filter(charts.date_label, "dateskeleton")
 
 
 def entry_page(entry: DiaryEntry, comment_form=None, status: int = 200):
