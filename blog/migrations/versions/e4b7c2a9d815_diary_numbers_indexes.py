@@ -27,6 +27,7 @@ def upgrade():
         ['kind', SHOWN, 'id', 'weight_kg'],
         sqlite_where=sa.text(WEIGHED),
         postgresql_where=sa.text(WEIGHED),
+        postgresql_include=['published_at', 'created_at'],
     )
     op.create_index(
         'ix_post_exercised',
@@ -34,6 +35,7 @@ def upgrade():
         ['kind', SHOWN, 'id', 'exercise_minutes', 'exercise_kind'],
         sqlite_where=sa.text(EXERCISED),
         postgresql_where=sa.text(EXERCISED),
+        postgresql_include=['published_at', 'created_at'],
     )
 
 
