@@ -19,6 +19,10 @@ def search_index_excluded(name, type_, parent_names):
     return not (type_ == "table" and name.startswith("search_index"))
 
 
+# SQLite's reflection cannot read an index of an expression (the metrics page's, on the time
+# an entry is dated): there they are left out of the comparison, and the run on PostgreSQL
+# compares them; test_metrics checks on both that the queries read them.
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
 def test_upgrade_from_empty_matches_the_models(app):
     with app.app_context():
         empty_database()

@@ -71,7 +71,8 @@ def write_posts(posts: list[Post]) -> None:
         for post in posts
         for link in post.tag_links
     ]
-    db.session.execute(insert(post_tag), tags)
+    if tags:  # (an empty list would run the INSERT once, with no values)
+        db.session.execute(insert(post_tag), tags)
     for post, revision in zip(posts, revisions, strict=True):
         revision.post_id = post.id
     _insert(Revision.__table__, revisions)

@@ -1,6 +1,7 @@
-"""Diary views: the list, the feed, an entry's page and its comments, the editor, deleting."""
+"""Diary views: the list, the feed, an entry's page and its comments, the editor, deleting,
+and the owner's trends of the diary's numbers (with their CSV)."""
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, abort, render_template, request, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
@@ -8,9 +9,12 @@ from ..extensions import csrf
 from ..feeds import FEED_LENGTH, atom_response
 from ..models import DiaryEntry
 from ..posts.pages import delete_response, editor_response, post_page, send_comment, takes_photos
-from ..posts.queries import get_visible_or_404, paginate_visible, published_posts
+from ..posts.queries import get_visible_or_404, owner_signed_in, paginate_visible, published_posts
 from ..posts.urls import canonical_redirect
+from ..site_time import site_today
 from ..structured_data import diary_posting
+from ..study.glossary import download
+from . import charts, numbers
 from .forms import DiaryForm
 from .numbers import exercise_suggestions
 
@@ -86,3 +90,35 @@ def edit(post_id: int, slug: str):
 @login_required
 def delete(post_id: int, slug: str):
     return delete_response(get_visible_or_404(DiaryEntry, post_id), "diary.index")
+
+
+def owner_only_or_404() -> None:
+    """The owner's numbers: anyone else is told there is nothing here, not to log in."""
+    if not owner_signed_in():
+        abort(404)
+
+
+@bp.get("/metrics")
+def metrics():
+    owner_only_or_404()
+    today = site_today()
+    try:
+        period = numbers.requested_period(request.args, today)
+    except numbers.PeriodError as refusal:
+        return render_template("diary/metrics.html", refusal=refusal, period=None), 400
+    found = numbers.trends(period, today)
+    return render_template(
+        "diary/metrics.html",
+        period=period,
+        trends=found,
+        charts=charts.trend_charts(found),
+        streak=numbers.exercise_streak(today),
+    )
+
+
+@bp.get("/metrics.csv")
+def metrics_csv():
+    owner_only_or_404()
+    return download(
+        stream_with_context(numbers.csv_chunks()), "text/csv", numbers.csv_filename(site_today())
+    )

@@ -212,7 +212,7 @@ CSV_HEADER = ("expression", "meaning", "quote", "translation", "headline", "url"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(text: str) -> str:
+def spreadsheet_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -224,7 +224,7 @@ def csv_bytes(found: Iterable[Entry]) -> bytes:
     writer.writerow(CSV_HEADER)
     for entry in found:
         values = (entry.expression, entry.meaning, entry.quote, entry.translation, entry.headline)
-        writer.writerow([*map(_cell, values), entry.url(external=True)])
+        writer.writerow([*map(spreadsheet_cell, values), entry.url(external=True)])
     return text.getvalue().encode("utf-8-sig")
 
 
