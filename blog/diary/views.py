@@ -8,9 +8,15 @@ from ..extensions import csrf
 from ..feeds import FEED_LENGTH, atom_response
 from ..models import DiaryEntry
 from ..posts.pages import delete_response, editor_response, post_page, send_comment, takes_photos
-from ..posts.queries import get_visible_or_404, paginate_visible, published_posts
+from ..posts.queries import (
+    get_visible_or_404,
+    owner_signed_in,
+    paginate_visible,
+    published_posts,
+)
 from ..posts.urls import canonical_redirect
 from ..structured_data import diary_posting
+from . import earlier_years
 from .forms import DiaryForm
 from .numbers import exercise_suggestions
 
@@ -24,6 +30,7 @@ def entry_page(entry: DiaryEntry, comment_form=None, status: int = 200):
         comment_form,
         status,
         structured_data=diary_posting(entry),
+        year_before=earlier_years.year_before(entry, owner_signed_in()),
     )
 
 
