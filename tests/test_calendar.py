@@ -78,6 +78,8 @@ def test_a_day_is_the_site_day_on_both_sides_of_midnight_in_seoul(client, make_d
     assert "첫날 밤" in first and "둘째 날" not in first
     assert "둘째 날 새벽" in second and "둘째 날 아침" in second and "첫날 밤" not in second
     assert client.get("/archive/2025/12/3").status_code == 404
+    way_back = html.fromstring(first).xpath("//p[@class='post__section']/a/@href")
+    assert way_back == ["/archive/", "/archive/2025/", "/archive/2025/12"]
 
 
 @pytest.mark.parametrize("state", ["draft", "private", "scheduled", "trash"])

@@ -143,11 +143,13 @@ def _archive_posts(start, end, heading: str, endpoint: str, **place):
     posts = _paginate(visible_posts().where(Post.published_at >= start, Post.published_at < end))
     if not posts.total:
         abort(404)
+    month_names = calendar.month_names_of(get_locale(), "wide")
     return render_template(
         "public/archive_month.html",
         heading=heading,
         page=posts,
         year_name=_year_names([place["year"]])[place["year"]],
+        month_name=month_names[place["month"] - 1],
         endpoint=endpoint,
         place=place,
     )
