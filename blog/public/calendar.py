@@ -1,5 +1,5 @@
-"""The archive's calendar: the days with posts (and, for the owner, with exercise) in the site's
-time zone, counted by one grouped query a page, and the month grids that show them."""
+"""The archive's calendar: the days and months with posts (and, for the owner, the days with
+exercise) in the site's time zone, counted in SQL by ranges of time, and the month grids."""
 
 import calendar
 import json
@@ -242,8 +242,8 @@ def marked_days(year: int, owner: bool) -> dict[date, Day]:
 def _undated_exercise_days(year: int) -> list[date]:
     """The days of `year` on which drafts saved without a publication time, and recording
     exercise, were written: grouped by day in SQL. Drafts are few, and found by the index of
-    visibility and publication time, where theirs is empty (27 ms at 100,000 posts when the
-    database chose to read every diary entry instead)."""
+    visibility and publication time, where theirs is empty (0.3 ms at 100,000 posts; with
+    the visibility left unnamed SQLite read every diary entry's row: 7.5 ms)."""
     start, end = year_bounds(year)
     written = local_date(DiaryEntry.created_at)
     found = db.session.scalars(
