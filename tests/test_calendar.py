@@ -199,6 +199,25 @@ def test_a_year_page_links_the_nearest_years_with_posts(client, make_diary):
     ]
 
 
+@pytest.mark.parametrize("app_config", [{"BABEL_DEFAULT_TIMEZONE": "America/New_York"}])
+def test_days_as_long_as_summer_time_makes_them(client, make_diary):
+    # New York's 9 March 2025 has 23 hours (from 05:00 UTC), its 2 November 25 (from 04:00).
+    for moment in (
+        datetime(2025, 3, 9, 4, 59, 59, tzinfo=UTC),  # 8 March, 23:59:59 EST
+        datetime(2025, 3, 9, 5, 0, tzinfo=UTC),  # 9 March, 00:00 EST
+        datetime(2025, 3, 10, 3, 59, 59, tzinfo=UTC),  # 9 March, 23:59:59 EDT
+        datetime(2025, 11, 2, 3, 59, 59, tzinfo=UTC),  # 1 November, 23:59:59 EDT
+        datetime(2025, 11, 2, 4, 0, tzinfo=UTC),  # 2 November, 00:00 EDT
+        datetime(2025, 11, 3, 4, 59, 59, tzinfo=UTC),  # 2 November, 23:59:59 EST
+    ):
+        make_diary(moment)
+    counts = {
+        day: mark["label"][1]
+        for day, mark in marked_days(client.get("/archive/2025/").text).items()
+    }
+    assert counts == {"3/8": 1, "3/9": 2, "11/1": 1, "11/2": 2}
+
+
 @pytest.mark.parametrize(
     "path",
     [
