@@ -1,10 +1,11 @@
 """The owner's desk: posts with their states, the moderation queue, replies, settings."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from lxml import html
 
 from blog.extensions import db
@@ -24,6 +25,7 @@ from blog.posts import saving
 
 from . import photos as samples
 from .markup import flashes, number_in
+from .test_queries import counting
 
 
 @pytest.fixture
@@ -485,3 +487,111 @@ def test_the_desk_navigation_leads_to_the_photos(client, auth):
     page = html.fromstring(client.get("/admin/media").data)
     assert page.xpath("//nav[@class='tabs']//a[@aria-current='page']/@href") == ["/admin/media"]
     assert page.xpath("//*[@class='empty']")
+
+
+# --- This day in earlier years (N년 전 오늘) -----------------------------------------------
+
+
+def on_this_day(page: str) -> list[tuple[int, str, str]]:
+    """(years ago, heading, first line) of each entry the desk's N년 전 오늘 lists."""
+    items = html.fromstring(page).xpath("//section[@class='earlier-years']//li")
+    return [
+        (
+            number_in(item.xpath("string(.//time)")),
+            item.xpath("string(.//a[@class='earlier-years__entry'])").strip(),
+            item.xpath("string(.//p[@class='earlier-years__line'])"),
+        )
+        for item in items
+    ]
+
+
+def seoul_noon(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=3, tzinfo=UTC)  # 12:00 in Seoul
+
+
+@pytest.mark.parametrize(
+    ("today", "shown"),
+    [
+        # Not a leap year: the 28th also has the 29ths of earlier leap years.
+        ("2027-02-28", [(1, "2026-02-28"), (3, "2024-02-29"), (3, "2024-02-28")]),
+        # A leap year: the 28th has the 28ths, the 29th the 29ths of earlier leap years.
+        ("2028-02-28", [(1, "2027-02-28"), (2, "2026-02-28"), (4, "2024-02-28")]),
+        ("2028-02-29", [(4, "2024-02-29")]),
+        ("2028-03-01", [(1, "2027-03-01"), (4, "2024-03-01")]),
+        ("2027-03-01", [(3, "2024-03-01")]),
+    ],
+)
+def test_this_day_in_earlier_years_around_29_february(client, auth, make_entry, today, shown):
+    for day in ("2024-02-28", "2024-02-29", "2024-03-01", "2026-02-28", "2027-02-28", "2027-03-01"):
+        make_entry(title=f"{day} 일기", published_at=seoul_noon(day))
+    with time_machine.travel(seoul_noon(today), tick=False):
+        auth.login()  # a login lasts a month: made on the day
+        page = client.get("/admin/").text
+    assert [(ago, heading) for ago, heading, _ in on_this_day(page)] == [
+        (ago, f"{day} 일기") for ago, day in shown
+    ]
+
+
+def test_this_day_in_earlier_years_is_the_site_day_of_any_entry_not_in_the_trash(
+    app, client, auth, make_entry, make_commentary
+):
+    # 15:00 UTC is midnight in Seoul.
+    make_entry(
+        title="자정", body="첫 줄\n둘째 줄", published_at=datetime(2025, 12, 1, 15, 0, tzinfo=UTC)
+    )
+    make_entry(title="자정 전", published_at=datetime(2025, 12, 1, 14, 59, 59, tzinfo=UTC))
+    make_entry(
+        title="비공개",
+        visibility=Visibility.PRIVATE,
+        published_at=datetime(2024, 12, 2, 3, 0, tzinfo=UTC),
+    )
+    trashed = make_entry(title="휴지통", published_at=datetime(2023, 12, 2, 3, 0, tzinfo=UTC))
+    make_commentary(
+        "Not a diary entry", [{"quote": "Quote."}], published_at=seoul_noon("2023-12-02")
+    )
+    with app.app_context():
+        saving.trash(db.session.get(Post, trashed))
+        db.session.commit()
+    with time_machine.travel(seoul_noon("2022-12-02"), tick=False):
+        make_entry(title="", body="날짜 없이 쓴 초안의 첫 줄", visibility=Visibility.DRAFT)
+    with time_machine.travel(datetime(2026, 12, 1, 15, 0, 1, tzinfo=UTC), tick=False):
+        auth.login()
+        page = client.get("/admin/").text
+    assert on_this_day(page) == [
+        (1, "자정", "첫 줄"),
+        (2, "비공개", "본문"),
+        (4, "날짜 없이 쓴 초안의 첫 줄", ""),  # untitled: its opening words are its heading
+    ]
+    [state] = html.fromstring(page).xpath("//section[@class='earlier-years']//li[2]//span/@class")
+    assert "badge--private" in state.split()
+
+
+def test_this_day_in_earlier_years_says_nothing_when_there_is_nothing(client, auth, make_entry):
+    make_entry(title="어제", published_at=utcnow() - timedelta(days=1))
+    make_entry(title="오늘", published_at=utcnow() - timedelta(minutes=1))
+    auth.login()
+    assert 'class="earlier-years"' not in client.get("/admin/").text
+
+
+@pytest.mark.parametrize("app_config", [{"PAGE_CACHE_SIZE": 0}])
+def test_this_day_in_earlier_years_costs_the_same_queries_for_5_and_50_entries(
+    app, client, auth, make_entry
+):
+    with app.app_context():
+        engine = db.engine
+    counts, made = [], 0
+    with time_machine.travel(seoul_noon("2026-06-05"), tick=False):
+        auth.login()
+        for total in (5, 50):
+            for number in range(made, total):  # on this date over the years, and other days
+                year, other_day = 2025 - number % 25, number % 2
+                make_entry(
+                    title=f"{number}", published_at=seoul_noon(f"{year}-06-0{5 + other_day}")
+                )
+            made = total
+            client.get("/admin/")
+            with counting(engine) as statements:
+                page = client.get("/admin/").text
+            counts.append(len(statements))
+            assert on_this_day(page)
+    assert counts[0] == counts[1]

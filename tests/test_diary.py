@@ -1,7 +1,7 @@
 """The diary section: writing, previewing, editing, deleting, and who sees what."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote
 
 import pytest
@@ -10,6 +10,7 @@ from lxml import html
 from blog.extensions import db
 from blog.forms import TOO_LARGE
 from blog.models import DiaryEntry, Visibility, utcnow
+from blog.posts import saving
 from blog.site_time import FIRST_YEAR, LAST_YEAR
 
 from .conftest import hidden_state
@@ -508,3 +509,71 @@ def test_the_address_follows_the_words_until_the_entry_leaves_the_drafts(client,
     published = save(f"/diary/{entry}/edit", "발행하며 쓴 말", "public", "2")
     assert published.endswith("-발행하며-쓴-말")  # the save that publishes still chooses it
     assert save(f"/diary/{entry}/edit", "나중에 고친 말", "public", "3") == published
+
+
+# --- 1년 전 오늘의 일기 ------------------------------------------------------------------
+
+
+def year_before_link(page: str) -> str | None:
+    """Where the entry page's "a year ago today" link goes, if it has one."""
+    found = html.fromstring(page).xpath("//p[@class='year-before']/a/@href")
+    return unquote(found[0]) if found else None
+
+
+def seoul_noon(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=3, tzinfo=UTC)  # 12:00 in Seoul
+
+
+@pytest.mark.parametrize(
+    ("state", "reader_sees_it"),
+    [("public", True), ("private", False), ("draft", False), ("trash", False)],
+)
+def test_an_entry_links_the_entry_of_a_year_before_to_whoever_may_see_it(
+    app, client, auth, make_entry, state, reader_sees_it
+):
+    visibility = Visibility.PUBLIC if state in ("public", "trash") else Visibility(state)
+    before = make_entry(
+        title="작년 오늘", visibility=visibility, published_at=seoul_noon("2024-06-05")
+    )
+    if state == "trash":
+        with app.app_context():
+            saving.trash(db.session.get(DiaryEntry, before))
+            db.session.commit()
+    make_entry(title="그 다음 날", published_at=seoul_noon("2024-06-06"))
+    entry = make_entry(title="오늘", published_at=seoul_noon("2025-06-05"))
+    expected = f"/diary/{before}-작년-오늘"
+    page = client.get(f"/diary/{entry}-오늘").text
+    assert year_before_link(page) == (expected if reader_sees_it else None)
+    auth.login()
+    page = client.get(f"/diary/{entry}-오늘").text
+    assert year_before_link(page) == (None if state == "trash" else expected)
+
+
+@pytest.mark.parametrize(
+    ("entry_day", "linked_day"),
+    [
+        ("2028-02-29", "2027-02-28"),  # a leap day: the 28th of the year before
+        ("2029-02-28", "2028-02-28"),  # one day: not the 29th as well
+        ("2025-03-01", "2024-03-01"),
+    ],
+)
+def test_the_year_before_of_29_february_is_the_28th(
+    client, auth, make_entry, entry_day, linked_day
+):
+    for day in ("2027-02-28", "2027-03-01", "2028-02-28", "2028-02-29", "2024-02-29", "2024-03-01"):
+        make_entry(title=f"{day} 일기", published_at=seoul_noon(day))
+    entry = make_entry(title="이 일기", published_at=seoul_noon(entry_day))
+    auth.login()  # some are yet to come: the owner sees them
+    page = client.get(f"/diary/{entry}-이-일기").text
+    assert year_before_link(page).endswith(f"-{linked_day}-일기")
+
+
+def test_the_year_before_is_the_site_day_on_both_sides_of_midnight(client, make_entry):
+    # 15:00 UTC is midnight in Seoul: 14:59:59 is still the day before there.
+    make_entry(title="전날 밤", published_at=datetime(2024, 6, 4, 14, 59, 59, tzinfo=UTC))
+    just_after = make_entry(title="자정", published_at=datetime(2024, 6, 4, 15, 0, tzinfo=UTC))
+    entry = make_entry(title="오늘", published_at=seoul_noon("2025-06-05"))
+    page = client.get(f"/diary/{entry}-오늘").text
+    assert year_before_link(page) == f"/diary/{just_after}-자정"
+    lone = make_entry(title="혼자", published_at=seoul_noon("2025-07-07"))
+    assert year_before_link(client.get(f"/diary/{lone}-혼자").text) is None

@@ -17,9 +17,14 @@ CATALOG = Path(__file__).resolve().parent.parent / "blog/translations/ko/LC_MESS
 HANGUL = re.compile("[가-힣]")
 
 
+def _hashable(value):
+    """A message's id or text: a plural's (its forms) comes as a list from the .mo file."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def korean_catalog() -> dict[str, str]:
     with open(CATALOG / "messages.po", "rb") as po_file:
-        return {m.id: m.string for m in read_po(po_file) if m.id}
+        return {_hashable(m.id): _hashable(m.string) for m in read_po(po_file) if m.id}
 
 
 def test_every_message_has_a_korean_translation():
@@ -39,7 +44,7 @@ def test_the_lead_is_named_in_words_a_reader_knows():
 def test_compiled_catalog_matches_the_source():
     source = korean_catalog()
     with open(CATALOG / "messages.mo", "rb") as mo_file:
-        compiled = {m.id: m.string for m in read_mo(mo_file) if m.id}
+        compiled = {_hashable(m.id): _hashable(m.string) for m in read_mo(mo_file) if m.id}
     assert compiled == source
 
 

@@ -27,6 +27,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from .. import revisions as revision_rules
 from ..auth.safe_next import safe_next_path
 from ..comments import moderation
+from ..diary import earlier_years
 from ..errors import database_unavailable, error_page
 from ..extensions import db
 from ..forms import TOO_LARGE
@@ -101,6 +102,7 @@ def index():
     return render_template(
         "admin/index.html",
         page=page,
+        earlier=earlier_years.on_this_day() if page.page == 1 else [],
         actions={post.id: _quick_actions(post) for post in page.items},
         pending=pending,
         section=section,

@@ -14,7 +14,7 @@ from ..posts.urls import canonical_redirect
 from ..site_time import site_today
 from ..structured_data import diary_posting
 from ..study.glossary import download
-from . import charts, numbers
+from . import charts, earlier_years, numbers
 from .forms import DiaryForm
 from .numbers import exercise_suggestions
 
@@ -28,6 +28,7 @@ def entry_page(entry: DiaryEntry, comment_form=None, status: int = 200):
         comment_form,
         status,
         structured_data=diary_posting(entry),
+        year_before=earlier_years.year_before(entry, owner_signed_in()),
     )
 
 

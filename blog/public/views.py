@@ -1,7 +1,6 @@
 """Pages for everyone: home, search, tags, archive, feeds, sitemap, the language choice."""
 
-from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import date
 
 from babel.dates import format_skeleton
 from flask import (
@@ -15,7 +14,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import search
@@ -25,7 +24,8 @@ from ..feeds import FEED_LENGTH, atom_response
 from ..inputs import page_number
 from ..models import Post, Tag, post_tag, tag_key
 from ..posts.queries import owner_signed_in, published_posts, visible_posts
-from ..site_time import FIRST_YEAR, LAST_YEAR, from_site_time, to_site_time
+from ..site_time import FIRST_YEAR, LAST_YEAR, site_today
+from . import calendar
 
 bp = Blueprint("public", __name__)
 
@@ -73,44 +73,85 @@ def tag(tag: str):
 
 @bp.get("/archive/")
 def archive():
-    """Months that have posts, by year, in the site's time zone."""
-    dates = db.session.scalars(
-        db.select(Post.published_at).where(
-            Post.visible_to(owner_signed_in()), Post.published_at.is_not(None)
-        )
-    )
-    months = Counter((local.year, local.month) for local in map(to_site_time, dates))
-    years = sorted({year for year, _ in months}, reverse=True)
-    locale = get_locale()
+    """Months that have posts, by year, in the site's time zone; and the calendar of the
+    latest year with posts (the latest up to this one: the owner may have scheduled some)."""
+    owner = owner_signed_in()
+    years = calendar.years_with_posts(owner)
+    if not years:
+        return render_template("public/archive.html", years=years)
+    shown = max((year for year in years if year <= site_today().year), default=years[0])
+    days = calendar.marked_days(shown, owner)
+    earlier = [year for year in years if year != shown]
     return render_template(
         "public/archive.html",
-        months=months,
         years=years,
-        year_names={year: format_skeleton("y", date(year, 1, 1), locale=locale) for year in years},
-        month_names=[format_skeleton("MMM", date(2000, m, 1), locale=locale) for m in range(1, 13)],
+        months=calendar.month_counts(earlier, owner) | calendar.months_of(days),
+        year_names=_year_names(years),
+        month_names=calendar.month_names_of(get_locale(), "abbreviated"),
+        calendar=calendar.year_calendar(shown, days, get_locale()),
     )
 
 
-def _month_start(year: int, month: int) -> datetime:
-    """The first moment of a month of the site's calendar, in UTC; past the last year a
-    datetime can hold (the end of December 9999), the last moment there is."""
-    if year > LAST_YEAR:
-        return datetime.max.replace(tzinfo=UTC)
-    return from_site_time(datetime(year, month, 1))
+def _year_names(years) -> dict[int, str]:
+    return {year: format_skeleton("y", date(year, 1, 1), locale=get_locale()) for year in years}
+
+
+@bp.get("/archive/<int:year>/")
+def archive_year(year: int):
+    """The twelve months of a year as calendars, with links to the days that have posts."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        abort(404)
+    owner = owner_signed_in()
+    days = calendar.marked_days(year, owner)
+    if not calendar.months_of(days):
+        abort(404)  # a year whose posts are all hidden does not exist for this visitor
+    earlier, later = calendar.neighbour_years(year, owner)
+    return render_template(
+        "public/archive_year.html",
+        calendar=calendar.year_calendar(year, days, get_locale()),
+        year_names=_year_names([found for found in (year, earlier, later) if found]),
+        earlier=earlier,
+        later=later,
+    )
 
 
 @bp.get("/archive/<int:year>/<int:month>")
 def archive_month(year: int, month: int):
     if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
         abort(404)
-    start = _month_start(year, month)
-    end = _month_start(year + month // 12, month % 12 + 1)
+    start, end = calendar.month_bounds(year, month)
+    heading = format_skeleton("yMMMM", date(year, month, 1), locale=get_locale())
+    return _archive_posts(start, end, heading, "public.archive_month", year=year, month=month)
+
+
+@bp.get("/archive/<int:year>/<int:month>/<int:day>")
+def archive_day(year: int, month: int, day: int):
+    """The posts of one day of the site's calendar, listed as a month's are."""
+    chosen = calendar.valid_day(year, month, day)
+    if chosen is None:
+        abort(404)
+    start, end = calendar.day_bounds(chosen)
+    heading = format_date(chosen, "full")
+    return _archive_posts(
+        start, end, heading, "public.archive_day", year=year, month=month, day=day
+    )
+
+
+def _archive_posts(start, end, heading: str, endpoint: str, **place):
+    """A page of the posts published from `start` until before `end`, under `heading`; 404
+    when this visitor may see none. `place` names the page for its page links."""
     posts = _paginate(visible_posts().where(Post.published_at >= start, Post.published_at < end))
     if not posts.total:
         abort(404)
-    heading = format_skeleton("yMMMM", date(year, month, 1), locale=get_locale())
+    month_names = calendar.month_names_of(get_locale(), "wide")
     return render_template(
-        "public/archive_month.html", year=year, month=month, heading=heading, page=posts
+        "public/archive_month.html",
+        heading=heading,
+        page=posts,
+        year_name=_year_names([place["year"]])[place["year"]],
+        month_name=month_names[place["month"] - 1],
+        endpoint=endpoint,
+        place=place,
     )
 
 
