@@ -104,9 +104,11 @@ def test_a_weigh_in_alone_is_an_entry_but_nothing_at_all_is_not(app, client, aut
     assert weigh_in.status_code == 303
     entry = saved_entry(app, weigh_in.headers["Location"])
     assert (entry.body, entry.weight_kg, entry.state) == ("", 63.7, "private")
-    nothing = client.post("/diary/new", data=entry_form(body="  ", visibility="private"))
-    assert nothing.status_code == 400
-    assert invalid_fields(nothing.text) == ["body"]
+    for visibility in ("private", "public"):
+        nothing = client.post("/diary/new", data=entry_form(body="  ", visibility=visibility))
+        assert nothing.status_code == 400
+        assert invalid_fields(nothing.text) == ["body"]
+        assert len(errors_of(nothing.text, "body")) == 1  # said once, not twice
 
 
 def test_numbers_alone_are_published_only_when_readers_may_see_them(app, client, auth):

@@ -134,6 +134,9 @@ class DiaryForm(PostForm):
     def ready_for_readers(self) -> bool:
         """Readers of a public entry need something to read: text, or numbers they may see."""
         ready = super().ready_for_readers()
+        # Nothing at all is already said (validate_body): this is for numbers alone.
+        if self.body.errors:
+            return False
         if not (self.body.data or "").strip() and not self.metrics_public.data:
             self.body.errors.append(
                 _l(

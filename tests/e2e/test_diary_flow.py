@@ -120,7 +120,7 @@ def test_a_refused_save_shows_its_errors_and_keeps_the_text(new_context, live_se
     assert body.get_attribute("aria-invalid") == "true"
     errors_id = body.get_attribute("aria-describedby").split()[-1]
     error = owner.locator(f"#{errors_id}")
-    assert error.inner_text() == "본문을 먼저 써 주세요."
+    assert error.inner_text() == "내용을 쓰거나 기록을 하나 이상 적어 주세요."
     # On a phone the message shows without scrolling, above the sticky bar of buttons.
     expect(error).to_be_in_viewport()
     message, buttons = error.bounding_box(), owner.locator(".editor__actions").bounding_box()
