@@ -660,16 +660,24 @@ READ_BY_INDEX = (
 )
 
 
-@pytest.mark.parametrize("query", ["?period=4w", "?period=all", "?from=2026-03-02&to=2026-03-15"])
+@pytest.mark.parametrize(
+    ("query", "max_points"),
+    [
+        ("?period=4w", 3),  # grouped by day
+        ("?period=all", 3),
+        ("?from=2026-03-02&to=2026-03-15", 3),
+        ("?period=4w", 200),  # each weight, with its moving average
+    ],
+)
 def test_the_page_reads_weights_and_exercise_from_their_indexes_alone(
-    app, owner_client, record, monkeypatch, statements_with_parameters, query
+    app, owner_client, record, monkeypatch, statements_with_parameters, query, max_points
 ):
     """No query of the page reads every post (at 100,000 entries, 80 ms a scan): each reads
     a part of ix_post_weighed or ix_post_exercised, or a post by its id. (SQLite's plans: the
     bench has PostgreSQL's.)"""
     if TEST_DATABASE_URL:
         pytest.skip("SQLite's query plans")
-    monkeypatch.setattr(numbers, "MAX_POINTS", 3)  # the grouped weights too
+    monkeypatch.setattr(numbers, "MAX_POINTS", max_points)
     for day in range(2, 16):
         record(date(2026, 3, day), weight=70 + day / 10, kind="걷기", minutes=30)
     statements_with_parameters.clear()

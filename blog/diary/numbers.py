@@ -226,7 +226,7 @@ class WeightPoint:
 
 @dataclass(frozen=True)
 class WeightSummary:
-    count: int
+    count: int  # up to MAX_POINTS + 1 (see weight_summary)
     first: float | None
     last: float | None
 

@@ -25,13 +25,13 @@ def visible_posts(model=Post):
     )
 
 
-def shown_between(start: datetime, end: datetime, model=Post):
+def shown_between(start: datetime, end: datetime):
     """The SQL condition "the post is dated (`shown_date`) from `start` until before `end`",
     written so that the index of publication times finds the rows: the coalesce that
     `shown_date` is in SQL would make the database compute it for every post."""
     return or_(
-        and_(model.published_at >= start, model.published_at < end),
-        and_(model.published_at.is_(None), model.created_at >= start, model.created_at < end),
+        and_(Post.published_at >= start, Post.published_at < end),
+        and_(Post.published_at.is_(None), Post.created_at >= start, Post.created_at < end),
     )
 
 

@@ -16,7 +16,15 @@ from blog.models import DiaryEntry, Visibility, utcnow
 from blog.posts import saving
 
 from . import test_accessibility
-from .conftest import DESKTOP, Serving, build_live_app, drop_live_app, log_in
+from .conftest import (
+    DESKTOP,
+    PHONE,
+    Serving,
+    build_live_app,
+    drop_live_app,
+    log_in,
+    open_owner_menu,
+)
 from .test_accessibility import check_every_variant
 
 # The owner's days: weighed on most of them, a little less as the weeks go; pilates twice a
@@ -137,3 +145,15 @@ def test_the_charts_follow_the_colour_scheme(new_context, site, owner_state):
     # Each chart is as wide as the column and as tall as its shape says, before and after.
     box = page.locator("#weight-chart").bounding_box()
     assert box["height"] == pytest.approx(box["width"] / 2, rel=0.02)
+
+
+def test_the_owner_reaches_the_trends_from_the_menu(new_context, site, owner_state):
+    page = new_context(base_url=site["url"], storage_state=owner_state, viewport=PHONE).new_page()
+    page.goto("/")
+    open_owner_menu(page).get_by_role("link", name="기록 추이").click()
+    page.wait_for_url("**/diary/metrics")
+    assert page.get_by_role("heading", level=1).inner_text() == "기록 추이"
+    # The period links and the form work without a script: a click is a plain GET.
+    page.get_by_role("navigation", name="기간").get_by_role("link", name="1년").click()
+    page.wait_for_url("**/diary/metrics?period=1y")
+    assert page.get_by_role("link", name="1년").get_attribute("aria-current") == "page"
