@@ -50,6 +50,25 @@ def _is_serving() -> bool:
     return program.startswith("gunicorn") or (program == "flask" and "run" in sys.argv[1:])
 
 
+# Settings that are on or off. FLASK_* values are read as JSON, so FLASK_HTTPS=False arrives as
+# the text "False", which Python counts as true: it would have turned the SSRF guard off.
+SWITCHES = ("HTTPS", "ARTICLE_FETCH_ALLOW_PRIVATE")
+_SWITCH_WORDS = {"true": True, "1": True, "yes": True, "on": True}
+_SWITCH_WORDS |= {"false": False, "0": False, "no": False, "off": False, "": False}
+
+
+def switch(key: str, value) -> bool:
+    """A setting's on/off value from True/False or the words people write for them; anything
+    else stops the site with a message rather than guessing."""
+    if isinstance(value, bool):
+        return value
+    if value in (0, 1) and isinstance(value, int):  # FLASK_HTTPS=1, read as JSON
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _SWITCH_WORDS:
+        return _SWITCH_WORDS[value.strip().lower()]
+    raise ValueError(f"{key} must be true or false, not {value!r}")
+
+
 def load_config(app: Flask, test_config: dict | None) -> None:
     """Code defaults, then instance/config.py, then FLASK_* variables, then the test mapping."""
     app.config.from_object("blog.config")
@@ -58,6 +77,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_prefixed_env()
     if test_config:
         app.config.from_mapping(test_config)
+    for key in SWITCHES:
+        app.config[key] = switch(key, app.config[key])
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
             app.instance_path, "blog.sqlite3"

@@ -1,7 +1,11 @@
-"""Command-line tools: set-owner and rerender."""
+"""Command-line tools: set-owner and rerender; settings from the environment."""
+
+import pytest
 
 from blog.extensions import db
 from blog.models import Commentary, DiaryEntry, Owner, utcnow
+
+from .conftest import make_app
 
 
 def test_set_owner_from_stdin_creates_then_resets(app, runner):
@@ -127,3 +131,29 @@ def test_rerender_leaves_all_of_a_post_too_large_to_render_as_stored(app, runner
     with app.app_context():
         commentary = db.session.scalar(db.select(Commentary))
         assert commentary.blocks[0].opinion_html == "<p>kept</p>"
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("False", False),
+        ("false", False),
+        ("0", False),
+        ("off", False),
+        ("True", True),
+        ("yes", True),
+    ],
+)
+def test_a_switch_from_the_environment_means_what_it_says(tmp_path, monkeypatch, typed, meant):
+    # FLASK_* values are read as JSON: "False" stays the text "False", which is truthy.
+    monkeypatch.setenv("FLASK_ARTICLE_FETCH_ALLOW_PRIVATE", typed)
+    monkeypatch.setenv("FLASK_HTTPS", typed)
+    app = make_app(tmp_path)
+    assert app.config["ARTICLE_FETCH_ALLOW_PRIVATE"] is meant
+    assert app.config["HTTPS"] is meant
+
+
+def test_a_switch_that_is_neither_stops_the_site(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLASK_ARTICLE_FETCH_ALLOW_PRIVATE", "maybe")
+    with pytest.raises(ValueError, match="ARTICLE_FETCH_ALLOW_PRIVATE"):
+        make_app(tmp_path)
