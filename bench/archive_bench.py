@@ -18,19 +18,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import search_bench  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from search_bench import database_size, percentile, seed  # noqa: E402
 from sqlalchemy import event, func  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from blog import create_app  # noqa: E402
 from blog.extensions import db  # noqa: E402
 from blog.models import DiaryEntry, Owner, Post  # noqa: E402
 from blog.site_time import local_date, to_site_time  # noqa: E402
 
 OWNER, PASSWORD = "bench", "bench password"
-# The demo posts carry no numbers: every third diary entry gets 50 minutes of exercise, so
-# the owner's exercise marks have something to find.
+# A database seeded before the demo gave entries numbers has none: every third diary entry
+# then gets 50 minutes of exercise, so the owner's exercise marks have something to find.
 EXERCISE_EVERY = 3
 
 
@@ -54,16 +54,7 @@ def parse_args():
 
 def make_app(url: str, folder: str):
     """The site with its page cache off (every request renders) and a plain login form."""
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "ANNOUNCE_SETUP_LINK": False,
-            "PAGE_CACHE_SIZE": 0,
-            "WTF_CSRF_ENABLED": False,
-        },
-        instance_path=os.path.join(folder, "instance"),
-    )
+    return search_bench.make_app(url, folder, PAGE_CACHE_SIZE=0, WTF_CSRF_ENABLED=False)
 
 
 def prepare() -> None:

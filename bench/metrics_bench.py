@@ -27,11 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import search_bench  # noqa: E402
 from flask_migrate import downgrade, upgrade  # noqa: E402
 from lxml import html  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from blog import create_app  # noqa: E402
 from blog.demo import bulk  # noqa: E402
 from blog.extensions import db  # noqa: E402
 from blog.models import DiaryEntry, Owner, Visibility, utcnow  # noqa: E402
@@ -67,15 +67,9 @@ def parse_args():
 
 
 def make_app(url: str, folder: str):
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "ANNOUNCE_SETUP_LINK": False,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
-            "WTF_CSRF_ENABLED": False,  # the login form is posted by the test client
-        },
-        instance_path=os.path.join(folder, "instance"),
+    # A cheap password hash and no CSRF token: the test client posts the login form.
+    return search_bench.make_app(
+        url, folder, PASSWORD_HASH_METHOD="pbkdf2:sha256:1", WTF_CSRF_ENABLED=False
     )
 
 

@@ -78,12 +78,14 @@ def parse_args():
     return parser.parse_args()
 
 
-def make_app(url: str, folder: str):
+def make_app(url: str, folder: str, **config):
+    """The site on the database at `url` (with `config` on top: the other benches' needs)."""
     return create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "bench",
             "ANNOUNCE_SETUP_LINK": False,
+            **config,
         },
         instance_path=os.path.join(folder, "instance"),
     )

@@ -8,7 +8,7 @@ the owner typed reaches the page escaped, as any text does. Colours are CSS clas
 Why not a library: pygal, the maintained pure-Python SVG charting library, writes a <style>
 element (its base CSS is added whatever `css` says) and a <script> (`window.pygal.config`,
 written even with `js=[]`) into every chart, and hands back markup that a template could only
-show through `|safe`; its colours come from its own Style objects, not the site's CSS
+show unescaped; its colours come from its own Style objects, not the site's CSS
 variables, and its tooltips need JavaScript. matplotlib is a large dependency whose SVG
 carries inline `style` attributes and fixed colours. Two charts of a few hundred points need
 neither: a scale is one line of arithmetic, and everything here is tested on its own.
