@@ -2,6 +2,7 @@
 
 import os
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,13 @@ from werkzeug.serving import make_server
 
 from blog.extensions import db
 from blog.models import Owner
-from tests.conftest import OWNER_NAME, OWNER_PASSWORD, OWNER_PASSWORD_HASH, make_app
+from tests.conftest import (
+    OWNER_NAME,
+    OWNER_PASSWORD,
+    OWNER_PASSWORD_HASH,
+    TEST_DATABASE_URL,
+    make_app,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 HERE = Path(__file__).parent
@@ -59,19 +66,38 @@ def browser_context_args(browser_context_args):
 
 
 def build_live_app(folder: Path, **config):
-    """The app with CSRF on (browser tests submit real forms), its tables and the owner."""
+    """The app with CSRF on (browser tests submit real forms), its tables and the owner.
+
+    On PostgreSQL every app gets a schema of its own in the one test database: a module may
+    serve two sites at once (one with content, one empty), which on one shared set of tables
+    collided (the second app's first state row) and saw each other's posts."""
+    if TEST_DATABASE_URL:
+        config.update(_own_schema())
     app = make_app(folder, WTF_CSRF_ENABLED=True, **config)
     with app.app_context():
+        if TEST_DATABASE_URL:
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(f"CREATE SCHEMA {app.config['E2E_SCHEMA']}")
         db.create_all()
         db.session.add(Owner(username=OWNER_NAME, password_hash=OWNER_PASSWORD_HASH))
         db.session.commit()
     return app
 
 
+def _own_schema() -> dict:
+    """Settings for an app whose connections use a new schema (E2E_SCHEMA) of their own."""
+    schema = f"e2e_{uuid.uuid4().hex[:12]}"
+    options = {"pool_pre_ping": True, "connect_args": {"options": f"-c search_path={schema}"}}
+    return {"E2E_SCHEMA": schema, "SQLALCHEMY_ENGINE_OPTIONS": options}
+
+
 def drop_live_app(app) -> None:
     with app.app_context():
         db.session.remove()
         db.drop_all()
+        if schema := app.config.get("E2E_SCHEMA"):
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         db.engine.dispose()
 
 
