@@ -36,7 +36,7 @@ def send(client, app, post_id, **overrides) -> str:
     assert response.status_code == 303, response.text
     assert "Set-Cookie" not in response.headers
     location = response.headers["Location"]
-    assert re.fullmatch(r"/comments/[A-Za-z0-9_-]{43}\?sent=1", location)
+    assert re.fullmatch(r"/comments/[A-Za-z0-9_-]{43}\?sent=1#your-comment", location)
     return location.split("?")[0]
 
 

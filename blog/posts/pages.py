@@ -216,4 +216,6 @@ def send_comment(post: Post) -> CommentAnswer:
         )
         return CommentAnswer(form=form, status=429)
     db.session.commit()
-    return CommentAnswer(redirect=redirect(url_for("comments.mine", token=token, sent=1), code=303))
+    # With its own fragment: the browser would keep the form action's (#comment-form).
+    own_page = url_for("comments.mine", token=token, sent=1, _anchor="your-comment")
+    return CommentAnswer(redirect=redirect(own_page, code=303))
