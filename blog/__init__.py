@@ -173,6 +173,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .commentary.views import bp as commentary_bp
+    from .comments.views import bp as comments_bp
     from .diary.views import bp as diary_bp
     from .media.views import bp as media_bp
     from .public.views import bp as public_bp
@@ -185,6 +186,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(media_bp)
     app.register_blueprint(study_bp)
+    app.register_blueprint(comments_bp)
 
 
 CONTENT_SECURITY_POLICY = "; ".join(

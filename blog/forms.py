@@ -434,13 +434,9 @@ def _comment_text(value: str | None) -> str:
     return clean_comment_body(clean_text(value)).strip()
 
 
-class CommentForm(FlaskForm):
-    """A reader's comment. It carries no session CSRF token: a reader's comment uses no
-    authority the browser holds (readers have no login, and the owner's cookies are
-    SameSite=Lax, so a cross-site POST arrives without them), so such a token would protect
-    nothing while giving every reader a cookie and making each post page personal, which
-    would keep it out of the page cache. Cross-site posts are refused by the browser's own
-    headers instead (origin.sent_from_another_site), and `started` is a signed, per-post token."""
+class CommentTextForm(FlaskForm):
+    """What a reader writes in a comment, with its rules: the comment form's name and text,
+    and the edit form on the writer's own page (comments.views), which must meet the same."""
 
     class Meta:
         csrf = False
@@ -459,11 +455,35 @@ class CommentForm(FlaskForm):
         validators=[DataRequired(_l("Write your comment first."))],
         description=_l("Plain text. Links become links; HTML is shown as text."),
     )
+
+    def validate_name(self, field) -> None:
+        if imitates_owner(field.data):
+            raise ValidationError(_l("This name is kept for the owner. Choose another."))
+
+    def validate_body(self, field) -> None:
+        limit = current_app.config["COMMENT_MAX_LENGTH"]
+        if len(field.data) > limit:
+            raise ValidationError(_l("Use at most %(count)d characters.", count=limit))
+        # A clear refusal for people; a link-stuffed comment is then stored as spam anyway.
+        if len(find_links(field.data)) > 10:
+            raise ValidationError(_l("Too many links in one comment."))
+
+
+class CommentForm(CommentTextForm):
+    """A reader's comment. It carries no session CSRF token: a reader's comment uses no
+    authority the browser holds (readers have no login, and the owner's cookies are
+    SameSite=Lax, so a cross-site POST arrives without them), so such a token would protect
+    nothing while giving every reader a cookie and making each post page personal, which
+    would keep it out of the page cache. Cross-site posts are refused by the browser's own
+    headers instead (origin.sent_from_another_site), and `started` is a signed, per-post token."""
+
     block = SelectField(_l("About"), choices=[], validate_choice=False)
     secret = BooleanField(_l("Secret comment (only the owner will see it)"))
     # Spam traps: a field people never see, and when the form was shown (signed).
     website = StringField(_l("Leave this field empty"))
     started = HiddenField()
+    # Why the comment was not sent, shown at the form (posts.pages.send_comment).
+    message: str | None = None
 
     def __init__(self, post: Post, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -487,18 +507,6 @@ class CommentForm(FlaskForm):
             )
             return False
         return valid
-
-    def validate_name(self, field) -> None:
-        if imitates_owner(field.data):
-            raise ValidationError(_l("This name is kept for the owner. Choose another."))
-
-    def validate_body(self, field) -> None:
-        limit = current_app.config["COMMENT_MAX_LENGTH"]
-        if len(field.data) > limit:
-            raise ValidationError(_l("Use at most %(count)d characters.", count=limit))
-        # A clear refusal for people; a link-stuffed comment is then stored as spam anyway.
-        if len(find_links(field.data)) > 10:
-            raise ValidationError(_l("Too many links in one comment."))
 
     def chosen_block(self, post: Post):
         for block in post.blocks:

@@ -177,7 +177,8 @@ def reusable_request() -> bool:
         request.method in ("GET", "HEAD")
         and request.endpoint != "static"
         # Photos name their content: their own ETag and a year of caching (media/store.py).
-        and request.blueprint not in ("admin", "auth", "media")
+        # A commenter's own page (comments.views) is theirs alone: never kept, never shared.
+        and request.blueprint not in ("admin", "auth", "media", "comments")
         and not current_user.is_authenticated
         and "_flashes" not in session
     )

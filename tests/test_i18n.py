@@ -88,7 +88,6 @@ FLASHED = [
         "Shorten it or split it into two posts.",
         {"limit": "200,000", "count": "200,100"},
     ),
-    ("Thank you! Your comment will appear here once the owner approves it.", {}),
     ("Saved.", {}),
     ("Saved as a draft: only you can see it.", {}),
     ("Saved as private: only you can see it.", {}),

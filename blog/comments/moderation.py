@@ -24,6 +24,7 @@ from .spam import (
     recent_from,
 )
 from .timer import read_form_timer
+from .tokens import token_hash
 
 
 class Outcome(enum.Enum):
@@ -40,8 +41,11 @@ def comments_open(post: Post, now: datetime | None = None) -> bool:
     return not days or post.published_at + timedelta(days=days) > now
 
 
-def receive(post: Post, form, address: str, now: datetime | None = None) -> Outcome:
-    """Judge and store a reader's comment. The caller commits."""
+def receive(
+    post: Post, form, address: str, now: datetime | None = None, token: str | None = None
+) -> Outcome:
+    """Judge and store a reader's comment. The caller commits. `token`, the private address
+    its writer follows it at (follow.py), is kept as its hash."""
     now = now or utcnow()
     if form.website.data:
         return Outcome.HELD  # the honeypot: dropped
@@ -64,6 +68,7 @@ def receive(post: Post, form, address: str, now: datetime | None = None) -> Outc
         status=CommentStatus.SPAM if spam else CommentStatus.PENDING,
         address_hash=hashed,
         created_at=now,
+        token_hash=token_hash(token) if token else None,
     )
     comment.set_body(form.body.data)
     db.session.add(comment)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from ..extensions import db
-from ..models import Comment
+from ..models import Comment, CommentChange
 from ..rendering import find_links
 from ..site_settings import get_settings, setting_lines
 
@@ -115,9 +115,17 @@ def looks_like_spam(body: str, name: str, address: str, now: datetime) -> bool:
 
 
 def recent_from(hashed: str, now: datetime) -> int:
+    """Comments sent and own comments changed (edited or deleted, see follow.py) from the
+    address in the rate limit's window: one budget for every write a reader makes."""
     window = timedelta(seconds=current_app.config["COMMENT_RATE_WINDOW_SECONDS"])
-    return db.session.scalar(
+    sent = db.session.scalar(
         db.select(db.func.count())
         .select_from(Comment)
         .where(Comment.address_hash == hashed, Comment.created_at > now - window)
     )
+    changed = db.session.scalar(
+        db.select(db.func.count())
+        .select_from(CommentChange)
+        .where(CommentChange.address_hash == hashed, CommentChange.changed_at > now - window)
+    )
+    return sent + changed

@@ -1,7 +1,7 @@
 """Typed models, one module per part of the site; every model is importable from here."""
 
 from .base import UTCDateTime, utcnow
-from .comment import Comment, CommentStatus
+from .comment import Comment, CommentChange, CommentStatus
 from .commentary import Block, Commentary, KeyExpression
 from .owner import OWNER_ID, LoginFailure, Owner, new_session_token
 from .photo import Photo, PostPhoto
@@ -24,6 +24,7 @@ __all__ = [
     "SLUG_MAX_LENGTH",
     "Block",
     "Comment",
+    "CommentChange",
     "CommentStatus",
     "Commentary",
     "KeyExpression",

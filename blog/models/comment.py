@@ -48,6 +48,10 @@ class Comment(db.Model):
     # A keyed hash of the sender's address with a daily salt, for the rate limit and the
     # block list; emptied after 30 days.
     address_hash: Mapped[str | None] = mapped_column(String(80), index=True)
+    # The sha256 of the private address's token a reader's comment was sent with (see
+    # comments/follow.py); the token itself is never stored. None for the owner's replies and
+    # for comments sent before readers could follow them.
+    token_hash: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
 
     post: Mapped[Post] = relationship(back_populates="comments")
     block: Mapped[Block | None] = relationship()
@@ -63,3 +67,13 @@ class Comment(db.Model):
     def public(cls):
         """The SQL condition for 'a visitor may see this comment'."""
         return and_(cls.status == CommentStatus.APPROVED, cls.secret.is_(False))
+
+
+class CommentChange(db.Model):
+    """A writer's edit or deletion of their own comment, by a keyed hash of their address
+    (as Comment.address_hash): counted with the comments sent for the rate limit, and
+    dropped once the rate limit's window is over."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(80), index=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

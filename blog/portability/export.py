@@ -95,6 +95,9 @@ def _export_post(post: Post) -> dict:
                 "secret": c.secret,
                 "by_owner": c.by_owner,
                 "created_at": _time(c.created_at),
+                # Only the hash of the writer's private address: it keeps working after a
+                # move, and the export holds no address that opens a comment.
+                "token_hash": c.token_hash,
             }
             for c in sorted(post.comments, key=lambda c: c.id)
         ],

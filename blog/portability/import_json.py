@@ -32,6 +32,7 @@ ORIGINAL_ENTRY = re.compile(
     rf"\.(?P<extension>{'|'.join(sorted(set(processing.EXTENSIONS.values())))})"
 )
 DIGEST = re.compile(rf"[0-9a-f]{{{names.DIGEST_LENGTH}}}")
+TOKEN_HASH = re.compile(r"[0-9a-f]{64}")
 # The largest site.json read from a zip: a diary of thousands of posts, each with its
 # versions, is a few hundred MB.
 DOCUMENT_MAX_BYTES = 1024 * 1024 * 1024
@@ -81,7 +82,7 @@ def import_document(document, read_original: ReadOriginal | None = None) -> int:
         if read_original is not None:
             _import_photos(listed, read_original, added)
         _import_settings(document.get("settings") or {})
-        seen: dict[str, set[int]] = {"post": set(), "block": set(), "comment": set()}
+        seen: dict[str, set] = {"post": set(), "block": set(), "comment": set(), "token": set()}
         for data in posts:
             try:
                 post = _import_post(data, seen)
@@ -349,7 +350,7 @@ def _import_revision(item, kind: str) -> Revision:
     return Revision(version=version, created_at=_moment(item, "created_at"), data=data)
 
 
-def _import_comments(post: Post, comments: list, seen: dict[str, set[int]]) -> None:
+def _import_comments(post: Post, comments: list, seen: dict[str, set]) -> None:
     blocks = {block.id for block in post.blocks}
     earlier: set[int] = set()
     for data in comments:
@@ -361,6 +362,10 @@ def _import_comments(post: Post, comments: list, seen: dict[str, set[int]]) -> N
         except ValueError as error:
             raise ImportRefused(f"comment {comment_id}: {error}") from None
         comment.id = comment_id
+        if comment.token_hash is not None:
+            if comment.token_hash in seen["token"]:
+                raise ImportRefused(f"comment {comment_id}: token_hash is another comment's")
+            seen["token"].add(comment.token_hash)
         db.session.add(comment)
         db.session.flush()  # replies name their parent: insert in id order
         earlier.add(comment_id)
@@ -387,9 +392,21 @@ def _comment(post: Post, data: dict, blocks: set[int], earlier: set[int]) -> Com
         secret=_value(data, "secret", bool),
         by_owner=_value(data, "by_owner", bool),
         created_at=_moment(data, "created_at"),
+        token_hash=_token_hash(data),
     )
     comment.set_body(body)
     return comment
+
+
+def _token_hash(data: dict) -> str | None:
+    """The hash of a reader's private address (comments/tokens.py): 64 hex digits, or none
+    (the owner's replies, and exports made before readers could follow their comments)."""
+    if "token_hash" not in data:
+        return None
+    value = _value(data, "token_hash", str, optional=True)
+    if value is not None and not TOKEN_HASH.fullmatch(value):
+        raise ImportRefused("token_hash is not a sha256 in hex")
+    return value
 
 
 def _continue_id_sequences() -> None:

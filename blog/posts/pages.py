@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from .. import pagecache
 from ..comments.moderation import Outcome, comments_open, receive
+from ..comments.tokens import new_token
 from ..extensions import db
 from ..forms import CommentForm
 from ..media.library import add_photo
@@ -196,23 +197,25 @@ class CommentAnswer:
 
 
 def send_comment(post: Post) -> CommentAnswer:
-    """A reader sends a comment: held for approval, or to be shown again with a message."""
+    """A reader sends a comment: held for approval, the reader then taken to their own page
+    for it (comments.follow), or the form shown again with a message. Nothing of it sets a
+    cookie: the messages are the form's own (CommentForm.message), not flashed in a session."""
     if sent_from_another_site() or not comments_open(post):
         abort(403)
     form = CommentForm(post)
     # Refusals are shown in the form, which the answer opens at (its action's #comment-form).
     if not form.validate():
-        flash(_("Your comment was not sent: please fix the marked fields."), "comment-error")
+        form.message = _("Your comment was not sent: please fix the marked fields.")
         return CommentAnswer(form=form, status=400)
-    if receive(post, form, request.remote_addr) is Outcome.RATE_LIMITED:
-        flash(
-            _(
-                "You sent several comments just now. Please wait a few minutes; your text "
-                "is kept below."
-            ),
-            "comment-error",
+    # A comment the honeypot drops gets an address like any other, which leads nowhere.
+    token = new_token()
+    if receive(post, form, request.remote_addr, token=token) is Outcome.RATE_LIMITED:
+        form.message = _(
+            "You sent several comments just now. Please wait a few minutes; your text "
+            "is kept below."
         )
         return CommentAnswer(form=form, status=429)
     db.session.commit()
-    flash(_("Thank you! Your comment will appear here once the owner approves it."), "comment-sent")
-    return CommentAnswer(redirect=redirect(post_url(post, _anchor="comment-sent"), code=303))
+    # With its own fragment: the browser would keep the form action's (#comment-form).
+    own_page = url_for("comments.mine", token=token, sent=1, _anchor="your-comment")
+    return CommentAnswer(redirect=redirect(own_page, code=303))

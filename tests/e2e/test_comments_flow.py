@@ -4,6 +4,8 @@ The live app accepts a comment sent at once (COMMENT_MIN_SECONDS=0): the form ti
 otherwise store a test's quick comment as spam.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -14,7 +16,9 @@ from .content import BLOCKS, add_comment, add_commentary, add_diary_entry, comme
 
 READER, READER_TEXT = "지나가던 독자", "wary of 표현을 처음 알았어요. 고맙습니다!"
 SECRET_READER, SECRET_TEXT = "조용한 독자", "주인님만 보세요: 오타가 하나 있어요."
-SENT = "고맙습니다! 댓글은 주인이 승인한 뒤 여기에 보입니다."
+SENT = "고맙습니다! 댓글을 보냈습니다."
+# Where a sent comment leads: the sender's own page for it (tests/test_comment_follow.py).
+OWN_PAGE = re.compile(r"/comments/[A-Za-z0-9_-]{43}\?sent=1#your-comment$")
 
 
 @pytest.fixture
@@ -32,7 +36,7 @@ def send_comment(page, name: str, body: str, secret: bool = False) -> None:
     if secret:
         form.get_by_label("비밀댓글 (주인만 볼 수 있음)", exact=True).check()
     form.get_by_role("button", name="댓글 보내기", exact=True).click()
-    page.wait_for_url("**#comment-sent")
+    page.wait_for_url(OWN_PAGE)
 
 
 def test_a_comment_on_a_quote_waits_for_the_owner(new_context, live_server, live_app):
@@ -50,16 +54,18 @@ def test_a_comment_on_a_quote_waits_for_the_owner(new_context, live_server, live
     expect(visitor.get_by_role("heading", name="댓글 남기기")).to_be_in_viewport()
     send_comment(visitor, READER, READER_TEXT)
 
-    # The thanks shows where the sender lands, by the comments; the comment itself does not.
+    # The thanks shows on the sender's own page; on the post the comment does not show yet.
+    expect(visitor.get_by_role("status")).to_have_text(SENT)
+    expect(visitor.get_by_role("status")).to_be_in_viewport()
+    visitor.goto(post["path"])
     comments = visitor.locator("#comments")
-    expect(comments.get_by_role("status")).to_have_text(SENT)
-    expect(comments.get_by_role("status")).to_be_in_viewport()
     expect(visitor.get_by_text(READER_TEXT)).to_have_count(0)
     expect(visitor.get_by_label("댓글 대상", exact=True)).to_have_value("")
 
     # A secret comment, on the whole post.
     send_comment(visitor, SECRET_READER, SECRET_TEXT, secret=True)
-    expect(comments.get_by_role("status")).to_have_text(SENT)
+    expect(visitor.get_by_role("status")).to_have_text(SENT)
+    visitor.goto(post["path"])
     assert comments_stored(live_app) == [
         (READER, READER_TEXT, "pending", False, 1),
         (SECRET_READER, SECRET_TEXT, "pending", True, None),
@@ -128,8 +134,8 @@ def test_a_refused_comment_opens_at_the_form_on_a_phone(
     # Fixed and sent: the reader lands where the comment will appear once approved.
     form.get_by_label("댓글", exact=True).fill(READER_TEXT)
     form.get_by_role("button", name="댓글 보내기", exact=True).click()
-    visitor.wait_for_url("**#comment-sent")
-    sent = visitor.locator("#comment-sent")
+    visitor.wait_for_url(OWN_PAGE)
+    sent = visitor.get_by_role("status")
     expect(sent).to_have_text(SENT)
     expect(sent).to_be_in_viewport()
 
