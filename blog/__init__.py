@@ -52,7 +52,7 @@ def _is_serving() -> bool:
 
 # Settings that are on or off. FLASK_* values are read as JSON, so FLASK_HTTPS=False arrives as
 # the text "False", which Python counts as true: it would have turned the SSRF guard off.
-SWITCHES = ("HTTPS", "ARTICLE_FETCH_ALLOW_PRIVATE")
+SWITCHES = ("HTTPS", "ARTICLE_FETCH_ALLOW_PRIVATE", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_DELIVERER")
 _SWITCH_WORDS = {"true": True, "1": True, "yes": True, "on": True}
 _SWITCH_WORDS |= {"false": False, "0": False, "no": False, "off": False, "": False}
 

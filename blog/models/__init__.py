@@ -4,6 +4,7 @@ from .base import UTCDateTime, utcnow
 from .comment import Comment, CommentStatus
 from .commentary import Block, Commentary, KeyExpression
 from .owner import OWNER_ID, LoginFailure, Owner, new_session_token
+from .notify import CommentMail
 from .photo import Photo, PostPhoto
 from .post import (
     SLUG_MAX_LENGTH,
@@ -24,6 +25,7 @@ __all__ = [
     "SLUG_MAX_LENGTH",
     "Block",
     "Comment",
+    "CommentMail",
     "CommentStatus",
     "Commentary",
     "KeyExpression",
