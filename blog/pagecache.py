@@ -177,7 +177,8 @@ def reusable_request() -> bool:
         request.method in ("GET", "HEAD")
         and request.endpoint != "static"
         # Photos name their content: their own ETag and a year of caching (media/store.py).
-        and request.blueprint not in ("admin", "auth", "media")
+        # The moderation feed is the owner's, behind a secret address (notify/views.py).
+        and request.blueprint not in ("admin", "auth", "media", "notify")
         and not current_user.is_authenticated
         and "_flashes" not in session
     )

@@ -3,8 +3,8 @@
 from .base import UTCDateTime, utcnow
 from .comment import Comment, CommentStatus
 from .commentary import Block, Commentary, KeyExpression
-from .owner import OWNER_ID, LoginFailure, Owner, new_session_token
 from .notify import CommentMail
+from .owner import OWNER_ID, LoginFailure, Owner, new_session_token
 from .photo import Photo, PostPhoto
 from .post import (
     SLUG_MAX_LENGTH,
