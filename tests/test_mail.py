@@ -4,6 +4,7 @@ the outbox's retries and digests, the deliverer thread, and the moderation queue
 import email
 import email.policy
 import socket
+import threading
 import time
 from datetime import timedelta
 
@@ -259,6 +260,29 @@ def test_a_claimed_mail_is_not_sent_twice_and_a_lapsed_claim_is_taken(app, clien
     assert deliver(app, now) == 0 and smtp.messages == []
     assert deliver(app, now + outbox.CLAIM_LEASE + timedelta(seconds=1)) == 1
     assert len(smtp.messages) == 1
+
+
+def test_deliverers_running_at_once_send_each_mail_once(app, client, smtp, entry_id):
+    for number in range(5):
+        send(client, app, entry_id, name=f"독자{number}")
+    start = threading.Barrier(4)
+    handled = []
+
+    def deliverer():
+        start.wait()
+        handled.append(deliver(app))
+
+    threads = [threading.Thread(target=deliverer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(handled) == 5 and len(smtp.messages) == 5
+    names = sorted(
+        next(n for n in (f"독자{i}" for i in range(5)) if n in parts(m)[0])
+        for _, m in smtp.messages
+    )
+    assert names == [f"독자{number}" for number in range(5)]
 
 
 def test_nothing_due_writes_nothing(app, client, smtp, entry_id):
