@@ -118,10 +118,12 @@ def test_a_held_comment_is_mailed_with_a_text_and_an_html_part(app, client, smtp
     links = {
         f"{SITE_URL}/admin/comments?status=pending",
         f"{SITE_URL}/admin/comments/{comment_id}/reply",
-        f"{SITE_URL}/diary/{entry_id}-",
     }
     for link in links:
         assert link in text and link in html
+    # The text has the post's short address (it leads to the full one), the HTML the full one.
+    assert f"{SITE_URL}/diary/{entry_id}#comments" in text
+    assert f"{SITE_URL}/diary/{entry_id}-" in html
     hrefs = etree.HTML(html).xpath("//a/@href")
     assert {href.split("#")[0].split("%")[0] for href in hrefs} >= {
         f"{SITE_URL}/admin/comments?status=pending",
