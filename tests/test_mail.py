@@ -343,6 +343,27 @@ def test_the_sites_own_thread_sends_within_seconds(smtp, make_app_with):
     assert app.extensions["blog.mail_deliverer"]["thread"].daemon
 
 
+def test_the_thread_outlives_a_failure_and_logs_it(smtp, make_app_with, monkeypatch, caplog):
+    app, client, entry_id = make_app_with({"MAIL_DELIVERER": True, "MAIL_POLL_SECONDS": 0.05})
+    calls = []
+
+    def failing_once(app, now=None):
+        calls.append(now)
+        if len(calls) == 1:
+            raise OSError("the database is away")
+        return deliver_due(app, now)
+
+    monkeypatch.setattr(outbox, "deliver_due", failing_once)
+    send(client, app, entry_id)
+    deadline = time.monotonic() + 10
+    while not smtp.messages and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(smtp.messages) == 1 and len(calls) >= 2
+    assert any(
+        "the database is away" in record.exc_text for record in caplog.records if record.exc_text
+    )
+
+
 # The moderation queue's feed.
 
 

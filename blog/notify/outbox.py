@@ -203,10 +203,15 @@ def stop_deliverer(app: Flask, timeout: float = 10) -> None:
 
 
 def _run(app: Flask, stop: threading.Event) -> None:
-    while not stop.is_set():
+    """Look for due mail every MAIL_POLL_SECONDS; after a failure (the database away, say),
+    wait twice as long each time, up to a minute, so the log does not fill."""
+    wait = app.config["MAIL_POLL_SECONDS"]
+    while not stop.wait(wait):
         try:
             with app.app_context():
                 deliver_due(app)
-        except Exception:  # the database away, say: log it and look again next round
-            app.logger.exception("Comment mail: the deliverer failed; it looks again soon")
-        stop.wait(app.config["MAIL_POLL_SECONDS"])
+        except Exception:
+            wait = min(max(wait * 2, 1), 60)
+            app.logger.exception("Comment mail: the deliverer failed; it looks again in %s s", wait)
+        else:
+            wait = app.config["MAIL_POLL_SECONDS"]
