@@ -14,6 +14,7 @@ from . import commands, errors, inputs, pagecache, rendering, search, setup_link
 from .extensions import babel, csrf, db, login_manager, migrate
 from .media import library as media_library
 from .media import store as media_store
+from .notify import outbox
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
@@ -34,6 +35,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     bind_database_events(app)
     register_blueprints(app)
     register_headers(app)
+    outbox.register(app)  # before the page cache's 304s, which end a request early
     pagecache.register(app)
     register_template_helpers(app)
     errors.register(app)
@@ -52,7 +54,13 @@ def _is_serving() -> bool:
 
 # Settings that are on or off. FLASK_* values are read as JSON, so FLASK_HTTPS=False arrives as
 # the text "False", which Python counts as true: it would have turned the SSRF guard off.
-SWITCHES = ("HTTPS", "ARTICLE_FETCH_ALLOW_PRIVATE")
+SWITCHES = (
+    "HTTPS",
+    "ARTICLE_FETCH_ALLOW_PRIVATE",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "MAIL_DELIVERER",
+)
 _SWITCH_WORDS = {"true": True, "1": True, "yes": True, "on": True}
 _SWITCH_WORDS |= {"false": False, "0": False, "no": False, "off": False, "": False}
 
@@ -176,6 +184,7 @@ def register_blueprints(app: Flask) -> None:
     from .comments.views import bp as comments_bp
     from .diary.views import bp as diary_bp
     from .media.views import bp as media_bp
+    from .notify.views import bp as notify_bp
     from .public.views import bp as public_bp
     from .study.views import bp as study_bp
 
@@ -185,6 +194,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(commentary_bp, url_prefix="/commentary")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(media_bp)
+    app.register_blueprint(notify_bp)
     app.register_blueprint(study_bp)
     app.register_blueprint(comments_bp)
 

@@ -91,3 +91,32 @@ PAGE_CACHE_BYTES = 64 * 1024 * 1024
 # seconds in all, and only from public addresses unless this is set (for tests on 127.0.0.1).
 ARTICLE_FETCH_TIMEOUT = 5
 ARTICLE_FETCH_ALLOW_PRIVATE = False
+
+# Mail to the owner about comments waiting for approval (blog/notify/). Off while MAIL_SERVER or
+# COMMENT_NOTIFY_TO is unset. MAIL_PORT None means the usual port for the mode (465 with SSL,
+# 587 with TLS, else 25). Links in the mail need SITE_URL (the site's public address, e.g.
+# https://example.com): the Host of a reader's request is the reader's to choose, so a mail
+# never takes its links from one.
+MAIL_SERVER = None
+MAIL_PORT = None
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = None
+COMMENT_NOTIFY_TO = None
+SITE_URL = None
+# Seconds an SMTP connection may take for each step before the try counts as failed.
+MAIL_TIMEOUT = 10
+# How often each process's deliverer looks for mail that is due (one indexed read when none is).
+MAIL_POLL_SECONDS = 2
+# Waits after each failed try, then the mail is given up (and logged).
+MAIL_RETRY_DELAYS = (
+    timedelta(seconds=30),
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(hours=1),
+    timedelta(hours=6),
+)
+# The deliverer thread (tests drive its function themselves and turn this off).
+MAIL_DELIVERER = True

@@ -177,8 +177,9 @@ def reusable_request() -> bool:
         request.method in ("GET", "HEAD")
         and request.endpoint != "static"
         # Photos name their content: their own ETag and a year of caching (media/store.py).
-        # A commenter's own page (comments.views) is theirs alone: never kept, never shared.
-        and request.blueprint not in ("admin", "auth", "media", "comments")
+        # A commenter's own page (comments.views) is theirs alone, and the moderation feed is
+        # the owner's behind a secret address (notify/views.py): never kept, never shared.
+        and request.blueprint not in ("admin", "auth", "media", "comments", "notify")
         and not current_user.is_authenticated
         and "_flashes" not in session
     )

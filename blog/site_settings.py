@@ -11,6 +11,8 @@ DEFAULTS = {
     "blocked_addresses": "",
     "comment_max_links": "2",
     "comments_close_after_days": "0",
+    # Mail about comments waiting: "0" one for each, else a digest every so many minutes.
+    "comment_mail_every": "0",
 }
 
 

@@ -61,6 +61,15 @@ class SettingsForm(FlaskForm):
         _l("Close comments this many days after publication (0: never)"),
         validators=[NumberRange(min=0, max=36500)],
     )
+    comment_mail_every = RadioField(
+        _l("Mail me about comments waiting for approval"),
+        choices=[
+            SelectChoice("0", _l("For each comment")),
+            SelectChoice("15", _l("A digest every 15 minutes")),
+            SelectChoice("60", _l("A digest every hour")),
+            SelectChoice("360", _l("A digest every 6 hours")),
+        ],
+    )
 
 
 IMPORT_MAX_CHARACTERS = 200_000

@@ -44,6 +44,8 @@ from ..models import (
     Visibility,
     utcnow,
 )
+from ..notify.feed import feed_key, new_feed_key
+from ..notify.mail import mail_enabled
 from ..origin import proven_from_this_site
 from ..portability import export
 from ..portability.import_text import save_as_drafts
@@ -396,7 +398,18 @@ def settings():
         db.session.commit()
         flash(_("Settings saved."), "success")
         return redirect(url_for("admin.settings"), code=303)
-    return render_template("admin/settings.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "admin/settings.html", form=form, mail_on=mail_enabled(current_app), feed_key=feed_key()
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/settings/moderation-feed")
+def new_moderation_feed():
+    """A new secret address for the moderation queue's feed; the old one stops working."""
+    new_feed_key()
+    db.session.commit()
+    flash(_("The feed has a new address; the old one no longer works."), "success")
+    return redirect(url_for("admin.settings", _anchor="moderation-feed"), code=303)
 
 
 @bp.app_context_processor

@@ -16,6 +16,7 @@ from flask import current_app
 from .. import pagecache
 from ..extensions import db
 from ..models import Comment, CommentStatus, Post, utcnow
+from ..notify import outbox
 from ..site_settings import get_settings, save_settings, setting_lines
 from .spam import (
     address_hash,
@@ -72,6 +73,7 @@ def receive(
     )
     comment.set_body(form.body.data)
     db.session.add(comment)
+    outbox.queue(comment, now)  # the owner's mail, in this transaction; sent off the request
     return Outcome.HELD
 
 

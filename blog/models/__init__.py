@@ -3,6 +3,7 @@
 from .base import UTCDateTime, utcnow
 from .comment import Comment, CommentChange, CommentStatus
 from .commentary import Block, Commentary, KeyExpression
+from .notify import CommentMail
 from .owner import OWNER_ID, LoginFailure, Owner, new_session_token
 from .photo import Photo, PostPhoto
 from .post import (
@@ -25,6 +26,7 @@ __all__ = [
     "Block",
     "Comment",
     "CommentChange",
+    "CommentMail",
     "CommentStatus",
     "Commentary",
     "KeyExpression",
