@@ -17,7 +17,8 @@ from .post import (
     slugify,
     tag_key,
 )
-from .site import Setting, SiteState
+from .reaction import LikeMark, LikeTotal
+from .site import PageFacet, Setting, SiteState
 
 __all__ = [
     "OWNER_ID",
@@ -27,9 +28,12 @@ __all__ = [
     "CommentStatus",
     "Commentary",
     "KeyExpression",
+    "LikeMark",
+    "LikeTotal",
     "DiaryEntry",
     "LoginFailure",
     "Owner",
+    "PageFacet",
     "Photo",
     "Post",
     "PostPhoto",
