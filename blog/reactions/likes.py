@@ -55,10 +55,12 @@ def give_like(post: Post, address: str, user_agent: str, now: datetime | None = 
     mark = insert_for(LikeMark.__table__).values(
         reader_hash=hashed, post_id=post.id, day=day, created_at=now
     )
-    stored = db.session.execute(
-        mark.on_conflict_do_nothing(index_elements=["reader_hash", "post_id", "day"])
+    stored = db.session.scalar(
+        mark.on_conflict_do_nothing(index_elements=["reader_hash", "post_id", "day"]).returning(
+            LikeMark.id
+        )
     )
-    if stored.rowcount == 0:
+    if stored is None:  # RETURNING tells a skipped row on both databases (rowcount did not)
         return Given.ALREADY
     total = insert_for(LikeTotal.__table__).values(post_id=post.id, count=1)
     db.session.execute(
