@@ -80,6 +80,11 @@ COMMENT_RATE_LIMIT = 5
 COMMENT_RATE_WINDOW_SECONDS = 600
 COMMENT_MAX_LENGTH = 3000
 
+# 공감: once a day per reader per post; at most LIKE_RATE_LIMIT counted per reader per window
+# (beyond it, 429), so one client cannot run a post's count up from many posts' pages.
+LIKE_RATE_LIMIT = 30
+LIKE_RATE_WINDOW_SECONDS = 600
+
 # Static files are addressed with a hash of their content (?v=…), so browsers may keep them.
 SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)
 # Rendered public pages kept per worker (see pagecache.py); 0 turns the cache off. The bytes

@@ -1,6 +1,6 @@
 """Pages for anonymous readers: conditional GET, and a page cache in front of Flask.
 
-The rest of the site talks to it through four names:
+The rest of the site talks to it through these names:
 - `register(app)`, in create_app: the 304s, the ETags and the page cache in front of Flask;
 - `content_changed()`, which every write path calls, in its own transaction, when readers can
   see the change (a published or scheduled post saved, trashed or restored, an approved public
@@ -9,21 +9,29 @@ The rest of the site talks to it through four names:
   page old;
 - `page_has_comment_timer(post_id, value)`, said by the post page that shows a comment form:
   the page is kept with a placeholder for the timer, filled in afresh for each reader;
+- `page_depends_on(key)`, said by a page that shows a facet, a part of some pages that changes
+  on its own (`likes:12`, the 공감 count of post 12), before it reads what it shows; and
+  `facet_changed(key)`, which the write path of that part calls in its transaction instead
+  of content_changed: only the pages that said they depend on `key` become old, every other
+  page keeps its stored copy and its ETag;
 - `insert_first_state`, db.metadata's after_create listener that makes the one state row.
 
 What names the pages' content is `SiteState.content_version`. A scheduled post becomes visible
 without any write: the row keeps the next future publication time, and once it has passed the
 version also names the newest publication time reached (a query, never a write: reads must
-work when writes fail).
+work when writes fail). A page that depends on facets is named by their versions too
+(`PageFacet`, one row per key, none until its first change).
 
 A public page is named by its address (`request.root_url`, which holds everything `url_for`
 builds links from: scheme, host and the script root, plus the path, the query and the
-language) and the version. Its ETag is a keyed hash of both and of the static files: opaque,
-so it does not tell anyone the version. One read of one row tells whether a page is current,
-whichever worker or machine answers.
+language) and the version (with its facets' versions). Its ETag is a keyed hash of both and
+of the static files: opaque, so it does not tell anyone the version. One statement (the state
+row and the page's facet rows) tells whether a page is current, whichever worker or machine
+answers.
 
 Two layers use them:
-- In Flask (`register`): before rendering, a reader whose If-None-Match is current gets 304;
+- In Flask (`register`): before rendering, a reader whose If-None-Match is current gets 304
+  (a page with facets, whose ETag is known once they are, gets it after rendering instead);
   a fresh answer gets the ETag and is offered to the page cache.
 - `ReaderCache`, a WSGI middleware in front of Flask, keeps the rendered pages (per worker, the
   most recently used, one per address). The next anonymous GET of a stored page is answered
@@ -48,14 +56,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, Request, g, request, session
+from flask import Flask, Request, current_app, g, request, session
 from flask_login import current_user, user_logged_in
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
 from .comments.timer import form_token
-from .extensions import db
-from .models import Post, SiteState, Visibility, utcnow
+from .extensions import db, insert_for
+from .models import PageFacet, Post, SiteState, Visibility, utcnow
 
 STATE_ID = 1
 # In the session of a browser that logged in (see register).
@@ -107,10 +115,58 @@ def page_has_comment_timer(post_id: int, value: str) -> None:
         g.page = replace(note, timer=(post_id, value))
 
 
+_FACET = PageFacet.__table__
+
+
+def page_depends_on(key: str) -> None:
+    """The page being rendered shows the facet `key`: it is kept under that facet's version,
+    and becomes old when facet_changed(key) is called. Say it before reading what the page
+    shows of it, so that a change in between makes the page old rather than kept as new."""
+    note = g.get("page")
+    if note is None or any(known == key for known, _ in note.facets):
+        return  # not a page for sharing (the owner's), or said already
+    version = db.session.scalar(db.select(_FACET.c.version).where(_FACET.c.key == key))
+    facets = (*note.facets, (key, version or 0))
+    etag = etag_of(
+        current_app.secret_key,
+        note.address,
+        with_facets(note.version, facets),
+        current_app.config["STATIC_VERSION"],
+    )
+    g.page = replace(note, facets=facets, etag=etag)
+
+
+def facet_changed(key: str) -> None:
+    """Make the pages that show the facet `key` old, in the caller's transaction (db.session's):
+    one upsert of its row. Nothing else changes: the home page, the lists and every page that
+    does not show it keep their stored copies and ETags."""
+    upsert = insert_for(_FACET).values(key=key, version=1)
+    db.session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[_FACET.c.key], set_={"version": _FACET.c.version + 1}
+        )
+    )
+
+
+def with_facets(version: str, facets: tuple[tuple[str, int], ...]) -> str:
+    """The full version of a page: the site's, and each of its facets' (key=version)."""
+    return "".join([version, *(f"|{key}={number}" for key, number in facets)])
+
+
 _STATE = SiteState.__table__
 _READ_STATE = db.select(_STATE.c.content_version, _STATE.c.next_publication_at).where(
     _STATE.c.id == STATE_ID
 )
+
+
+def read_state_and_facets(count: int):
+    """The state row and, for each of `count` facets (bound as facet_0, facet_1…), its version
+    (NULL with no row yet): whether a stored page is current, in one statement."""
+    versions = [
+        db.select(_FACET.c.version).where(_FACET.c.key == db.bindparam(f"facet_{n}"))
+        for n in range(count)
+    ]
+    return _READ_STATE.add_columns(*(version.scalar_subquery() for version in versions))
 
 
 def _newest_publication(engine, now: datetime) -> datetime | None:
@@ -194,16 +250,25 @@ class PageNote:
     etag: str
     # The comment form's timer on this page: (post id, the value rendered), if there is one.
     timer: tuple[int, str] | None = None
+    # The facets the page shows, with the versions it was rendered at: ((key, version), …).
+    facets: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def full_version(self) -> str:
+        return with_facets(self.version, self.facets)
 
 
 @dataclass(frozen=True)
 class StoredPage:
-    version: str
+    version: str  # with its facets' versions (with_facets)
     etag: str
     headers: list[tuple[str, str]]  # as Flask sent them, less ETag and Content-Length
     body: bytes  # with TIMER_PLACEHOLDER for the comment form's timer
     timer_post_id: int | None
     gzipped: bytes | None  # the body compressed, for a page without a timer
+    facet_keys: tuple[str, ...] = ()
+    # The statement and parameters that read the page's version on a hit (see _version).
+    read: tuple | None = None
 
     @property
     def nbytes(self) -> int:
@@ -264,17 +329,29 @@ class ReaderCache:
         with app.app_context():
             self.engine = db.engine
         # The version's statement as this database's driver takes it: its SQL with bound
-        # parameters, compiled once (see _version).
-        compiled = _READ_STATE.compile(dialect=self.engine.dialect)
-        read = compiled.construct_expanded_state()
-        self.read_state = (
-            read.statement,
-            read.positional_parameters if compiled.positional else read.parameters,
-        )
+        # parameters, compiled once (see _version), and once per number of facets a page has.
+        self._compiled = {}
+        self.read_state = self._driver_statement(())
         self.driver_errors = (SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error)
         # Pages with a comment timer, filled in this second:
         # (second, (address, version) → plain, gzipped).
         self._filled: tuple[int, dict[tuple[str, str], tuple[bytes, bytes]]] = (0, {})
+
+    def _driver_statement(self, facet_keys: tuple[str, ...]) -> tuple:
+        """The statement reading the version of a page showing `facet_keys`, as SQL and
+        parameters in the driver's own form (what cursor.execute takes)."""
+        compiled = self._compiled.get(len(facet_keys))
+        if compiled is None:
+            statement = read_state_and_facets(len(facet_keys))
+            compiled = self._compiled[len(facet_keys)] = statement.compile(
+                dialect=self.engine.dialect
+            )
+        read = compiled.construct_expanded_state(
+            {f"facet_{n}": key for n, key in enumerate(facet_keys)}
+        )
+        return read.statement, (
+            read.positional_parameters if compiled.positional else read.parameters
+        )
 
     def __call__(self, environ, start_response):
         if (
@@ -289,7 +366,7 @@ class ReaderCache:
         address = page_address(request)
         page = self.pages.get(address)
         try:
-            version = self._version()
+            version = self._version(page)
         except self.driver_errors:
             if page is None:
                 return self.wsgi_app(environ, start_response)  # Flask answers 503
@@ -342,15 +419,17 @@ class ReaderCache:
         session = self.session_interface.open_session(self.app, request)
         return session is not None and SIGNED_IN not in session and "_flashes" not in session
 
-    def _version(self) -> str:
-        """The pages' version, on every cache hit: the statement compiled once, with its bound
-        parameters, on a pooled DBAPI connection (Engine.raw_connection). Through SQLAlchemy's
-        Connection and Result (site_version) the read took 0.12-0.19 ms instead of 0.04, and
-        cached pages fell from about 0.8 of a bare Flask route to 0.55-0.72 (bench/run.py)."""
+    def _version(self, page: StoredPage | None) -> str:
+        """The version of `page` (with its facets'), or the site's with none stored, on every
+        cache hit: one statement compiled once, with its bound parameters, on a pooled DBAPI
+        connection (Engine.raw_connection). Through SQLAlchemy's Connection and Result
+        (site_version) the read took 0.12-0.19 ms instead of 0.04, and cached pages fell from
+        about 0.8 of a bare Flask route to 0.55-0.72 (bench/run.py)."""
+        read = page.read if page is not None and page.read else self.read_state
         connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
-            cursor.execute(*self.read_state)
+            cursor.execute(*read)
             row = cursor.fetchone()
             cursor.close()
         except self.driver_errors:
@@ -358,7 +437,13 @@ class ReaderCache:
             raise
         finally:
             connection.close()
-        return page_version(self.engine, *row) if row else "0"
+        if not row:
+            return "0"
+        version = page_version(self.engine, row[0], row[1])
+        if page is None or not page.facet_keys:
+            return version
+        numbers = (number or 0 for number in row[2:])  # no row yet: version 0
+        return with_facets(version, tuple(zip(page.facet_keys, numbers, strict=True)))
 
     def _render_and_keep(self, environ, start_response, request: Request):
         """Let Flask answer; keep a reusable page and send it as a stored page is sent (so
@@ -391,7 +476,17 @@ class ReaderCache:
             gzipped = _compress(body)
         headers = [(k, v) for k, v in sent["headers"] if k.lower() not in VARIANT_HEADERS]
         timer_post_id = note.timer[0] if note.timer else None
-        page = StoredPage(note.version, note.etag, headers, stored, timer_post_id, gzipped)
+        facet_keys = tuple(key for key, _ in note.facets)
+        page = StoredPage(
+            note.full_version,
+            note.etag,
+            headers,
+            stored,
+            timer_post_id,
+            gzipped,
+            facet_keys,
+            self._driver_statement(facet_keys) if facet_keys else None,
+        )
         self.pages.put(note.address, page)
         return self._answer(request, note.address, page, start_response)
 
@@ -428,22 +523,15 @@ def register(app: Flask) -> None:
         address, version = page_address(request), site_version(db.engine)
         etag = etag_of(app.secret_key, address, version, app.config["STATIC_VERSION"])
         g.page = PageNote(address, version, etag)
-        # The reader may hold the page plain or compressed by the page cache (ReaderCache).
-        forms = (etag, compressed_etag(etag))
-        held = next((tag for tag in forms if tag in request.if_none_match), None)
-        if held is None:
-            return None
-        response = app.response_class(status=304)
-        response.set_etag(held)
-        response.headers["Cache-Control"] = "no-cache"
-        response.vary.add("Cookie")
-        return response
+        return _not_modified(app, etag)
 
     @app.after_request
     def tag_response(response):
         note = g.get("page")
         if note is None or response.status_code != 200:
             return response
+        if note.facets and (unchanged := _not_modified(app, note.etag)) is not None:
+            return unchanged  # its ETag was known only once the page named its facets
         response.set_etag(note.etag)
         response.headers["Cache-Control"] = "no-cache"  # a browser asks again, cheaply (304)
         response.vary.add("Accept-Encoding")  # the page cache answers with gzip when asked
@@ -453,3 +541,17 @@ def register(app: Flask) -> None:
         if not response.direct_passthrough and not holds_token:
             request.environ["blog.page"] = note
         return response
+
+
+def _not_modified(app: Flask, etag: str):
+    """A 304 if the reader holds the page of `etag`, plain or compressed by the page cache
+    (ReaderCache); else None."""
+    forms = (etag, compressed_etag(etag))
+    held = next((tag for tag in forms if tag in request.if_none_match), None)
+    if held is None:
+        return None
+    response = app.response_class(status=304)
+    response.set_etag(held)
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Cookie")
+    return response

@@ -52,6 +52,7 @@ from ..portability.import_text import save_as_drafts
 from ..posts import saving
 from ..posts.saving import TRASH_DAYS
 from ..posts.urls import post_url
+from ..reactions.likes import like_counts
 from ..rendering import TooLargeToRender
 from ..site_settings import get_settings, save_settings
 from . import importing
@@ -107,6 +108,7 @@ def index():
         earlier=earlier_years.on_this_day() if page.page == 1 else [],
         actions={post.id: _quick_actions(post) for post in page.items},
         pending=pending,
+        likes=like_counts([post.id for post in page.items]),
         section=section,
         state=state,
         sections=SECTIONS,

@@ -1,5 +1,5 @@
-"""Commentary views: the list, the feed, a commentary's page (with its reading modes) and its
-comments, the editor (with the article's details from its address), deleting."""
+"""Commentary views: the list, the feed, a commentary's page (with its reading modes), its
+공감 and its comments, the editor (with the article's details from its address), deleting."""
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,7 @@ from ..models import Commentary
 from ..posts.pages import delete_response, editor_response, post_page, send_comment, takes_photos
 from ..posts.queries import get_visible_or_404, paginate_visible, published_posts
 from ..posts.urls import canonical_redirect, post_url
+from ..reactions.pages import send_like
 from ..structured_data import commentary_article
 from ..study.glossary import csv_download, deck_download, download_name, entries, entries_query
 from .article_page import fetch_article_details
@@ -20,12 +21,13 @@ from .forms import CommentaryForm
 bp = Blueprint("commentary", __name__)
 
 
-def commentary_page(commentary: Commentary, comment_form=None, status: int = 200):
+def commentary_page(commentary: Commentary, comment_form=None, status: int = 200, likes=None):
     return post_page(
         commentary,
         "commentary/detail.html",
         comment_form,
         status,
+        likes=likes,
         # Study mode: translations start folded, for a reader to reveal one at a time.
         study=request.args.get("study") == "1",
         # On a wide screen, each quote beside its translation (reading.js remembers the choice;
@@ -88,6 +90,15 @@ def comment(post_id: int, slug: str):
     commentary = get_visible_or_404(Commentary, post_id)
     answer = send_comment(commentary)
     return answer.redirect or commentary_page(commentary, answer.form, answer.status)
+
+
+@bp.post("/<int:post_id>/like", defaults={"slug": ""})
+@bp.post("/<int:post_id>-<slug>/like")
+@csrf.exempt  # no session, so no token: refused from other sites by origin (reactions/pages.py)
+def like(post_id: int, slug: str):
+    commentary = get_visible_or_404(Commentary, post_id)
+    answer = send_like(commentary)
+    return answer.response or commentary_page(commentary, status=answer.status, likes=answer.likes)
 
 
 def fill_in_article(form: CommentaryForm) -> int | None:

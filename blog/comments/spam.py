@@ -60,15 +60,20 @@ def imitates_owner(name: str) -> bool:
 # --- addresses, hashed with a daily salt ----------------------------------------------------
 
 
-def _daily_salt(day: date) -> bytes:
+# What a hash is for, in its salt: the same reader's hash for a comment and for a 공감 differ,
+# so one table's hashes cannot be matched with the other's.
+COMMENT_ADDRESS = "comment-address"
+
+
+def _daily_salt(day: date, purpose: str) -> bytes:
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"comment-address:{day.isoformat()}".encode(), hashlib.sha256).digest()
+    return hmac.new(key, f"{purpose}:{day.isoformat()}".encode(), hashlib.sha256).digest()
 
 
-def address_hash(address: str, day: date) -> str:
+def address_hash(address: str, day: date, purpose: str = COMMENT_ADDRESS) -> str:
     """`YYYYMMDD:hash`: the day is kept so a blocked entry can be checked against its salt."""
-    digest = hmac.new(_daily_salt(day), address.encode(), hashlib.sha256).hexdigest()[:32]
-    return f"{day:%Y%m%d}:{digest}"
+    digest = hmac.new(_daily_salt(day, purpose), address.encode(), hashlib.sha256).hexdigest()
+    return f"{day:%Y%m%d}:{digest[:32]}"
 
 
 def _address_is_blocked(address: str, blocked: list[str], now: datetime) -> bool:

@@ -1,5 +1,5 @@
-"""Diary views: the list, the feed, an entry's page and its comments, the editor, deleting,
-and the owner's trends of the diary's numbers (with their CSV)."""
+"""Diary views: the list, the feed, an entry's page, its 공감 and its comments, the editor,
+deleting, and the owner's trends of the diary's numbers (with their CSV)."""
 
 from flask import Blueprint, abort, render_template, request, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,7 @@ from ..models import DiaryEntry
 from ..posts.pages import delete_response, editor_response, post_page, send_comment, takes_photos
 from ..posts.queries import get_visible_or_404, owner_signed_in, paginate_visible, published_posts
 from ..posts.urls import canonical_redirect
+from ..reactions.pages import send_like
 from ..site_time import site_today
 from ..structured_data import diary_posting
 from ..study.glossary import download
@@ -21,12 +22,13 @@ from .numbers import exercise_suggestions
 bp = Blueprint("diary", __name__)
 
 
-def entry_page(entry: DiaryEntry, comment_form=None, status: int = 200):
+def entry_page(entry: DiaryEntry, comment_form=None, status: int = 200, likes=None):
     return post_page(
         entry,
         "diary/detail.html",
         comment_form,
         status,
+        likes=likes,
         structured_data=diary_posting(entry),
         year_before=earlier_years.year_before(entry, owner_signed_in()),
     )
@@ -64,6 +66,15 @@ def comment(post_id: int, slug: str):
     entry = get_visible_or_404(DiaryEntry, post_id)
     answer = send_comment(entry)
     return answer.redirect or entry_page(entry, answer.form, answer.status)
+
+
+@bp.post("/<int:post_id>/like", defaults={"slug": ""})
+@bp.post("/<int:post_id>-<slug>/like")
+@csrf.exempt  # no session, so no token: refused from other sites by origin (reactions/pages.py)
+def like(post_id: int, slug: str):
+    entry = get_visible_or_404(DiaryEntry, post_id)
+    answer = send_like(entry)
+    return answer.response or entry_page(entry, status=answer.status, likes=answer.likes)
 
 
 @bp.route("/new", methods=["GET", "POST"])

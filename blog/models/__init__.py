@@ -18,7 +18,8 @@ from .post import (
     slugify,
     tag_key,
 )
-from .site import Setting, SiteState
+from .reaction import LikeMark, LikeTotal
+from .site import PageFacet, Setting, SiteState
 
 __all__ = [
     "OWNER_ID",
@@ -30,9 +31,12 @@ __all__ = [
     "CommentStatus",
     "Commentary",
     "KeyExpression",
+    "LikeMark",
+    "LikeTotal",
     "DiaryEntry",
     "LoginFailure",
     "Owner",
+    "PageFacet",
     "Photo",
     "Post",
     "PostPhoto",

@@ -1,4 +1,4 @@
-"""The site's settings and its one state row (the content version of the page cache)."""
+"""The site's settings, its one state row and the page facets' versions (for the page cache)."""
 
 from datetime import datetime
 
@@ -28,3 +28,13 @@ class SiteState(db.Model):
     content_version: Mapped[int] = mapped_column(default=1)
     # The earliest publication time still in the future, when the version must change again.
     next_publication_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PageFacet(db.Model):
+    """A part of some pages that changes on its own, with its own version (`likes:12`, the
+    공감 count of post 12): a page that shows it says so while rendering, and only such pages
+    become old when it changes; every other page keeps its copy and its ETag (pagecache.py).
+    A row appears with the first change; no row reads as version 0."""
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    version: Mapped[int] = mapped_column(default=1)

@@ -18,6 +18,7 @@ from ..media.library import add_photo
 from ..media.processing import PhotoRefused
 from ..models import Post, Visibility
 from ..origin import sent_from_another_site
+from ..reactions.pages import likes_shown
 from . import saving
 from .queries import approved_by_quote, neighbours, owner_signed_in, visible_comments
 from .urls import post_url
@@ -167,10 +168,13 @@ def delete_response(post: Post, index_endpoint: str):
 
 
 def post_page(post: Post, template: str, comment_form=None, status: int = 200, **context):
-    """A post's page with its comments and, where comments are open, the comment form."""
+    """A post's page with its 공감 count, its comments and, where comments are open, the
+    comment form."""
     if comment_form is None and not owner_signed_in():
         comment_form = CommentForm(post, block=request.args.get("comment_on", ""))
         pagecache.page_has_comment_timer(post.id, comment_form.started.data)
+    if context.get("likes") is None:
+        context["likes"] = likes_shown(post)
     newer, older = neighbours(post)
     comments = visible_comments(post)
     return render_template(
