@@ -3,11 +3,12 @@ reader's 공감 (a redirect back to the post without JavaScript, JSON with it)."
 
 from dataclasses import dataclass
 
-from flask import abort, jsonify, redirect, request
+from flask import jsonify, make_response, redirect, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from .. import pagecache
+from ..errors import refused_from_another_site
 from ..extensions import db
 from ..models import Post
 from ..origin import sent_from_another_site
@@ -64,7 +65,7 @@ def send_like(post: Post) -> LikeAnswer:
     """A reader's 공감: no login, cookie, session or token (the browser's word that this site
     sent it, as for comments). The owner's own is never counted."""
     if sent_from_another_site():
-        abort(403)
+        return LikeAnswer(make_response(refused_from_another_site()))
     given = None if owner_signed_in() else give_like(post, request.remote_addr or "", _browser())
     wants_json = request.accept_mimetypes.best == "application/json"
     if given is Given.RATE_LIMITED:
