@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import commands, errors, inputs, pagecache, rendering, search, setup_link
+from . import commands, errors, inputs, pagecache, rendering, search, setup_link, stats
 from .extensions import babel, csrf, db, login_manager, migrate
 from .media import library as media_library
 from .media import store as media_store
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     bind_database_events(app)
     register_blueprints(app)
     register_headers(app)
+    stats.register(app)  # before the page cache, which counts the views it answers
     pagecache.register(app)
     register_template_helpers(app)
     errors.register(app)
@@ -52,7 +53,7 @@ def _is_serving() -> bool:
 
 # Settings that are on or off. FLASK_* values are read as JSON, so FLASK_HTTPS=False arrives as
 # the text "False", which Python counts as true: it would have turned the SSRF guard off.
-SWITCHES = ("HTTPS", "ARTICLE_FETCH_ALLOW_PRIVATE")
+SWITCHES = ("HTTPS", "ARTICLE_FETCH_ALLOW_PRIVATE", "VIEW_COUNTING")
 _SWITCH_WORDS = {"true": True, "1": True, "yes": True, "on": True}
 _SWITCH_WORDS |= {"false": False, "0": False, "no": False, "off": False, "": False}
 

@@ -18,6 +18,7 @@ from .post import (
     tag_key,
 )
 from .site import Setting, SiteState
+from .stats import PostView, ReferrerView
 
 __all__ = [
     "OWNER_ID",
@@ -34,6 +35,8 @@ __all__ = [
     "Post",
     "PostPhoto",
     "PostTag",
+    "PostView",
+    "ReferrerView",
     "Revision",
     "Setting",
     "SiteState",
