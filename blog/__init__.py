@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import commands, errors, inputs, pagecache, rendering, search, setup_link
+from . import commands, errors, inputs, pagecache, rendering, search, setup_link, stats
 from .extensions import babel, csrf, db, login_manager, migrate
 from .media import library as media_library
 from .media import store as media_store
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     register_blueprints(app)
     register_headers(app)
     outbox.register(app)  # before the page cache's 304s, which end a request early
+    stats.register(app)  # before the page cache, which counts the views it answers
     pagecache.register(app)
     register_template_helpers(app)
     errors.register(app)
@@ -60,6 +61,7 @@ SWITCHES = (
     "MAIL_USE_TLS",
     "MAIL_USE_SSL",
     "MAIL_DELIVERER",
+    "VIEW_COUNTING",
 )
 _SWITCH_WORDS = {"true": True, "1": True, "yes": True, "on": True}
 _SWITCH_WORDS |= {"false": False, "0": False, "no": False, "off": False, "": False}

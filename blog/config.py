@@ -92,6 +92,11 @@ SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)
 PAGE_CACHE_SIZE = 500
 PAGE_CACHE_BYTES = 64 * 1024 * 1024
 
+# Readers' views of posts, for the owner's statistics (/admin/stats, blog/stats): counted in
+# memory by each process and written every VIEW_FLUSH_SECONDS (a crash loses at most that).
+VIEW_COUNTING = True
+VIEW_FLUSH_SECONDS = 10
+
 # The commentary editor's 기사 정보 가져오기 reads the article's page: within this many
 # seconds in all, and only from public addresses unless this is set (for tests on 127.0.0.1).
 ARTICLE_FETCH_TIMEOUT = 5

@@ -14,6 +14,8 @@ The rest of the site talks to it through these names:
   `facet_changed(key)`, which the write path of that part calls in its transaction instead
   of content_changed: only the pages that said they depend on `key` become old, every other
   page keeps its stored copy and its ETag;
+- `page_shows_post(post_id)`, said by a post's own page: a reader's view of it is counted
+  (blog/stats), by Flask or, when the page cache answers it, by its `post_viewed` hook;
 - `insert_first_state`, db.metadata's after_create listener that makes the one state row.
 
 What names the pages' content is `SiteState.content_version`. A scheduled post becomes visible
@@ -153,6 +155,14 @@ def with_facets(version: str, facets: tuple[tuple[str, int], ...]) -> str:
     return "".join([version, *(f"|{key}={number}" for key, number in facets)])
 
 
+def page_shows_post(post_id: int) -> None:
+    """The page being rendered is post `post_id`'s own page: each reader's view of it is
+    counted, whichever layer answers it (see blog/stats)."""
+    note = g.get("page")
+    if note is not None:
+        g.page = replace(note, post_id=post_id)
+
+
 _STATE = SiteState.__table__
 _READ_STATE = db.select(_STATE.c.content_version, _STATE.c.next_publication_at).where(
     _STATE.c.id == STATE_ID
@@ -256,6 +266,8 @@ class PageNote:
     @property
     def full_version(self) -> str:
         return with_facets(self.version, self.facets)
+    # The post whose own page this is (page_shows_post), if it is one.
+    post_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -269,6 +281,7 @@ class StoredPage:
     facet_keys: tuple[str, ...] = ()
     # The statement and parameters that read the page's version on a hit (see _version).
     read: tuple | None = None
+    post_id: int | None = None  # the post whose page it is: its readers' views are counted
 
     @property
     def nbytes(self) -> int:
@@ -326,6 +339,10 @@ class ReaderCache:
         self.session_interface = app.session_interface
         self.remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
         self.static_prefix = f"{app.static_url_path}/"
+        # Told of each reader's view of a post page answered from here, (post id, environ)
+        # (blog/stats: a count in memory); Flask tells it of the pages it renders.
+        counter = app.extensions.get("view_counter")
+        self.post_viewed = counter.seen if counter is not None else None
         with app.app_context():
             self.engine = db.engine
         # The version's statement as this database's driver takes it: its SQL with bound
@@ -370,13 +387,15 @@ class ReaderCache:
         except self.driver_errors:
             if page is None:
                 return self.wsgi_app(environ, start_response)  # Flask answers 503
-            return self._answer(request, address, page, start_response)  # kept while away
+            return self._answer(request, address, page, start_response, hit=True)  # kept
         if page is None or page.version != version:
             return self._render_and_keep(environ, start_response, request)
-        return self._answer(request, address, page, start_response)
+        return self._answer(request, address, page, start_response, hit=True)
 
-    def _answer(self, request: Request, address: str, page: StoredPage, start_response):
-        """A stored page, compressed if the reader accepts it, or 304 if theirs is current."""
+    def _answer(self, request: Request, address: str, page: StoredPage, start_response, hit=False):
+        """A stored page, compressed if the reader accepts it, or 304 if theirs is current.
+        A `hit` (not the page Flask just rendered, whose view Flask counted) of a post page
+        is a view of the post."""
         compressed = request.accept_encodings["gzip"] > 0
         etag = compressed_etag(page.etag) if compressed else page.etag
         headers = [*page.headers, ("ETag", f'"{etag}"')]
@@ -388,6 +407,8 @@ class ReaderCache:
         body = gzipped if compressed else plain
         if compressed:
             headers.append(("Content-Encoding", "gzip"))
+        if hit and page.post_id is not None and self.post_viewed is not None:
+            self.post_viewed(page.post_id, request.environ)
         start_response("200 OK", [*headers, ("Content-Length", str(len(body)))])
         return [] if request.method == "HEAD" else [body]
 
@@ -486,6 +507,7 @@ class ReaderCache:
             gzipped,
             facet_keys,
             self._driver_statement(facet_keys) if facet_keys else None,
+            post_id=note.post_id,
         )
         self.pages.put(note.address, page)
         return self._answer(request, note.address, page, start_response)

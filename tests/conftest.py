@@ -58,6 +58,8 @@ def app(tmp_path, app_config):
         empty_database()
         db.create_all()
     yield app
+    if (counter := app.extensions.get("view_counter")) is not None:
+        counter.close()  # its thread must not write a finished test's views into the next's
     with app.app_context():
         empty_database()
         db.engine.dispose()

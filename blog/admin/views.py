@@ -1,5 +1,5 @@
 """The owner's desk views: posts, trash, revisions, photos, the owner's data, the comment
-queue, replies, settings, and the import of old plain-text posts."""
+queue, replies, settings, readers' views, and the import of old plain-text posts."""
 
 import json
 from collections.abc import Iterable
@@ -55,6 +55,8 @@ from ..posts.urls import post_url
 from ..reactions.likes import like_counts
 from ..rendering import TooLargeToRender
 from ..site_settings import get_settings, save_settings
+from ..stats import queries as view_stats
+from ..stats.charts import views_chart
 from . import importing
 from .forms import ImportForm, ReplyForm, SettingsForm
 
@@ -412,6 +414,41 @@ def new_moderation_feed():
     db.session.commit()
     flash(_("The feed has a new address; the old one no longer works."), "success")
     return redirect(url_for("admin.settings", _anchor="moderation-feed"), code=303)
+
+
+@bp.get("/stats")
+def stats():
+    """Readers' views of every post: totals, the most read, views a day, where readers came
+    from (blog/stats; the last interval's counts are still in the workers' memory)."""
+    month = view_stats.Period.last_days(view_stats.MONTH)
+    days = view_stats.views_by_day(month)
+    return render_template(
+        "admin/stats.html",
+        totals=view_stats.totals(),
+        week_top=view_stats.most_read(view_stats.Period.last_days(view_stats.WEEK)),
+        month_top=view_stats.most_read(month),
+        days=days,
+        chart=views_chart(days),
+        sources=view_stats.referrers(month),
+        month=month,
+    )
+
+
+@bp.get("/stats/<int:post_id>")
+def post_stats(post_id: int):
+    """One post's views a day over the last 30 days, its totals and its referrers."""
+    post = db.get_or_404(Post, post_id)
+    month = view_stats.Period.last_days(view_stats.MONTH)
+    days = view_stats.views_by_day(month, post_id)
+    return render_template(
+        "admin/post_stats.html",
+        post=post,
+        totals=view_stats.totals(post_id),
+        days=days,
+        chart=views_chart(days),
+        sources=view_stats.referrers(month, post_id),
+        month=month,
+    )
 
 
 @bp.app_context_processor

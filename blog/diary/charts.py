@@ -1,4 +1,6 @@
-"""The metrics page's charts as geometry: scales, round ticks, path data, bars and labels.
+"""The site's charts as geometry: scales, round ticks, path data, bars and labels. The
+metrics page's (a weight line, exercise bars) and the owner's statistics' (views a day, see
+blog/stats) use them.
 
 Only numbers and plain-text labels come out of here; templates/_macros/charts.html draws
 them as SVG with Jinja's autoescape, so no markup is built in Python and a kind of exercise
@@ -16,7 +18,7 @@ neither: a scale is one line of arithmetic, and everything here is tested on its
 
 import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -270,19 +272,36 @@ BAR_SHARE = 0.7
 def exercise_chart(kinds: Sequence[str], buckets: Sequence, unit: str) -> BarChart:
     """A bar for each week or month (`unit`) of `buckets` (each with its `start` day and its
     `minutes` by kind), the kinds stacked in the order of `kinds`, the first at the bottom."""
-    highest = max((bucket.total for bucket in buckets), default=0)
-    minutes = nice_ticks(0, max(highest, SMALLEST_MINUTES_STEP), smallest=SMALLEST_MINUTES_STEP)
-    y = Scale(0, minutes[-1], PLOT.bottom, PLOT.top)
+    return bar_chart(
+        kinds, buckets, unit, lambda bucket: bucket.minutes, _minutes, SMALLEST_MINUTES_STEP
+    )
+
+
+def bar_chart(
+    kinds: Sequence[str],
+    buckets: Sequence,
+    unit: str,
+    amounts: Callable[[object], Mapping[str, int]],
+    say: Callable[[int, str], str],
+    smallest_step: int = 1,
+) -> BarChart:
+    """A bar for each day, week or month (`unit`) of `buckets` (each with its `start` day),
+    its `amounts(bucket)` by kind stacked in the order of `kinds`, the first at the bottom.
+    `say(amount, locale)` is an amount as the tooltip says it ("30 minutes"); a chart of one
+    kind names it "" (its tooltips then say the day and the amount only)."""
+    highest = max((sum(amounts(bucket).values()) for bucket in buckets), default=0)
+    values = nice_ticks(0, max(highest, smallest_step), smallest=smallest_step)
+    y = Scale(0, values[-1], PLOT.bottom, PLOT.top)
     slot = PLOT.width / max(len(buckets), 1)
     bars, locale = [], str(get_locale())
     for number, bucket in enumerate(buckets):
         label = _group_label(bucket.start, unit, locale)
-        segments, below = [], 0
+        segments, below, by_kind = [], 0, amounts(bucket)
         for series, kind in enumerate(kinds):
-            amount = bucket.minutes.get(kind, 0)
+            amount = by_kind.get(kind, 0)
             if amount:
                 top = y(below + amount)
-                title = f"{label}: {kind} {_minutes(amount, locale)}"
+                title = f"{label}: {' '.join(filter(None, (kind, say(amount, locale))))}"
                 segments.append(Segment(top, y(below) - top, series, title))
                 below += amount
         left = PLOT.left + slot * (number + (1 - BAR_SHARE) / 2)
@@ -290,19 +309,19 @@ def exercise_chart(kinds: Sequence[str], buckets: Sequence, unit: str) -> BarCha
     return BarChart(
         plot=PLOT,
         x_ticks=_bar_ticks(buckets, unit, slot),
-        y_ticks=_value_ticks(minutes, y),
+        y_ticks=_value_ticks(values, y),
         bars=bars,
         kinds=list(kinds),
     )
 
 
 def _bar_ticks(buckets: Sequence, unit: str, slot: float) -> list[Tick]:
-    """Labels under every n-th bar, at most DATE_TICKS of them: a week by its Monday, a month
-    by its name."""
+    """Labels under every n-th bar, at most DATE_TICKS of them: a day by its date, a week by
+    its Monday, a month by its name."""
     if not buckets:
         return []
     every = math.ceil(len(buckets) / DATE_TICKS)
-    if unit == "week":
+    if unit in ("day", "week"):
         skeleton = "MMMd"
     else:
         skeleton = _month_skeleton(buckets[0].start, buckets[-1].start)

@@ -20,6 +20,7 @@ from .post import (
 )
 from .reaction import LikeMark, LikeTotal
 from .site import PageFacet, Setting, SiteState
+from .stats import PostView, ReferrerView
 
 __all__ = [
     "OWNER_ID",
@@ -41,6 +42,8 @@ __all__ = [
     "Post",
     "PostPhoto",
     "PostTag",
+    "PostView",
+    "ReferrerView",
     "Revision",
     "Setting",
     "SiteState",

@@ -170,6 +170,7 @@ def delete_response(post: Post, index_endpoint: str):
 def post_page(post: Post, template: str, comment_form=None, status: int = 200, **context):
     """A post's page with its 공감 count, its comments and, where comments are open, the
     comment form."""
+    pagecache.page_shows_post(post.id)
     if comment_form is None and not owner_signed_in():
         comment_form = CommentForm(post, block=request.args.get("comment_on", ""))
         pagecache.page_has_comment_timer(post.id, comment_form.started.data)
