@@ -266,6 +266,7 @@ class PageNote:
     @property
     def full_version(self) -> str:
         return with_facets(self.version, self.facets)
+
     # The post whose own page this is (page_shows_post), if it is one.
     post_id: int | None = None
 
