@@ -795,3 +795,15 @@ def test_bars_stack_the_kinds_from_the_bottom_in_the_legend_s_order(app):
     # Equal slots, each bar in the middle of its own.
     assert last.x - empty.x == pytest.approx(empty.x - first.x) == pytest.approx(plot.width / 3)
     assert first.x > plot.left and last.x + last.width < plot.right
+
+
+@pytest.mark.parametrize(("language", "unit"), [("ko", "분"), ("en", "min")])
+def test_the_exercise_chart_names_its_unit_in_the_reader_s_language(
+    owner_client, record, language, unit
+):
+    record(TODAY, kind="필라테스", minutes=50)
+    owner_client.set_cookie("lang", language)
+    page = html.fromstring(owner_client.get("/diary/metrics").get_data(as_text=True))
+    assert page.xpath('//*[@id="exercise-chart"]//*[contains(@class, "chart__unit")]/text()') == [
+        unit
+    ]
