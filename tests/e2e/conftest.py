@@ -1,6 +1,7 @@
 """Browser tests: Debian's Chromium drives the real app, served from a thread with CSRF on."""
 
 import os
+import re
 import threading
 import uuid
 from collections.abc import Iterator
@@ -24,6 +25,8 @@ CHROMIUM = "/usr/bin/chromium"
 HERE = Path(__file__).parent
 
 PHONE = {"width": 390, "height": 844}
+# Where a reader lands after sending a comment: their own page (group 1, the private token).
+OWN_PAGE = re.compile(r"/comments/([A-Za-z0-9_-]{43})\?sent=1#your-comment$")
 DESKTOP = {"width": 1280, "height": 900}
 
 

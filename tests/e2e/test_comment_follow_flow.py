@@ -4,20 +4,17 @@ name filled in on the next comment form (localStorage).
 The live app accepts a comment sent at once (COMMENT_MIN_SECONDS=0), as in test_comments_flow.
 """
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from blog.extensions import db
 from blog.models import Comment
 
-from .conftest import PHONE, build_live_app, drop_live_app
+from .conftest import OWN_PAGE, PHONE, build_live_app, drop_live_app
 from .content import add_diary_entry
 from .test_accessibility import VARIANTS, check
 
 READER = "필라테스 하는 독자"
-OWN_PAGE = re.compile(r"/comments/([A-Za-z0-9_-]{43})\?sent=1#your-comment$")
 
 
 @pytest.fixture

@@ -4,21 +4,18 @@ The live app accepts a comment sent at once (COMMENT_MIN_SECONDS=0): the form ti
 otherwise store a test's quick comment as spam.
 """
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from blog.models import CommentStatus
 
-from .conftest import PHONE, build_live_app, drop_live_app, log_in, open_owner_menu
+from .conftest import OWN_PAGE, PHONE, build_live_app, drop_live_app, log_in, open_owner_menu
 from .content import BLOCKS, add_comment, add_commentary, add_diary_entry, comments_stored
 
 READER, READER_TEXT = "지나가던 독자", "wary of 표현을 처음 알았어요. 고맙습니다!"
 SECRET_READER, SECRET_TEXT = "조용한 독자", "주인님만 보세요: 오타가 하나 있어요."
 SENT = "고맙습니다! 댓글을 보냈습니다."
 # Where a sent comment leads: the sender's own page for it (tests/test_comment_follow.py).
-OWN_PAGE = re.compile(r"/comments/[A-Za-z0-9_-]{43}\?sent=1#your-comment$")
 
 
 @pytest.fixture
