@@ -11,7 +11,9 @@ from werkzeug.security import generate_password_hash
 from blog import create_app
 from blog.extensions import db
 from blog.models import Commentary, DiaryEntry, Owner, Visibility, utcnow
+from blog.notify.outbox import stop_deliverer
 from blog.posts import saving
+from blog.stats import counter_of
 
 # Set by `make test` for the second run against a real PostgreSQL server.
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -51,6 +53,14 @@ def empty_database() -> None:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
 
+def stop_background_work(app) -> None:
+    """Stop the app's threads: they must not write a finished test's views or mail into the
+    next test's tables."""
+    if (counter := counter_of(app)) is not None:
+        counter.close()
+    stop_deliverer(app)
+
+
 @pytest.fixture
 def app(tmp_path, app_config):
     app = make_app(tmp_path, **app_config)
@@ -58,8 +68,7 @@ def app(tmp_path, app_config):
         empty_database()
         db.create_all()
     yield app
-    if (counter := app.extensions.get("view_counter")) is not None:
-        counter.close()  # its thread must not write a finished test's views into the next's
+    stop_background_work(app)
     with app.app_context():
         empty_database()
         db.engine.dispose()

@@ -19,6 +19,7 @@ from tests.conftest import (
     OWNER_PASSWORD_HASH,
     TEST_DATABASE_URL,
     make_app,
+    stop_background_work,
 )
 
 CHROMIUM = "/usr/bin/chromium"
@@ -95,6 +96,7 @@ def _own_schema() -> dict:
 
 
 def drop_live_app(app) -> None:
+    stop_background_work(app)
     with app.app_context():
         db.session.remove()
         db.drop_all()
