@@ -37,6 +37,12 @@ def count_flask_requests(app, monkeypatch) -> list:
 
 
 @pytest.fixture
+def app_config():
+    """Views are counted here (the tests' apps leave counting off, see conftest.make_app)."""
+    return {"VIEW_COUNTING": True}
+
+
+@pytest.fixture
 def entry(make_entry):
     """A public entry's id and its page's address."""
     post_id = make_entry(title="글")
@@ -74,7 +80,7 @@ def test_views_are_counted_whether_flask_or_the_cache_answers(app, client, entry
     assert written(app) == {post_id: 4}
 
 
-@pytest.mark.parametrize("app_config", [{"PAGE_CACHE_SIZE": 0}])
+@pytest.mark.parametrize("app_config", [{"PAGE_CACHE_SIZE": 0, "VIEW_COUNTING": True}])
 def test_views_are_counted_without_the_page_cache(app, client, entry):
     post_id, path = entry
     for _ in range(3):
@@ -288,7 +294,7 @@ def test_views_of_a_post_deleted_for_good_before_the_write_are_dropped(app, clie
     assert written(app) == {}
 
 
-@pytest.mark.parametrize("app_config", [{"VIEW_FLUSH_SECONDS": 0.05}])
+@pytest.mark.parametrize("app_config", [{"VIEW_FLUSH_SECONDS": 0.05, "VIEW_COUNTING": True}])
 def test_the_processs_thread_writes_within_its_interval(app, client, entry):
     post_id, path = entry
     client.get(path, headers=READER)
