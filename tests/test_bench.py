@@ -1,0 +1,97 @@
+"""The benchmark scripts' helpers that need no server: their arguments, the tables they print
+and the nginx configuration of the two-server mode (checked by nginx itself when installed).
+The benchmarks themselves print figures for a person to read; they are not timed tests."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import run  # noqa: E402  (bench/ scripts import each other by their names)
+import two_servers  # noqa: E402
+
+
+def wrk_run(rps: float, bad: int = 0) -> dict:
+    return {"rps": rps, "p50": 1.5, "p99": 9.0, "bad": bad, "socket_errors": ""}
+
+
+@pytest.fixture
+def headers():
+    kept = list(run.WRK_HEADERS)
+    yield run.WRK_HEADERS
+    run.WRK_HEADERS[:] = kept
+
+
+def test_every_request_accepts_gzip_by_default_as_browsers_do(headers):
+    args = run.parse_args([])
+    assert not args.no_gzip
+    run.set_gzip(not args.no_gzip)
+    assert "Accept-Encoding: gzip" in headers
+    run.set_gzip(not run.parse_args(["--no-gzip"]).no_gzip)
+    assert not any(header.startswith("Accept-Encoding") for header in headers)
+    assert any(header.startswith("User-Agent") for header in headers)
+
+
+def test_both_databases_by_default_or_the_one_asked_for():
+    assert run.parse_args([]).databases == ["sqlite", "postgres"]
+    assert run.parse_args(["--db", "postgres"]).databases == ["postgres"]
+    assert run.parse_args(["--db", "sqlite", "--write-duration", "0"]).write_duration == 0
+    with pytest.raises(SystemExit):
+        run.parse_args(["--db", "mysql"])
+
+
+def test_page_table_is_labelled_with_each_ratio_and_the_median(headers):
+    rows = [
+        ("home", wrk_run(900), wrk_run(1000)),
+        ("feed", wrk_run(500), wrk_run(1000, bad=0)),
+        ("search", wrk_run(1200, bad=3), wrk_run(1000)),
+    ]
+    table = run.page_table("PostgreSQL", rows).splitlines()
+    assert table[0].startswith("PostgreSQL: ") and "gzip" in table[0]
+    home = next(line for line in table if line.startswith("home"))
+    assert home.split()[1:4] == ["900", "1000", "0.90"]
+    search = next(line for line in table if line.startswith("search"))
+    assert search.split()[3] == "1.20" and search.split()[-1] == "3"
+    assert table[-1] == "PostgreSQL: median ratio to the bare route: 0.90"
+
+
+def test_ratio_summary_puts_the_databases_side_by_side():
+    summary = run.ratio_summary(
+        {"SQLite": {"home": 1.1, "feed": 0.9}, "PostgreSQL": {"home": 0.5, "feed": 0.7}}
+    ).splitlines()
+    assert summary[1].split() == ["page", "SQLite", "PostgreSQL"]
+    assert summary[2].split() == ["home", "1.10", "0.50"]
+    assert summary[-1].split() == ["median", "1.00", "0.60"]
+
+
+def test_delay_distribution():
+    delays = [float(n) for n in range(1, 101)]
+    assert two_servers.distribution(delays) == "median 50.5 ms, p99 99.0 ms, max 100.0 ms"
+    assert two_servers.distribution([]) == "none"
+
+
+def test_nginx_config_runs_in_the_foreground_in_its_folder_in_front_of_both(tmp_path):
+    config = two_servers.nginx_config(tmp_path, 8123, [8124, 8125])
+    assert "daemon off;" in config
+    assert "listen 127.0.0.1:8123;" in config
+    assert "server 127.0.0.1:8124;" in config and "server 127.0.0.1:8125;" in config
+    # No file outside the folder: nothing of the system's nginx is used or written.
+    for line in config.splitlines():
+        if "/" in line and not line.lstrip().startswith(("#", "proxy_pass", "location")):
+            assert str(tmp_path) in line, line
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.skip("nginx is not installed")
+    (tmp_path / "nginx.conf").write_text(config)
+    check = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
