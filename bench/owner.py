@@ -91,12 +91,20 @@ def form_with(page: str, field: str) -> list[tuple[str, str]]:
 
 
 def filled(
-    fields: list[tuple[str, str]], button: str | None = "save", **values: str
+    fields: list[tuple[str, str]],
+    button: str | None = "save",
+    button_value: str = "y",
+    **values: str,
 ) -> list[tuple[str, str]]:
-    """The form's fields with some values replaced (or added), and a button pressed."""
+    """The form's fields with some values replaced (or added), and a button pressed (its name
+    and value: the editor's 저장 is save=y and keeps a post's visibility, a new post a draft)."""
     form = [(name, values.pop(name, value)) for name, value in fields]
     form += list(values.items())
-    return form + ([(button, "y")] if button else [])
+    return form + ([(button, button_value)] if button else [])
+
+
+# The editor's 발행 button: what a new post needs to be public (readers see no draft).
+PUBLISH = ("visibility", "public")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -238,6 +246,7 @@ class Writer(threading.Thread):
         title = "Writers keep saving while readers read: commentary 0"
         form = filled(
             fields,
+            *PUBLISH,
             headline=title,
             outlet="Reuters",
             url="https://www.reuters.com/technology/",
@@ -258,7 +267,9 @@ class Writer(threading.Thread):
     def _new_diary_entry(self, number: int) -> None:
         fields = form_with(self.owner.get("/diary/new").text, "body")
         title = f"부하 중 저장한 일기 {number}"
-        form = filled(fields, title=title, body=f"{DIARY_BODY}\n\n{number}번째.", tags="식단")
+        form = filled(
+            fields, *PUBLISH, title=title, body=f"{DIARY_BODY}\n\n{number}번째.", tags="식단"
+        )
         path = self._save("/diary/new", form, title)
         if path is not None:
             self.last_diary = (title, path)
