@@ -5,6 +5,7 @@ hidden `version` and block ids included, and sent back with the Save button).
 Used by run.py's "under writes" stage: a `Writer` thread keeps saving while wrk reads.
 """
 
+import gzip
 import html
 import statistics
 import threading
@@ -120,11 +121,16 @@ class Response:
 
 
 class Browser:
-    """A cookie-keeping client that does not follow redirects (a save answers 303)."""
+    """A cookie-keeping client that does not follow redirects (a save answers 303). With
+    `accept_gzip` it asks for gzip as browsers do (the page cache keeps that form of a page
+    apart from the plain one) and reads the answer decompressed."""
 
-    def __init__(self, base: str, cookies: bool = True, timeout: float = 30):
+    def __init__(
+        self, base: str, cookies: bool = True, timeout: float = 30, accept_gzip: bool = False
+    ):
         self.base = base
         self.timeout = timeout
+        self.accept_gzip = accept_gzip
         handlers = [_NoRedirect()]
         if cookies:
             handlers.append(urllib.request.HTTPCookieProcessor(CookieJar()))
@@ -134,12 +140,19 @@ class Browser:
         data = None if form is None else urllib.parse.urlencode(form).encode()
         # As a browser says of a form sent from one of the site's own pages.
         headers = {"Sec-Fetch-Site": "same-origin"}
+        if self.accept_gzip:
+            headers["Accept-Encoding"] = "gzip"
         request = urllib.request.Request(self.base + path, data=data, headers=headers)
         try:
             with self.opener.open(request, timeout=self.timeout) as answer:
-                return Response(answer.status, answer.headers, answer.read())
+                return Response(answer.status, answer.headers, self._body(answer))
         except urllib.error.HTTPError as answer:
-            return Response(answer.code, answer.headers, answer.read())
+            return Response(answer.code, answer.headers, self._body(answer))
+
+    @staticmethod
+    def _body(answer) -> bytes:
+        body = answer.read()
+        return gzip.decompress(body) if answer.headers.get("Content-Encoding") == "gzip" else body
 
     def get(self, path: str) -> Response:
         return self.request(path)
@@ -191,7 +204,8 @@ class Writer(threading.Thread):
         self.stopping = threading.Event()
         self.ready = threading.Event()
         self.owner = Browser(base)
-        self.reader = Browser(base, cookies=False)
+        # The readers of the page cache's gzip form, as wrk's are (run.py sends gzip).
+        self.reader = Browser(base, cookies=False, accept_gzip=True)
         self.save_ms: list[float] = []
         self.statuses: dict[int, int] = {}
         self.failures: list[str] = []

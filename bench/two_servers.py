@@ -144,10 +144,11 @@ def distribution(values: list[float]) -> str:
 class Propagation:
     """Saves through server A, each followed by reads through server B until it shows."""
 
-    def __init__(self, base_a: str, base_b: str):
+    def __init__(self, base_a: str, base_b: str, accept_gzip: bool = True):
         # A Writer for its forms (login, the commentary it creates), never started as a thread.
         self.writer = Writer(base_a, *OWNER)
-        self.reader = Browser(base_b, cookies=False, timeout=POLL_TIMEOUT)
+        # As browsers ask (the page cache's gzip form of each page; --no-gzip: the plain one).
+        self.reader = Browser(base_b, cookies=False, timeout=POLL_TIMEOUT, accept_gzip=accept_gzip)
         self.delays_ms: list[float] = []
         self.save_ms: list[float] = []
         self.stale_reads = 0
@@ -285,7 +286,7 @@ def run(args: argparse.Namespace, folder: Path, cleanup: contextlib.ExitStack) -
     )
 
     print(f"\npropagation: {args.saves} saves through A, each read back through B", flush=True)
-    propagation = Propagation(base_a, base_b)
+    propagation = Propagation(base_a, base_b, accept_gzip=not args.no_gzip)
     propagation.run(args.saves)
     print(propagation.report(), flush=True)
 

@@ -95,3 +95,43 @@ def test_nginx_config_runs_in_the_foreground_in_its_folder_in_front_of_both(tmp_
         check=False,
     )
     assert check.returncode == 0, check.stderr
+
+
+def test_a_reader_asking_as_browsers_do_reads_the_gzip_form_decompressed():
+    import gzip
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    import owner
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = "<p>부하 중 저장한 일기 1</p>".encode()
+            if self.headers.get("Accept-Encoding") == "gzip":
+                body = gzip.compress(body)
+                self.send_response(200)
+                self.send_header("Content-Encoding", "gzip")
+            else:
+                self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        answer = owner.Browser(base, cookies=False, accept_gzip=True).get("/")
+        assert answer.headers["Content-Encoding"] == "gzip"
+        assert owner.shown("부하 중 저장한 일기 1", answer.text)
+        plain = owner.Browser(base, cookies=False).get("/")
+        assert "Content-Encoding" not in plain.headers
+        assert owner.shown("부하 중 저장한 일기 1", plain.text)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
