@@ -97,41 +97,72 @@ def test_nginx_config_runs_in_the_foreground_in_its_folder_in_front_of_both(tmp_
     assert check.returncode == 0, check.stderr
 
 
-def test_a_reader_asking_as_browsers_do_reads_the_gzip_form_decompressed():
-    import gzip
-    import threading
-    from http.server import BaseHTTPRequestHandler, HTTPServer
+class Pages:
+    """A tiny HTTP server on loopback answering GET with the next of `bodies` (the last one
+    from then on), gzip-compressed when asked; `.base` is its address."""
 
+    def __init__(self, *bodies: str):
+        import gzip
+        import threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        answers = list(bodies)
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = (answers.pop(0) if len(answers) > 1 else answers[0]).encode()
+                self.send_response(200)
+                if self.headers.get("Accept-Encoding") == "gzip":
+                    body = gzip.compress(body)
+                    self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever)
+        self.base = f"http://127.0.0.1:{self.server.server_port}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+def test_a_reader_asking_as_browsers_do_reads_the_gzip_form_decompressed():
     import owner
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = "<p>부하 중 저장한 일기 1</p>".encode()
-            if self.headers.get("Accept-Encoding") == "gzip":
-                body = gzip.compress(body)
-                self.send_response(200)
-                self.send_header("Content-Encoding", "gzip")
-            else:
-                self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever)
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{server.server_port}"
-        answer = owner.Browser(base, cookies=False, accept_gzip=True).get("/")
+    with Pages("<p>부하 중 저장한 일기 1</p>") as pages:
+        answer = owner.Browser(pages.base, cookies=False, accept_gzip=True).get("/")
         assert answer.headers["Content-Encoding"] == "gzip"
         assert owner.shown("부하 중 저장한 일기 1", answer.text)
-        plain = owner.Browser(base, cookies=False).get("/")
+        plain = owner.Browser(pages.base, cookies=False).get("/")
         assert "Content-Encoding" not in plain.headers
         assert owner.shown("부하 중 저장한 일기 1", plain.text)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+
+
+def test_a_save_is_seen_through_b_only_once_reads_in_a_row_show_it():
+    """Two stale reads, a fresh one, a stale one again (B's other worker), then fresh: the
+    delay runs to the fresh run's first read, and every stale read is counted."""
+    old, new = "<h1>edit 1</h1>", "<h1>edit 2</h1>"
+    with Pages(old, old, new, old, new) as pages:
+        propagation = two_servers.Propagation(pages.base, pages.base)
+        answered = two_servers.clock()
+        propagation.poll("/", "edit 2", answered)
+        assert propagation.stale_reads == 3
+        assert propagation.late_reads == 1
+        assert propagation.saves_stale == 1
+        assert propagation.never == []
+        [delay] = propagation.delays_ms
+        assert 0 < delay < 1000
+
+        propagation.poll("/", "edit 2", two_servers.clock())
+        assert propagation.saves_stale == 1  # the second save was fresh from the first read
+        assert len(propagation.delays_ms) == 2
