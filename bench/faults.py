@@ -49,7 +49,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from owner import Browser, Writer, filled, form_with, log_in, shown
-from run import OWNER, ROOT, page_paths, seed, serve, set_owner, stop
+from run import OWNER, ROOT, page_paths, seed, serve, set_owner, start_cluster, stop
 
 # The checks read the database through the site's own models.
 sys.path.insert(0, str(ROOT))
@@ -687,25 +687,6 @@ def disk_part(args, folder: Path, cleanup: contextlib.ExitStack) -> None:
 def first_good(answers: list[Answer], start: float, good) -> str:
     times = [answer.answered - start for answer in answers if answer.sent >= start and good(answer)]
     return f"+{min(times):.1f} s" if times else "never"
-
-
-def start_cluster(port: int, cleanup: contextlib.ExitStack) -> tuple[str, Path]:
-    """A throwaway cluster from tests/postgres.sh; its URL and data folder."""
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", port)) == 0:
-            raise RuntimeError(f"port {port} is taken: choose another with --pg-port")
-    script = str(ROOT / "tests/postgres.sh")
-    output = subprocess.run(
-        [script, "start"],
-        env={**os.environ, "PGPORT_TEST": str(port)},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    values = dict(re.findall(r"(\w+)=(\S+)", output))
-    data = Path(values["PGDATA_DIR"])
-    cleanup.callback(subprocess.run, [script, "stop", str(data)], check=False)
-    return values["TEST_POSTGRES_URL"], data
 
 
 def pg_restart(data: Path, mode: str) -> float:

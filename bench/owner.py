@@ -5,6 +5,7 @@ hidden `version` and block ids included, and sent back with the Save button).
 Used by run.py's "under writes" stage: a `Writer` thread keeps saving while wrk reads.
 """
 
+import gzip
 import html
 import statistics
 import threading
@@ -91,12 +92,20 @@ def form_with(page: str, field: str) -> list[tuple[str, str]]:
 
 
 def filled(
-    fields: list[tuple[str, str]], button: str | None = "save", **values: str
+    fields: list[tuple[str, str]],
+    button: str | None = "save",
+    button_value: str = "y",
+    **values: str,
 ) -> list[tuple[str, str]]:
-    """The form's fields with some values replaced (or added), and a button pressed."""
+    """The form's fields with some values replaced (or added), and a button pressed (its name
+    and value: the editor's 저장 is save=y and keeps a post's visibility, a new post a draft)."""
     form = [(name, values.pop(name, value)) for name, value in fields]
     form += list(values.items())
-    return form + ([(button, "y")] if button else [])
+    return form + ([(button, button_value)] if button else [])
+
+
+# The editor's 발행 button: what a new post needs to be public (readers see no draft).
+PUBLISH = ("visibility", "public")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -112,11 +121,16 @@ class Response:
 
 
 class Browser:
-    """A cookie-keeping client that does not follow redirects (a save answers 303)."""
+    """A cookie-keeping client that does not follow redirects (a save answers 303). With
+    `accept_gzip` it asks for gzip as browsers do (the page cache keeps that form of a page
+    apart from the plain one) and reads the answer decompressed."""
 
-    def __init__(self, base: str, cookies: bool = True, timeout: float = 30):
+    def __init__(
+        self, base: str, cookies: bool = True, timeout: float = 30, accept_gzip: bool = False
+    ):
         self.base = base
         self.timeout = timeout
+        self.accept_gzip = accept_gzip
         handlers = [_NoRedirect()]
         if cookies:
             handlers.append(urllib.request.HTTPCookieProcessor(CookieJar()))
@@ -126,12 +140,19 @@ class Browser:
         data = None if form is None else urllib.parse.urlencode(form).encode()
         # As a browser says of a form sent from one of the site's own pages.
         headers = {"Sec-Fetch-Site": "same-origin"}
+        if self.accept_gzip:
+            headers["Accept-Encoding"] = "gzip"
         request = urllib.request.Request(self.base + path, data=data, headers=headers)
         try:
             with self.opener.open(request, timeout=self.timeout) as answer:
-                return Response(answer.status, answer.headers, answer.read())
+                return Response(answer.status, answer.headers, self._body(answer))
         except urllib.error.HTTPError as answer:
-            return Response(answer.code, answer.headers, answer.read())
+            return Response(answer.code, answer.headers, self._body(answer))
+
+    @staticmethod
+    def _body(answer) -> bytes:
+        body = answer.read()
+        return gzip.decompress(body) if answer.headers.get("Content-Encoding") == "gzip" else body
 
     def get(self, path: str) -> Response:
         return self.request(path)
@@ -183,7 +204,8 @@ class Writer(threading.Thread):
         self.stopping = threading.Event()
         self.ready = threading.Event()
         self.owner = Browser(base)
-        self.reader = Browser(base, cookies=False)
+        # The readers of the page cache's gzip form, as wrk's are (run.py sends gzip).
+        self.reader = Browser(base, cookies=False, accept_gzip=True)
         self.save_ms: list[float] = []
         self.statuses: dict[int, int] = {}
         self.failures: list[str] = []
@@ -238,6 +260,7 @@ class Writer(threading.Thread):
         title = "Writers keep saving while readers read: commentary 0"
         form = filled(
             fields,
+            *PUBLISH,
             headline=title,
             outlet="Reuters",
             url="https://www.reuters.com/technology/",
@@ -258,7 +281,9 @@ class Writer(threading.Thread):
     def _new_diary_entry(self, number: int) -> None:
         fields = form_with(self.owner.get("/diary/new").text, "body")
         title = f"부하 중 저장한 일기 {number}"
-        form = filled(fields, title=title, body=f"{DIARY_BODY}\n\n{number}번째.", tags="식단")
+        form = filled(
+            fields, *PUBLISH, title=title, body=f"{DIARY_BODY}\n\n{number}번째.", tags="식단"
+        )
         path = self._save("/diary/new", form, title)
         if path is not None:
             self.last_diary = (title, path)

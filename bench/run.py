@@ -1,25 +1,31 @@
 """Read throughput of the site against a bare Flask route, measured side by side.
 
-    .venv/bin/python bench/run.py --posts 2000 [--duration 10] [--connections 16]
-        [--write-duration 30] [--write-connections 32] [--save-pause 0]
+    .venv/bin/python bench/run.py --posts 2000 [--db sqlite|postgres|both] [--duration 10]
+        [--connections 16] [--write-duration 30] [--write-connections 32] [--save-pause 0]
+        [--no-gzip] [--pg-port 54340]
 
-Seeds N demo posts into a temporary SQLite database, starts the site and bench/bare.py under
-the same gunicorn settings (2 sync workers), and loads both alternately with wrk. Prints, per
-page kind, requests per second and its ratio to the bare route, p50/p99 latency, and each
-server's peak memory per worker; then the compressed transfer size of a post page; then the
-"under writes" stage: wrk over a mix of public pages, first alone, then while the owner keeps
-saving posts through the site's own forms (bench/owner.py), with the saves' figures and a
-check that no page was stale; last, the time to save a 30-block commentary. Needs Debian's wrk
-(apt-get install wrk). Exits with an error if the stage saw a non-2xx answer, a socket error,
-a failed save or a stale page.
+For each database (`--db`, both by default: SQLite in a temporary file, then a throwaway
+PostgreSQL cluster from tests/postgres.sh, stopped at the end whatever happens), seeds N demo
+posts, starts the site and bench/bare.py under the same gunicorn settings (2 sync workers), and
+loads both alternately with wrk, every request sending `Accept-Encoding: gzip` as browsers do
+(`--no-gzip` for none). Prints, per database and page kind, requests per second and its ratio
+to the bare route, p50/p99 latency, and each server's peak memory per worker; then the
+compressed transfer size of a post page; then the "under writes" stage: wrk over a mix of
+public pages, first alone, then while the owner keeps saving posts through the site's own
+forms (bench/owner.py), with the saves' figures and a check that no page was stale; last, the
+time to save a 30-block commentary; and at the end the ratios of every database side by side.
+Needs Debian's wrk (apt-get install wrk). Exits with an error if the stage saw a non-2xx
+answer, a socket error, a failed save or a stale page.
 """
 
 import argparse
+import contextlib
 import gzip
 import os
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -78,10 +84,53 @@ def worker_peak_memory_mb(master: subprocess.Popen) -> list[float]:
     return peaks
 
 
-# Request headers of every wrk run, the bare route's too (--accept-gzip adds one). A browser's
-# User-Agent: wrk sends none, and the site counts no view of a post page without one (blog/stats),
-# so the post pages' figures include counting each view.
-WRK_HEADERS: list[str] = ["User-Agent: Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 bench/run.py"]
+# Request headers of every wrk run, the bare route's too. A browser's User-Agent: wrk sends
+# none, and the site counts no view of a post page without one (blog/stats), so the post pages'
+# figures include counting each view. And, as every browser does, Accept-Encoding: gzip (the
+# page cache then answers with the page compressed once, when it was stored); --no-gzip drops it.
+USER_AGENT = "User-Agent: Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 bench/run.py"
+ACCEPT_GZIP = "Accept-Encoding: gzip"
+WRK_HEADERS: list[str] = [USER_AGENT, ACCEPT_GZIP]
+
+
+def set_gzip(accept: bool) -> None:
+    """Whether every wrk request says it accepts gzip (the default, as browsers do)."""
+    WRK_HEADERS[:] = [USER_AGENT, ACCEPT_GZIP] if accept else [USER_AGENT]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_cluster(port: int, cleanup: contextlib.ExitStack) -> tuple[str, Path]:
+    """A throwaway cluster from tests/postgres.sh; its URL and data folder. `cleanup` stops it
+    and removes its folder (on an error or Ctrl-C too)."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"port {port} is taken: choose another with --pg-port")
+    script = str(ROOT / "tests/postgres.sh")
+    output = subprocess.run(
+        [script, "start"],
+        env={**os.environ, "PGPORT_TEST": str(port)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    values = dict(re.findall(r"(\w+)=(\S+)", output))
+    data = Path(values["PGDATA_DIR"])
+    cleanup.callback(subprocess.run, [script, "stop", str(data)], check=False)
+    return values["TEST_POSTGRES_URL"], data
+
+
+def postgres_missing() -> str:
+    """Why a throwaway PostgreSQL cannot run here, in a few words, or ''."""
+    if not list(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")):
+        return "needs PostgreSQL: apt-get install postgresql"
+    if os.geteuid() != 0:
+        return "needs root to run PostgreSQL as the postgres user with runuser (sudo)"
+    return ""
 
 
 def wrk(url: str, duration: int, connections: int, paths: list[str] | None = None) -> dict:
@@ -285,15 +334,27 @@ print(statistics.median(times))
     return float(result.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
+DATABASES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=2000)
+    parser.add_argument(
+        "--db",
+        choices=["sqlite", "postgres", "both"],
+        default="both",
+        help="the database(s) to run on, one table each (default both)",
+    )
+    parser.add_argument(
+        "--pg-port", type=int, default=54340, help="port of the throwaway PostgreSQL cluster"
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument(
-        "--accept-gzip",
+        "--no-gzip",
         action="store_true",
-        help="send Accept-Encoding: gzip, as browsers do (the page cache then answers compressed)",
+        help="send no Accept-Encoding (browsers send gzip, and so does this script by default)",
     )
     parser.add_argument(
         "--write-duration",
@@ -305,55 +366,128 @@ def main() -> None:
     parser.add_argument(
         "--save-pause", type=float, default=0.0, help="seconds the owner waits between saves"
     )
-    args = parser.parse_args()
-    if args.accept_gzip:
-        WRK_HEADERS.append("Accept-Encoding: gzip")
+    args = parser.parse_args(argv)
+    args.databases = list(DATABASES) if args.db == "both" else [args.db]
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    set_gzip(not args.no_gzip)
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
-    folder = Path(tempfile.mkdtemp(prefix="blog-bench-"))
+    if args.db == "postgres" and (reason := postgres_missing()):
+        sys.exit(f"--db postgres {reason}")
+    # A kill from outside (timeout, CI) cleans up as Ctrl-C does: servers and cluster stopped.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    results: dict[str, dict[str, float]] = {}
+    failed = []
     try:
-        writes_ok = run_all(args, folder)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    if not writes_ok:
-        sys.exit("under writes: errors, non-2xx answers, failed saves or stale pages (above)")
+        for database in args.databases:
+            label = DATABASES[database]
+            if database == "postgres" and (reason := postgres_missing()):
+                print(f"\n{label}: skipped, {reason}")
+                continue
+            folder = Path(tempfile.mkdtemp(prefix="blog-bench-"))
+            try:
+                with contextlib.ExitStack() as cleanup:
+                    if database == "postgres":
+                        url, _ = start_cluster(args.pg_port, cleanup)
+                        where = f"a throwaway cluster on 127.0.0.1:{args.pg_port}"
+                    else:
+                        url = f"sqlite:///{folder / 'bench.sqlite3'}"
+                        where = "a temporary file"
+                    print(f"\n=== {label} ({where}) ===", flush=True)
+                    ratios, writes_ok = run_all(args, url, label)
+                    results[label] = ratios
+                    if not writes_ok:
+                        failed.append(label)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+    except KeyboardInterrupt:
+        sys.exit("\ninterrupted: every server and cluster started was stopped")
+    if len(results) > 1:
+        print("\n" + ratio_summary(results, accept_gzip=not args.no_gzip))
+    if failed:
+        sys.exit(
+            f"under writes ({', '.join(failed)}): errors, non-2xx answers, failed saves or stale"
+            " pages (above)"
+        )
 
 
-def run_all(args: argparse.Namespace, folder: Path) -> bool:
-    """Every stage on a site seeded in `folder`; False if the stage under writes failed."""
+def page_table(label: str, rows: list[tuple[str, dict, dict]]) -> str:
+    """The page table of one database: (kind, the page's wrk run, the bare route's run just
+    before) a row, each with its ratio, and the median ratio."""
+    encoding = "gzip" if ACCEPT_GZIP in WRK_HEADERS else "no gzip"
+    lines = [
+        f"{label}: pages against the bare route ({encoding}, run alternately)",
+        f"{'page':<17}{'rps':>8}{'bare rps':>10}{'ratio':>7}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'non-2xx':>8}",
+    ]
+    for kind, page_run, bare_run in rows:
+        lines.append(
+            f"{kind:<17}{page_run['rps']:>8.0f}{bare_run['rps']:>10.0f}"
+            f"{page_run['rps'] / bare_run['rps']:>7.2f}{page_run['p50']:>8.2f}"
+            f"{page_run['p99']:>8.2f}{page_run['bad']:>8}"
+            + (f" {page_run['socket_errors']}" if page_run["socket_errors"] else "")
+        )
+    ratios = [page_run["rps"] / bare_run["rps"] for _, page_run, bare_run in rows]
+    lines.append(f"{label}: median ratio to the bare route: {statistics.median(ratios):.2f}")
+    return "\n".join(lines)
+
+
+def ratio_summary(results: dict[str, dict[str, float]], accept_gzip: bool = True) -> str:
+    """Every database's ratio to the bare route per page kind, side by side, and the medians."""
+    labels = list(results)
+    kinds = list(next(iter(results.values())))
+    lines = [
+        f"ratio to the bare route ({'gzip' if accept_gzip else 'no gzip'}):",
+        f"{'page':<17}" + "".join(f"{label:>12}" for label in labels),
+    ]
+    for kind in kinds:
+        lines.append(
+            f"{kind:<17}" + "".join(f"{results[label].get(kind, 0):>12.2f}" for label in labels)
+        )
+    lines.append(
+        f"{'median':<17}"
+        + "".join(f"{statistics.median(results[label].values()):>12.2f}" for label in labels)
+    )
+    return "\n".join(lines)
+
+
+def run_all(args: argparse.Namespace, database_url: str, label: str) -> tuple[dict, bool]:
+    """Every stage on a site seeded into the empty database at `database_url`: the ratio of
+    each page kind to the bare route, and False if the stage under writes failed."""
     writes_ok = True
     env = {
         **os.environ,
-        "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "FLASK_SQLALCHEMY_DATABASE_URI": database_url,
         "FLASK_SECRET_KEY": "bench-only-secret",
         "PYTHONPATH": str(ROOT),
     }
     print(f"seeding {args.posts} posts: {seed(env, args.posts):.1f} s", flush=True)
     set_owner(env)
-    site = serve("app:app", 8071, env)
-    bare = serve("bench.bare:app", 8072, env)
+    site_port, bare_port = free_port(), free_port()
+    site = serve("app:app", site_port, env)
     try:
-        base = "http://127.0.0.1:8071"
+        bare = serve("bench.bare:app", bare_port, env)
+    except BaseException:
+        stop(site)
+        raise
+    ratios = {}
+    try:
+        base = f"http://127.0.0.1:{site_port}"
         paths = page_paths(base, args.posts)
         check_final(base, list(paths.values()))
-        print(
-            f"\n{'page':<17}{'rps':>8}{'bare rps':>10}{'ratio':>7}{'p50 ms':>8}"
-            f"{'p99 ms':>8}{'non-2xx':>8}"
-        )
-        ratios = []
+        rows = []
         for kind, path in paths.items():
             # Alternate bare and page runs, so both see the same machine load.
-            bare_run = wrk("http://127.0.0.1:8072/", args.duration, args.connections)
+            bare_run = wrk(f"http://127.0.0.1:{bare_port}/", args.duration, args.connections)
             page_run = wrk(base, args.duration, args.connections, [path])
-            ratio = page_run["rps"] / bare_run["rps"]
-            ratios.append(ratio)
-            print(
-                f"{kind:<17}{page_run['rps']:>8.0f}{bare_run['rps']:>10.0f}{ratio:>7.2f}"
-                f"{page_run['p50']:>8.2f}{page_run['p99']:>8.2f}{page_run['bad']:>8}"
-                f" {page_run['socket_errors']}",
-                flush=True,
-            )
-        print(f"\nmedian ratio to the bare route: {statistics.median(ratios):.2f}")
+            rows.append((kind, page_run, bare_run))
+            ratios[kind] = page_run["rps"] / bare_run["rps"]
+            print(f"  {kind}: {ratios[kind]:.2f}", flush=True)
+        print("\n" + page_table(label, rows), flush=True)
         site_memory = worker_peak_memory_mb(site)
         bare_memory = worker_peak_memory_mb(bare)
         print(
@@ -375,8 +509,9 @@ def run_all(args: argparse.Namespace, folder: Path) -> bool:
     finally:
         stop(site)
         stop(bare)
-    print(f"saving a 30-block commentary: {save_time_ms(env):.1f} ms (median of 7)")
-    return writes_ok
+    if args.write_duration:
+        print(f"saving a 30-block commentary: {save_time_ms(env):.1f} ms (median of 7)")
+    return ratios, writes_ok
 
 
 if __name__ == "__main__":
