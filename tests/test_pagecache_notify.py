@@ -3,12 +3,13 @@ no reader gets a page older than its replacement by more than the stated bound."
 
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, text
 
 from blog.extensions import db
-from blog.models import DiaryEntry, Visibility
+from blog.models import DiaryEntry, Visibility, utcnow
 from blog.posts import saving
 
 from .conftest import TEST_DATABASE_URL, make_app, stop_background_work
@@ -219,3 +220,18 @@ def test_without_notifications_no_listener_starts(app, client, make_entry):
     make_entry(title="글")
     client.get("/diary/")
     assert listener_of(app) is None
+
+
+@on_postgresql
+def test_a_trusted_page_is_checked_again_when_a_scheduled_post_falls_due(
+    app, client, make_entry, monkeypatch, clock
+):
+    make_entry(title="예약", published_at=utcnow() + timedelta(hours=1))
+    listening(app, client)
+    for _ in range(2):
+        assert "예약" not in client.get("/diary/").text
+    with queries_sent(app, monkeypatch) as sent:
+        client.get("/diary/")
+    assert not sent["raw"]  # trusted until the scheduled time
+    clock.shift(timedelta(hours=2))  # no write, no notification
+    assert "예약" in client.get("/diary/").text
