@@ -24,12 +24,13 @@ about 0.04 ms and stays (see ReaderCache._version).
   read asks the database, as it always did.
 - A lost connection is seen at once when the server closes it (a restart,
   pg_terminate_backend: the thread's wait raises); a silent one (a cable, a firewall) by the
-  heartbeat query every HEARTBEAT seconds or by TCP keepalive.
+  heartbeat query every HEARTBEAT seconds, which fails after SILENT_LOSS seconds without an
+  answer (TCP_USER_TIMEOUT).
 
 The bound: a reader may get the old page for as long as the notification takes to arrive
 after the owner's commit (well under a millisecond on one machine, a network hop between
 machines); for a lost connection, until the thread notices (at once when the server closes
-it; up to HEARTBEAT seconds for a silent one).
+it; up to HEARTBEAT + SILENT_LOSS seconds, 15, for a silent one).
 """
 
 import logging
@@ -46,8 +47,11 @@ log = logging.getLogger(__name__)
 CHANNEL = "blog_pages"
 # The payload for a change of the site's content (a facet's change sends the facet's key).
 CONTENT = "*"
-# Seconds between two heartbeat queries while no notification comes.
+# Seconds between two heartbeat queries while no notification comes, and how long the
+# connection may leave sent data unacknowledged before it counts as lost (TCP_USER_TIMEOUT):
+# a silently lost connection is noticed within HEARTBEAT + SILENT_LOSS seconds.
 HEARTBEAT = 5.0
+SILENT_LOSS = 10.0
 FIRST_BACKOFF = 0.05
 MAX_BACKOFF = 5.0
 
@@ -132,6 +136,7 @@ class Listener:
         try:
             connection.rollback()  # the pool's ping may have begun a transaction
             connection.autocommit = True
+            _bound_silent_loss(connection.fileno())
             connection.execute(f"LISTEN {CHANNEL}")
             with self._lock:
                 if self.stopped.is_set():
@@ -162,6 +167,18 @@ class Listener:
             self.content_seq = self.seq
         else:
             self.changed[payload] = self.seq
+
+
+def _bound_silent_loss(fd: int) -> None:
+    """A TCP connection whose data goes unacknowledged for SILENT_LOSS seconds fails (a
+    Unix socket has no such loss: nothing to set)."""
+    try:
+        with socket.socket(fileno=os.dup(fd)) as sock:
+            if sock.family in (socket.AF_INET, socket.AF_INET6):
+                timeout_ms = int(SILENT_LOSS * 1000)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, timeout_ms)
+    except (OSError, AttributeError):  # not Linux: the heartbeat waits for TCP's own timeout
+        pass
 
 
 # Every listener of this process, for a fork's child.
