@@ -37,7 +37,8 @@ Two layers use them:
   a fresh answer gets the ETag and is offered to the page cache.
 - `ReaderCache`, a WSGI middleware in front of Flask, keeps the rendered pages (per worker, the
   most recently used, one per address). The next anonymous GET of a stored page is answered
-  from it after one read of the version, without a Flask request: no session, login, locale,
+  from it after one read of the version (on PostgreSQL, while its listener listens, after
+  none: blog/pagenotify), without a Flask request: no session, login, locale,
   routing, template or ORM work, so a cached page costs about what a bare route does. While
   the database cannot be read, anonymous readers get the pages kept (stale for at most the
   outage) and Flask answers the rest with a 503.
