@@ -62,6 +62,7 @@ SWITCHES = (
     "MAIL_USE_SSL",
     "MAIL_DELIVERER",
     "VIEW_COUNTING",
+    "PAGE_CACHE_NOTIFY",
 )
 _SWITCH_WORDS = {"true": True, "1": True, "yes": True, "on": True}
 _SWITCH_WORDS |= {"false": False, "0": False, "no": False, "off": False, "": False}

@@ -37,7 +37,8 @@ Two layers use them:
   a fresh answer gets the ETag and is offered to the page cache.
 - `ReaderCache`, a WSGI middleware in front of Flask, keeps the rendered pages (per worker, the
   most recently used, one per address). The next anonymous GET of a stored page is answered
-  from it after one read of the version, without a Flask request: no session, login, locale,
+  from it after one read of the version (on PostgreSQL, while its listener listens, after
+  none: blog/pagenotify), without a Flask request: no session, login, locale,
   routing, template or ORM work, so a cached page costs about what a bare route does. While
   the database cannot be read, anonymous readers get the pages kept (stale for at most the
   outage) and Flask answers the rest with a 503.
@@ -52,7 +53,10 @@ signed timer.
 import gzip
 import hashlib
 import hmac
+import os
 import threading
+import time
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -63,6 +67,7 @@ from flask_login import current_user, user_logged_in
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
+from . import pagenotify
 from .comments.timer import form_token
 from .extensions import db, insert_for
 from .models import PageFacet, Post, SiteState, Visibility, utcnow
@@ -102,7 +107,14 @@ def content_changed() -> None:
     if session.info.get(_CHANGED_IN) is not transaction:
         values["content_version"] = SiteState.content_version + 1
         session.info[_CHANGED_IN] = transaction
+        _notify(pagenotify.CONTENT)
     db.session.execute(update(SiteState).where(SiteState.id == STATE_ID).values(**values))
+
+
+def _notify(payload: str) -> None:
+    """On PostgreSQL, tell every worker's page cache on commit (blog/pagenotify)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        pagenotify.notify(db.session, payload)
 
 
 # In db.session.info: the transaction whose changes have moved the version already.
@@ -148,6 +160,7 @@ def facet_changed(key: str) -> None:
             index_elements=[_FACET.c.key], set_={"version": _FACET.c.version + 1}
         )
     )
+    _notify(key)
 
 
 def with_facets(version: str, facets: tuple[tuple[str, int], ...]) -> str:
@@ -179,24 +192,47 @@ def read_state_and_facets(count: int):
     return _READ_STATE.add_columns(*(version.scalar_subquery() for version in versions))
 
 
-def _newest_publication(engine, now: datetime) -> datetime | None:
+def _publications_around(engine, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """The newest publication time reached, and the next one to come."""
     with engine.connect() as connection:
-        return connection.execute(
+        newest = connection.execute(
             db.select(db.func.max(Post.published_at)).where(Post.published(now))
         ).scalar()
+        coming = connection.execute(
+            db.select(db.func.min(Post.published_at)).where(
+                Post.visibility == Visibility.PUBLIC,
+                Post.published_at > now,
+                Post.deleted_at.is_(None),
+            )
+        ).scalar()
+    return newest, coming
+
+
+def _timestamp(moment: datetime | str | None, now: datetime) -> float | None:
+    if isinstance(moment, str):  # SQLite's driver gives the stored text
+        moment = datetime.fromisoformat(moment)
+    return None if moment is None else moment.replace(tzinfo=now.tzinfo).timestamp()
 
 
 def page_version(engine, version: int, next_publication_at: datetime | str | None) -> str:
     """What names the pages' content: the version, and once a scheduled post's time has come
     (no save has recorded it yet), the newest publication time reached, which changes exactly
     when the next scheduled post appears. No write: a full disk must not stop reads."""
-    if isinstance(next_publication_at, str):  # SQLite's driver gives the stored text
-        next_publication_at = datetime.fromisoformat(next_publication_at)
+    return page_version_until(engine, version, next_publication_at)[0]
+
+
+def page_version_until(
+    engine, version: int, next_publication_at: datetime | str | None
+) -> tuple[str, float | None]:
+    """page_version, and until when (a Unix time; None: until the next write) it holds without
+    a write: the next scheduled publication. The page cache's notified pages (pagenotify) are
+    current until then only, as no write tells anyone that a scheduled post appeared."""
     now = utcnow()
-    if next_publication_at is None or next_publication_at.replace(tzinfo=now.tzinfo) > now:
-        return str(version)
-    newest = _newest_publication(engine, now)
-    return f"{version}.{newest.timestamp() if newest else 0:.0f}"
+    until = _timestamp(next_publication_at, now)
+    if until is None or until > now.timestamp():
+        return str(version), until
+    newest, coming = _publications_around(engine, now)
+    return f"{version}.{newest.timestamp() if newest else 0:.0f}", _timestamp(coming, now)
 
 
 def site_version(engine) -> str:
@@ -283,6 +319,10 @@ class StoredPage:
     # The statement and parameters that read the page's version on a hit (see _version).
     read: tuple | None = None
     post_id: int | None = None  # the post whose page it is: its readers' views are counted
+    # Listening (pagenotify): the Listener's mark taken before the read that showed the page
+    # current, and the Unix time until which it holds (the next scheduled publication).
+    mark: int | None = None
+    until: float | None = None
 
     @property
     def nbytes(self) -> int:
@@ -354,6 +394,26 @@ class ReaderCache:
         # Pages with a comment timer, filled in this second:
         # (second, (address, version) → plain, gzipped).
         self._filled: tuple[int, dict[tuple[str, str], tuple[bytes, bytes]]] = (0, {})
+        # On PostgreSQL, told of changes (blog/pagenotify): started by the process's first
+        # request, so each forked worker has its own.
+        self.listens = self.engine.dialect.name == "postgresql" and app.config["PAGE_CACHE_NOTIFY"]
+        self.listener: pagenotify.Listener | None = None
+        self._listener_lock = threading.Lock()
+        _CACHES.add(self)
+
+    def _start_listener(self) -> "pagenotify.Listener":
+        with self._listener_lock:
+            if self.listener is None:
+                self.listener = pagenotify.Listener(self.engine)
+            return self.listener
+
+    def stop_listening(self) -> None:
+        """Stop this process's listener, if it started (tests: the app goes away)."""
+        self.listens = False
+        with self._listener_lock:
+            listener, self.listener = self.listener, None
+        if listener is not None:
+            listener.stop()
 
     def _driver_statement(self, facet_keys: tuple[str, ...]) -> tuple:
         """The statement reading the version of a page showing `facet_keys`, as SQL and
@@ -383,14 +443,28 @@ class ReaderCache:
             return self.wsgi_app(environ, start_response)
         address = page_address(request)
         page = self.pages.get(address)
+        listener = self.listener
+        if listener is None and self.listens:
+            listener = self._start_listener()
+        if (
+            page is not None
+            and listener is not None
+            and listener.current(page.mark, page.facet_keys)
+            and (page.until is None or time.time() < page.until)
+        ):
+            return self._answer(request, address, page, start_response, hit=True)  # no query
+        mark = listener.mark() if listener is not None else None
         try:
-            version = self._version(page)
+            version, until = self._version(page)
         except self.driver_errors:
             if page is None:
                 return self.wsgi_app(environ, start_response)  # Flask answers 503
             return self._answer(request, address, page, start_response, hit=True)  # kept
         if page is None or page.version != version:
             return self._render_and_keep(environ, start_response, request)
+        if mark is not None and (page.mark != mark or page.until != until):
+            page = replace(page, mark=mark, until=until)  # current since the mark
+            self.pages.put(address, page)
         return self._answer(request, address, page, start_response, hit=True)
 
     def _answer(self, request: Request, address: str, page: StoredPage, start_response, hit=False):
@@ -441,12 +515,19 @@ class ReaderCache:
         session = self.session_interface.open_session(self.app, request)
         return session is not None and SIGNED_IN not in session and "_flashes" not in session
 
-    def _version(self, page: StoredPage | None) -> str:
-        """The version of `page` (with its facets'), or the site's with none stored, on every
-        cache hit: one statement compiled once, with its bound parameters, on a pooled DBAPI
-        connection (Engine.raw_connection). Through SQLAlchemy's Connection and Result
-        (site_version) the read took 0.12-0.19 ms instead of 0.04, and cached pages fell from
-        about 0.8 of a bare Flask route to 0.55-0.72 (bench/run.py)."""
+    def _version(self, page: StoredPage | None) -> tuple[str, float | None]:
+        """The version of `page` (with its facets'), or the site's with none stored, and until
+        when it holds without a write (page_version_until), on a cache hit that no notification
+        vouches for (always on SQLite, see below): one statement compiled once, with its bound
+        parameters, on a pooled DBAPI connection (Engine.raw_connection). Through SQLAlchemy's
+        Connection and Result (site_version) the read took 0.12-0.19 ms instead of 0.04, and
+        cached pages fell from about 0.8 of a bare Flask route to 0.55-0.72 (bench/run.py).
+
+        SQLite keeps this read: in-process, about 0.04 ms, with cached pages at about a bare
+        route's throughput already. Cheaper signs that nothing was written are not exact: PRAGMA
+        data_version does not move for the connection's own commits (every pooled connection
+        writes as well as reads), and the files' mtime moves in clock ticks of a few ms, in
+        which a WAL file that restarted can keep its size."""
         read = page.read if page is not None and page.read else self.read_state
         connection = self.engine.raw_connection()
         try:
@@ -460,12 +541,12 @@ class ReaderCache:
         finally:
             connection.close()
         if not row:
-            return "0"
-        version = page_version(self.engine, row[0], row[1])
+            return "0", None
+        version, until = page_version_until(self.engine, row[0], row[1])
         if page is None or not page.facet_keys:
-            return version
+            return version, until
         numbers = (number or 0 for number in row[2:])  # no row yet: version 0
-        return with_facets(version, tuple(zip(page.facet_keys, numbers, strict=True)))
+        return with_facets(version, tuple(zip(page.facet_keys, numbers, strict=True))), until
 
     def _render_and_keep(self, environ, start_response, request: Request):
         """Let Flask answer; keep a reusable page and send it as a stored page is sent (so
@@ -518,6 +599,27 @@ def _no_write(data: bytes) -> None:
     raise RuntimeError("the page cache collects the body from the iterable only")
 
 
+# Every page cache of this process: a forked child starts its own listener (the parent's
+# thread is not there; pagenotify keeps the parent's connection untouched).
+_CACHES: "weakref.WeakSet[ReaderCache]" = weakref.WeakSet()
+
+
+def _forget_parents_listeners() -> None:
+    for cache in list(_CACHES):
+        cache.listener = None
+        cache._listener_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_parents_listeners)
+
+
+def stop_listening(app: Flask) -> None:
+    """Stop the app's page-change listener, if it has one (tests, at the app's end)."""
+    cache = app.extensions.get("reader_cache")
+    if cache is not None:
+        cache.stop_listening()
+
+
 def register(app: Flask) -> None:
     """Answer 304 before rendering when the reader's copy is current; tag fresh answers; put
     the page cache in front; give static files versioned addresses and a year of caching."""
@@ -532,6 +634,7 @@ def register(app: Flask) -> None:
 
     reader_cache = ReaderCache(app)
     app.extensions["page_cache"] = reader_cache.pages
+    app.extensions["reader_cache"] = reader_cache
     app.wsgi_app = reader_cache
 
     @app.url_defaults

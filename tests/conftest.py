@@ -12,6 +12,7 @@ from blog import create_app
 from blog.extensions import db
 from blog.models import Commentary, DiaryEntry, Owner, Visibility, utcnow
 from blog.notify.outbox import stop_deliverer
+from blog.pagecache import stop_listening
 from blog.posts import saving
 from blog.stats import counter_of
 
@@ -63,6 +64,7 @@ def stop_background_work(app) -> None:
     if (counter := counter_of(app)) is not None:
         counter.close()
     stop_deliverer(app)
+    stop_listening(app)
 
 
 @pytest.fixture
