@@ -62,9 +62,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, Request, current_app, g, request, session
+from flask import Flask, Request, current_app, g, has_app_context, request, session
 from flask_login import current_user, user_logged_in
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import pagenotify
@@ -112,9 +112,32 @@ def content_changed() -> None:
 
 
 def _notify(payload: str) -> None:
-    """On PostgreSQL, tell every worker's page cache on commit (blog/pagenotify)."""
+    """On PostgreSQL, tell every worker's page cache on commit (blog/pagenotify), this
+    process's own at once (_told_on_commit)."""
     if db.session.get_bind().dialect.name == "postgresql":
         pagenotify.notify(db.session, payload)
+        db.session.info.setdefault(_NOTIFIED, set()).add(payload)
+
+
+# In db.session.info: what this transaction notified, for this process's listener.
+_NOTIFIED = "pages_notified"
+
+
+@event.listens_for(db.session, "after_commit")
+def _told_on_commit(session) -> None:
+    """This process's listener learns of its own commit at once: a reader's next request to
+    this worker must not wait for the notification's round trip to see the change."""
+    notified = session.info.pop(_NOTIFIED, None)
+    if notified and has_app_context():
+        cache = current_app.extensions.get("reader_cache")
+        listener = cache.listener if cache is not None else None
+        if listener is not None:
+            listener.changed_here(notified)
+
+
+@event.listens_for(db.session, "after_rollback")
+def _nothing_told(session) -> None:
+    session.info.pop(_NOTIFIED, None)
 
 
 # In db.session.info: the transaction whose changes have moved the version already.

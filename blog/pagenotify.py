@@ -98,6 +98,13 @@ class Listener:
         changed = self.changed
         return all(changed.get(key, 0) <= mark for key in facet_keys)
 
+    def changed_here(self, payloads) -> None:
+        """This process committed changes to `payloads`: its own next reads see them at once,
+        without waiting for the notification (which comes too, and costs one read more)."""
+        with self._lock:
+            for payload in payloads:
+                self._notified(payload)
+
     def stop(self, timeout: float = 5) -> None:
         """End the thread (tests; a process's exit takes the daemon thread with it). Its wait
         is woken by shutting the socket down, without the database."""
@@ -152,7 +159,7 @@ class Listener:
             self._backoff = FIRST_BACKOFF
             while not self.stopped.is_set():
                 for note in connection.notifies(timeout=HEARTBEAT):
-                    self._notified(note.payload)
+                    self._heard(note.payload)
                 if not self.stopped.is_set():
                     connection.execute("SELECT 1")  # a silent loss raises here
         finally:
@@ -160,6 +167,11 @@ class Listener:
             with self._lock:
                 self._connection = None
             connection.close()
+
+    def _heard(self, payload: str) -> None:
+        """A notification arrived (from any process, this one's own commits too)."""
+        with self._lock:  # changed_here moves the same counter
+            self._notified(payload)
 
     def _notified(self, payload: str) -> None:
         self.seq += 1
