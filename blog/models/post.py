@@ -51,6 +51,12 @@ class Tag(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
     key: Mapped[str] = mapped_column(String(50), unique=True)
+    # The posts carrying the tag that are not in the trash, and how many of them are public
+    # (scheduled ones too: the tag index takes those still to come off when it reads them).
+    # Kept by the save path (posts.saving.recount_tags), so the tag index reads a number a
+    # tag instead of counting every link: 250,000 of them at 100,000 posts, 0.26 s.
+    kept_posts: Mapped[int] = mapped_column(default=0, server_default="0")
+    public_posts: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __init__(self, name: str):
         super().__init__(name=name, key=tag_key(name))

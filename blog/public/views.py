@@ -22,7 +22,7 @@ from ..auth.safe_next import safe_next_path
 from ..extensions import csrf, db
 from ..feeds import FEED_LENGTH, atom_response
 from ..inputs import page_number
-from ..models import Post, Tag, post_tag, tag_key
+from ..models import Post, Tag, Visibility, post_tag, tag_key, utcnow
 from ..posts.queries import owner_signed_in, published_posts, visible_posts
 from ..site_time import FIRST_YEAR, LAST_YEAR, site_today
 from . import calendar
@@ -50,15 +50,28 @@ def _tag_or_404(name: str) -> Tag:
 
 @bp.get("/tags/")
 def tags():
-    """Every tag with the number of posts this visitor may see under it."""
-    rows = db.session.execute(
-        db.select(Tag, db.func.count(Post.id))
-        .join(post_tag, post_tag.c.tag_id == Tag.id)
-        .join(Post, Post.id == post_tag.c.post_id)
-        .where(Post.visible_to(owner_signed_in()))
-        .group_by(Tag.id)
-        .order_by(db.func.count(Post.id).desc(), Tag.name)
-    ).all()
+    """Every tag with the number of posts this visitor may see under it: the counts the save
+    path keeps (Tag.kept_posts, Tag.public_posts), less, for readers, the public posts still
+    to come, which the index of publication times finds (a few, not every link)."""
+    if owner_signed_in():
+        count = Tag.kept_posts
+        query = db.select(Tag, count)
+    else:
+        posts = Post.__table__
+        later = (
+            db.select(post_tag.c.tag_id, db.func.count().label("posts"))
+            .select_from(post_tag.join(posts, posts.c.id == post_tag.c.post_id))
+            .where(
+                posts.c.visibility == Visibility.PUBLIC.value,
+                posts.c.deleted_at.is_(None),
+                posts.c.published_at.is_(None) | (posts.c.published_at > utcnow()),
+            )
+            .group_by(post_tag.c.tag_id)
+            .subquery()
+        )
+        count = Tag.public_posts - db.func.coalesce(later.c.posts, 0)
+        query = db.select(Tag, count).outerjoin(later, later.c.tag_id == Tag.id)
+    rows = db.session.execute(query.where(count > 0).order_by(count.desc(), Tag.name)).all()
     return render_template("public/tags.html", tags=rows)
 
 
