@@ -102,9 +102,12 @@ class Post(db.Model):
 
     __table_args__ = (
         # What readers' lists filter on, so a page of them and their count (for the page
-        # numbers) are read from an index alone: 6 ms, not 80, to count 50,000 posts.
-        Index("ix_post_listing", "visibility", "published_at", "deleted_at"),
-        Index("ix_post_section_listing", "kind", "visibility", "published_at", "deleted_at"),
+        # numbers) are read from an index alone: 6 ms, not 80, to count 50,000 posts. The
+        # deletion time (always "none" in a list) before the publication time, so the index
+        # is in the lists' order (publication time, then id): with it after, SQLite sorted,
+        # or walked ix_post_published_at reading every row (0.09 s deep in a section's list).
+        Index("ix_post_listing", "visibility", "deleted_at", "published_at"),
+        Index("ix_post_section_listing", "kind", "visibility", "deleted_at", "published_at"),
         # Only the trash looks posts up by deletion time. An index of every post's (null)
         # deletion time would tempt SQLite into scanning all posts for "not deleted" instead
         # of reading the newest by publication time (90 ms at 100,000 posts, not 0.1).

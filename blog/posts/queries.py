@@ -4,7 +4,8 @@ from datetime import datetime
 
 from flask import abort, current_app
 from flask_login import current_user
-from sqlalchemy import and_, or_
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import selectinload, with_polymorphic
 
 from ..extensions import db
@@ -44,10 +45,56 @@ def get_visible_or_404(model, post_id: int):
 
 
 def paginate_visible(model):
-    return db.paginate(
-        visible_posts(model),
+    return paginate_posts(model)
+
+
+class _PostsPage(SelectPagination):
+    """A page of posts whose ids (the page's slice) are read from an index of the posts'
+    table alone, and then only those posts' rows; and counted by a query of its own. A page
+    counted and sliced as Flask-SQLAlchemy does it (a count over a subquery of every
+    column, an OFFSET over whole rows) read every skipped post: 0.08 s for the home page of
+    100,000 posts and 0.4 s deep in the commentary list, against a few ms."""
+
+    def _query_items(self) -> list:
+        ids = self._query_args["ids"].limit(self.per_page).offset(self._query_offset)
+        select, key = self._query_args["select"], self._query_args["key"]
+        return list(self._query_args["session"].scalars(select.where(key.in_(ids))))
+
+    def _query_count(self) -> int:
+        return self._query_args["session"].scalar(self._query_args["counter"])
+
+
+def paginate_posts(model=Post, *conditions, count=None, per_page: int | None = None):
+    """A page of the posts of `model` (a section, or both) meeting `conditions` (on Post)
+    that the current visitor may see, newest first; `count`, a select of one number, counts
+    them when the caller knows a cheaper way (a tag's kept count) than counting rows.
+
+    The order, and so the page's slice, is found in ix_post_listing or ix_post_section_listing
+    alone. Readers' posts all have a publication time, so theirs is the index's own order; the
+    owner's drafts (no time) come first, which SQLite's index does not give (its descending
+    order puts no time last), so the owner's desk-sized lists pay a sort."""
+    owner = owner_signed_in()
+    # The conditions first: SQLite searches its index by the first bound on the publication
+    # time it is given, and a reader's "published by now" would walk every post up to now.
+    where = [*conditions, Post.visible_to(owner)]
+    if model is not Post:
+        where.append(Post.kind == model.__mapper__.polymorphic_identity)
+    # The posts' own table (Post alone would join the commentaries' to each post).
+    posts = Post.__table__
+    newest = posts.c.published_at.desc()
+    newest = newest.nulls_first() if owner else newest
+    ids = db.select(posts.c.id).where(*where).order_by(newest, posts.c.id.desc())
+    newest = model.published_at.desc().nulls_first() if owner else model.published_at.desc()
+    return _PostsPage(
+        select=db.select(model).order_by(newest, model.id.desc()),
+        key=model.id,
+        ids=ids,
+        counter=count
+        if count is not None
+        else db.select(func.count()).select_from(posts).where(*where),
+        session=db.session(),
         page=page_number(),
-        per_page=current_app.config["POSTS_PER_PAGE"],
+        per_page=per_page or current_app.config["POSTS_PER_PAGE"],
     )
 
 
