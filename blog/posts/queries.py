@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload, with_polymorphic
 
 from ..extensions import db
 from ..inputs import page_number
-from ..models import Comment, Commentary, CommentStatus, Post
+from ..models import Comment, Commentary, CommentStatus, Post, Visibility
 
 
 def owner_signed_in() -> bool:
@@ -64,6 +64,27 @@ class _PostsPage(SelectPagination):
         return self._query_args["session"].scalar(self._query_args["counter"])
 
 
+def page_of_posts(model, conditions: list, per_page: int, owner: bool, count=None):
+    """A page (_PostsPage) of the posts of `model` meeting `conditions` (on the posts' table),
+    newest first (the owner's undated drafts before all), counted by `count` or by rows."""
+    posts = Post.__table__
+    newest = posts.c.published_at.desc()
+    newest = newest.nulls_first() if owner else newest
+    ids = db.select(posts.c.id).where(*conditions).order_by(newest, posts.c.id.desc())
+    newest = model.published_at.desc().nulls_first() if owner else model.published_at.desc()
+    if count is None:
+        count = db.select(func.count()).select_from(posts).where(*conditions)
+    return _PostsPage(
+        select=db.select(model).order_by(newest, model.id.desc()),
+        key=model.id,
+        ids=ids,
+        counter=count,
+        session=db.session(),
+        page=page_number(),
+        per_page=per_page,
+    )
+
+
 def paginate_posts(model=Post, *conditions, count=None, per_page: int | None = None):
     """A page of the posts of `model` (a section, or both) meeting `conditions` (on Post)
     that the current visitor may see, newest first; `count`, a select of one number, counts
@@ -76,26 +97,19 @@ def paginate_posts(model=Post, *conditions, count=None, per_page: int | None = N
     owner = owner_signed_in()
     # The conditions first: SQLite searches its index by the first bound on the publication
     # time it is given, and a reader's "published by now" would walk every post up to now.
-    where = [*conditions, Post.visible_to(owner)]
+    # The owner's visibilities named, so that the count reads the listing index too.
+    owner = owner_signed_in()
+    where = [*conditions, _visible(owner)]
     if model is not Post:
         where.append(Post.kind == model.__mapper__.polymorphic_identity)
-    # The posts' own table (Post alone would join the commentaries' to each post).
-    posts = Post.__table__
-    newest = posts.c.published_at.desc()
-    newest = newest.nulls_first() if owner else newest
-    ids = db.select(posts.c.id).where(*where).order_by(newest, posts.c.id.desc())
-    newest = model.published_at.desc().nulls_first() if owner else model.published_at.desc()
-    return _PostsPage(
-        select=db.select(model).order_by(newest, model.id.desc()),
-        key=model.id,
-        ids=ids,
-        counter=count
-        if count is not None
-        else db.select(func.count()).select_from(posts).where(*where),
-        session=db.session(),
-        page=page_number(),
-        per_page=per_page or current_app.config["POSTS_PER_PAGE"],
-    )
+    per_page = per_page or current_app.config["POSTS_PER_PAGE"]
+    return page_of_posts(model, where, per_page, owner, count)
+
+
+def _visible(owner: bool):
+    if owner:
+        return and_(Post.visibility.in_(list(Visibility)), Post.visible_to(True))
+    return Post.visible_to(False)
 
 
 def visible_comments(post: Post) -> list[Comment]:
