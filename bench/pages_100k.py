@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import search_bench  # noqa: E402
+from flask import current_app  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from search_bench import seed  # noqa: E402
 from sqlalchemy import create_engine, event, func  # noqa: E402
@@ -206,7 +207,8 @@ def reader_pages(client) -> dict[str, str]:
         -db.session.scalar(db.select(func.count()).where(Post.kind == "diary", Post.published()))
         // 10
     )
-    sitemap_pages = -(-db.session.scalar(db.select(func.count()).where(Post.published())) // 10_000)
+    published = db.session.scalar(db.select(func.count()).where(Post.published()))
+    sitemap_pages = -(-published // current_app.config["SITEMAP_PAGE_SIZE"])
     db.session.remove()
     return {
         "home": "/",
