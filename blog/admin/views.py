@@ -50,6 +50,7 @@ from ..origin import proven_from_this_site
 from ..portability import export
 from ..portability.import_text import save_as_drafts
 from ..posts import saving
+from ..posts.queries import page_of_posts
 from ..posts.saving import TRASH_DAYS
 from ..posts.urls import post_url
 from ..reactions.likes import like_counts
@@ -84,16 +85,15 @@ def _state_condition(state: str):
 @bp.get("/")
 def index():
     section, state = request.args.get("section", ""), request.args.get("state", "")
-    query = (
-        db.select(Post)
-        .where(Post.deleted_at.is_(None))
-        .order_by(Post.published_at.desc().nulls_first(), Post.id.desc())
-    )
+    # A visibility always named, so the count reads ix_post_listing (not every post's row).
+    conditions = [Post.deleted_at.is_(None)]
     if section in SECTIONS:
-        query = query.where(Post.kind == section)
+        conditions.append(Post.kind == section)
     if state in STATES:
-        query = query.where(_state_condition(state))
-    page = db.paginate(query, page=page_number(), per_page=30)
+        conditions.append(_state_condition(state))
+    else:
+        conditions.append(Post.visibility.in_(list(Visibility)))
+    page = page_of_posts(Post, conditions, per_page=30, owner=True)
     pending = dict(
         db.session.execute(
             db.select(Comment.post_id, db.func.count())

@@ -135,5 +135,8 @@ def seed(n: int, seed: int = 1, append=False, progress=None, now=None, bulk_path
         counts.comments += len(comments) + len(replies)
         if progress:
             progress(counts.posts)
+    if use_bulk:  # the bulk writer leaves the tags' counts to one count at the end
+        saving.recount_tags()
+        db.session.commit()
     counts.diary = counts.posts - counts.commentary
     return counts

@@ -51,6 +51,12 @@ class Tag(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
     key: Mapped[str] = mapped_column(String(50), unique=True)
+    # The posts carrying the tag that are not in the trash, and how many of them are public
+    # (scheduled ones too: the tag index takes those still to come off when it reads them).
+    # Kept by the save path (posts.saving.recount_tags), so the tag index reads a number a
+    # tag instead of counting every link: 250,000 of them at 100,000 posts, 0.26 s.
+    kept_posts: Mapped[int] = mapped_column(default=0, server_default="0")
+    public_posts: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __init__(self, name: str):
         super().__init__(name=name, key=tag_key(name))
@@ -96,9 +102,12 @@ class Post(db.Model):
 
     __table_args__ = (
         # What readers' lists filter on, so a page of them and their count (for the page
-        # numbers) are read from an index alone: 6 ms, not 80, to count 50,000 posts.
-        Index("ix_post_listing", "visibility", "published_at", "deleted_at"),
-        Index("ix_post_section_listing", "kind", "visibility", "published_at", "deleted_at"),
+        # numbers) are read from an index alone: 6 ms, not 80, to count 50,000 posts. The
+        # deletion time (always "none" in a list) before the publication time, so the index
+        # is in the lists' order (publication time, then id): with it after, SQLite sorted,
+        # or walked ix_post_published_at reading every row (0.09 s deep in a section's list).
+        Index("ix_post_listing", "visibility", "deleted_at", "published_at"),
+        Index("ix_post_section_listing", "kind", "visibility", "deleted_at", "published_at"),
         # Only the trash looks posts up by deletion time. An index of every post's (null)
         # deletion time would tempt SQLite into scanning all posts for "not deleted" instead
         # of reading the newest by publication time (90 ms at 100,000 posts, not 0.1).

@@ -4,12 +4,13 @@ from datetime import datetime
 
 from flask import abort, current_app
 from flask_login import current_user
-from sqlalchemy import and_, or_
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import selectinload, with_polymorphic
 
 from ..extensions import db
 from ..inputs import page_number
-from ..models import Comment, Commentary, CommentStatus, Post
+from ..models import Comment, Commentary, CommentStatus, Post, Visibility
 
 
 def owner_signed_in() -> bool:
@@ -44,11 +45,77 @@ def get_visible_or_404(model, post_id: int):
 
 
 def paginate_visible(model):
-    return db.paginate(
-        visible_posts(model),
+    return paginate_posts(model)
+
+
+class _PostsPage(SelectPagination):
+    """A page of posts counted by a query of its own over the posts' table (Flask-SQLAlchemy
+    counts a subquery of every column, which SQLite read row by row: 0.08 s for the home
+    page of 100,000 posts); for a section with its own table, sliced by ids (`ids`)."""
+
+    def _query_items(self) -> list:
+        select, ids = self._query_args["select"], self._query_args["ids"]
+        if ids is None:
+            select = select.limit(self.per_page).offset(self._query_offset)
+        else:
+            ids = ids.limit(self.per_page).offset(self._query_offset)
+            select = select.where(self._query_args["key"].in_(ids))
+        return list(self._query_args["session"].scalars(select))
+
+    def _query_count(self) -> int:
+        return self._query_args["session"].scalar(self._query_args["counter"])
+
+
+def page_of_posts(model, conditions: list, per_page: int, owner: bool, count=None):
+    """A page (_PostsPage) of the posts of `model` meeting `conditions` (on the posts' table),
+    newest first (the owner's undated drafts before all), counted by `count` or by rows."""
+    posts = Post.__table__
+    if count is None:
+        count = db.select(func.count()).select_from(posts).where(*conditions)
+    newest = model.published_at.desc().nulls_first()
+    select = db.select(model).order_by(newest, model.id.desc())
+    ids = None
+    if model.__table__ is not posts:
+        # A section with a table of its own (commentaries): its page's ids sliced from the
+        # posts' table alone, then its rows joined for those only (an OFFSET over the join
+        # read every skipped commentary: 0.23 s deep in the list, against 0.07).
+        order = (posts.c.published_at.desc().nulls_first(), posts.c.id.desc())
+        ids = db.select(posts.c.id).where(*conditions).order_by(*order)
+    else:
+        select = select.where(*conditions)
+    return _PostsPage(
+        select=select,
+        ids=ids,
+        key=model.id,
+        counter=count,
+        session=db.session(),
         page=page_number(),
-        per_page=current_app.config["POSTS_PER_PAGE"],
+        per_page=per_page,
     )
+
+
+def paginate_posts(model=Post, *conditions, count=None, per_page: int | None = None):
+    """A page of the posts of `model` (a section, or both) meeting `conditions` (on Post)
+    that the current visitor may see, newest first; `count`, a select of one number, counts
+    them when the caller knows a cheaper way (a tag's kept count) than counting rows.
+
+    The count reads ix_post_listing or ix_post_section_listing alone (see page_of_posts)."""
+    owner = owner_signed_in()
+    # The conditions first: SQLite searches its index by the first bound on the publication
+    # time it is given, and a reader's "published by now" would walk every post up to now.
+    # The owner's visibilities named, so that the count reads the listing index too.
+    owner = owner_signed_in()
+    where = [*conditions, _visible(owner)]
+    if model is not Post:
+        where.append(Post.kind == model.__mapper__.polymorphic_identity)
+    per_page = per_page or current_app.config["POSTS_PER_PAGE"]
+    return page_of_posts(model, where, per_page, owner, count)
+
+
+def _visible(owner: bool):
+    if owner:
+        return and_(Post.visibility.in_(list(Visibility)), Post.visible_to(True))
+    return Post.visible_to(False)
 
 
 def visible_comments(post: Post) -> list[Comment]:

@@ -169,11 +169,19 @@ def years_with_posts(owner: bool) -> list[int]:
     whatever the number of posts: the first and last publication times, then which years
     between them have posts, a search of the index each (a scheduled post may be thousands
     of years ahead, so not every month between them)."""
-    visible = Post.visible_to(owner)
+    visible, posts = Post.visible_to(owner), Post.__table__
+    # From the posts' own table: Post's select joins every commentary's row to its post, and
+    # PostgreSQL then read all of them for the first time (0.3 s at 100,000 posts).
     first, last = db.session.execute(
         db.select(
-            db.select(func.min(Post.published_at)).where(visible).scalar_subquery(),
-            db.select(func.max(Post.published_at)).where(visible).scalar_subquery(),
+            db.select(func.min(Post.published_at))
+            .select_from(posts)
+            .where(visible)
+            .scalar_subquery(),
+            db.select(func.max(Post.published_at))
+            .select_from(posts)
+            .where(visible)
+            .scalar_subquery(),
         )
     ).one()
     if first is None:
@@ -265,11 +273,16 @@ def neighbour_years(year: int, owner: bool) -> tuple[int | None, int | None]:
     index of publication times."""
     start, end = year_bounds(year)
     visible = Post.visible_to(owner)
+    posts = Post.__table__  # (not Post's select, which joins the commentaries: see above)
     earlier = db.session.scalar(
-        db.select(func.max(Post.published_at)).where(visible, Post.published_at < start)
+        db.select(func.max(Post.published_at))
+        .select_from(posts)
+        .where(visible, Post.published_at < start)
     )
     later = db.session.scalar(
-        db.select(func.min(Post.published_at)).where(visible, Post.published_at >= end)
+        db.select(func.min(Post.published_at))
+        .select_from(posts)
+        .where(visible, Post.published_at >= end)
     )
     return tuple(
         None if moment is None else to_site_time(moment).year for moment in (earlier, later)
