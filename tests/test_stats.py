@@ -18,22 +18,10 @@ from blog.stats.counting import write_counts
 from blog.stats.referrers import host_source, source_of
 
 from .conftest import count_writes
+from .test_pagecache import count_flask_requests
 
 BROWSER = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36"
 READER = {"User-Agent": BROWSER}
-
-
-def count_flask_requests(app, monkeypatch) -> list:
-    """Every request that reaches Flask's dispatching, past the page cache."""
-    seen = []
-    dispatch = app.full_dispatch_request
-
-    def counted():
-        seen.append(1)
-        return dispatch()
-
-    monkeypatch.setattr(app, "full_dispatch_request", counted)
-    return seen
 
 
 @pytest.fixture
