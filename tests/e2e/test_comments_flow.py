@@ -15,7 +15,6 @@ from .content import BLOCKS, add_comment, add_commentary, add_diary_entry, comme
 READER, READER_TEXT = "지나가던 독자", "wary of 표현을 처음 알았어요. 고맙습니다!"
 SECRET_READER, SECRET_TEXT = "조용한 독자", "주인님만 보세요: 오타가 하나 있어요."
 SENT = "고맙습니다! 댓글을 보냈습니다."
-# Where a sent comment leads: the sender's own page for it (tests/test_comment_follow.py).
 
 
 @pytest.fixture
