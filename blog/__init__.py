@@ -14,7 +14,9 @@ from . import commands, errors, inputs, pagecache, rendering, search, setup_link
 from .extensions import babel, csrf, db, login_manager, migrate
 from .media import library as media_library
 from .media import store as media_store
+from .models import PostTag
 from .notify import outbox
+from .posts import saving
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
@@ -132,6 +134,8 @@ def bind_database_events(app: Flask) -> None:
     # per test): each of these listeners is added once.
     for target, name, listener in (
         *((db.session, name, listener) for name, listener in media_library.SESSION_LISTENERS),
+        *((db.session, name, listener) for name, listener in pagecache.SESSION_LISTENERS),
+        (PostTag, "after_delete", saving.remember_untagged),
         (db.metadata, "after_create", pagecache.insert_first_state),
         (db.metadata, "after_create", _create_search_index),
         (db.metadata, "before_drop", _drop_search_index),

@@ -64,7 +64,7 @@ from pathlib import Path
 
 from flask import Flask, Request, current_app, g, has_app_context, request, session
 from flask_login import current_user, user_logged_in
-from sqlalchemy import event, update
+from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import pagenotify
@@ -123,7 +123,6 @@ def _notify(payload: str) -> None:
 _NOTIFIED = "pages_notified"
 
 
-@event.listens_for(db.session, "after_commit")
 def _told_on_commit(session) -> None:
     """This process's listener learns of its own commit at once: a reader's next request to
     this worker must not wait for the notification's round trip to see the change."""
@@ -135,9 +134,12 @@ def _told_on_commit(session) -> None:
             listener.changed_here(notified)
 
 
-@event.listens_for(db.session, "after_rollback")
 def _nothing_told(session) -> None:
     session.info.pop(_NOTIFIED, None)
+
+
+# db.session's listeners (bound by create_app's bind_database_events).
+SESSION_LISTENERS = (("after_commit", _told_on_commit), ("after_rollback", _nothing_told))
 
 
 # In db.session.info: the transaction whose changes have moved the version already.

@@ -8,7 +8,7 @@ step, and no caller has an order of steps to remember. The caller commits once.
 
 from datetime import timedelta
 
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import object_session
 
 from .. import pagecache, search
@@ -160,11 +160,11 @@ def _untagged() -> set[int]:
 UNTAGGED = "posts.saving untagged"
 
 
-@event.listens_for(PostTag, "after_delete")
-def _remember_untagged(mapper, connection, link: PostTag) -> None:
+def remember_untagged(mapper, connection, link: PostTag) -> None:
     """A link the owner removed (Post.set_tags): its tag is counted again with the post's.
     Noted when the flush deletes it, since the flush is also what forgets the links' history
-    (and a query in the save path may flush before the save looks)."""
+    (and a query in the save path may flush before the save looks). PostTag's after_delete
+    listener, bound by create_app (bind_database_events)."""
     object_session(link).info.setdefault(UNTAGGED, set()).add(link.tag_id)
 
 
