@@ -24,9 +24,9 @@ version also names the newest publication time reached (a query, never a write: 
 work when writes fail). A page that depends on facets is named by their versions too
 (`PageFacet`, one row per key, none until its first change).
 
-A public page is named by its address (`request.root_url`, which holds everything `url_for`
-builds links from: scheme, host and the script root, plus the path, the query and the
-language) and the version (with its facets' versions). Its ETag is a keyed hash of both and
+A public page is named by its address (`page_address`: everything `url_for` builds links
+from, the scheme, host and script root, plus the path, the query and the language) and the
+version (with its facets' versions). Its ETag is a keyed hash of both and
 of the static files: opaque, so it does not tell anyone the version. One statement (the state
 row and the page's facet rows) tells whether a page is current, whichever worker or machine
 answers.
@@ -37,9 +37,11 @@ Two layers use them:
   a fresh answer gets the ETag and is offered to the page cache.
 - `ReaderCache`, a WSGI middleware in front of Flask, keeps the rendered pages (per worker, the
   most recently used, one per address). The next anonymous GET of a stored page is answered
-  from it after one read of the version (on PostgreSQL, while its listener listens, after
-  none: blog/pagenotify), without a Flask request: no session, login, locale,
-  routing, template or ORM work, so a cached page costs about what a bare route does. While
+  from it without a query while the database vouches that nothing changed since the page
+  was last shown current (blog/pagenotify: PostgreSQL's notifications, SQLite's data
+  version), and after one read of the version otherwise; without a Flask request: no session,
+  login, locale, routing, template or ORM work, so a cached page costs less than a bare route
+  does. While
   the database cannot be read, anonymous readers get the pages kept (stale for at most the
   outage) and Flask answers the rest with a 503.
 
@@ -50,6 +52,7 @@ forms.CommentForm), so post pages are the same for every reader except the comme
 signed timer.
 """
 
+import functools
 import gzip
 import hashlib
 import hmac
@@ -62,10 +65,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, Request, current_app, g, has_app_context, request, session
+from flask import Flask, current_app, g, has_app_context, request, session
 from flask_login import current_user, user_logged_in
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.http import parse_accept_header, parse_cookie, parse_etags
 
 from . import pagenotify
 from .comments.timer import form_token
@@ -279,18 +283,35 @@ def static_files_hash(folder: str) -> str:
     return digest.hexdigest()[:12]
 
 
-def page_address(request: Request) -> str:
-    """Everything of a request that a public page depends on. `root_url` holds what `url_for`
-    builds every link from (scheme, host and SCRIPT_NAME, which gunicorn takes from a request
-    header): a key without it let one request fill a page with another site's links."""
-    language = request.cookies.get("lang", "")
-    return f"{request.root_url}|{request.full_path}|{language}"
+def page_address(environ: dict, cookies) -> tuple[str, ...]:
+    """Everything of a request that a public page depends on, as the request gave it: what
+    `url_for` builds every link from (the scheme, the host and SCRIPT_NAME, which gunicorn
+    takes from a request header: a key without it let one request fill a page with another
+    site's links), the path and query, and the language. Raw values, not werkzeug's
+    `root_url`, which cost two thirds of a cached read: two requests that differ only in how
+    they spell an address get a page each, never one another's. A tuple, so that no value
+    can make one address out of another's pieces."""
+    return (
+        environ["wsgi.url_scheme"],
+        environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}",
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+        cookies.get("lang", ""),
+    )
 
 
-def etag_of(secret_key: str, address: str, version: str, static_version: str) -> str:
+def etag_of(secret_key: str, address: tuple[str, ...], version: str, static_version: str) -> str:
     """Keyed, so that nobody can tell from it when the site's content changed."""
-    message = f"{version}|{address}|{static_version}".encode()
+    message = repr((version, address, static_version)).encode()
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=256)
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an Accept-Encoding header takes gzip; remembered, as browsers send a few
+    headers again and again (parsing one cost a tenth of a cached read)."""
+    return parse_accept_header(accept_encoding)["gzip"] > 0
 
 
 def compressed_etag(etag: str) -> str:
@@ -316,7 +337,7 @@ def reusable_request() -> bool:
 class PageNote:
     """What Flask tells the middleware about a page it answered (in the WSGI environ)."""
 
-    address: str
+    address: tuple[str, ...]
     version: str
     etag: str
     # The comment form's timer on this page: (post id, the value rendered), if there is one.
@@ -366,17 +387,17 @@ class PageCache:
         self.max_pages = max_pages
         self.max_bytes = max_bytes
         self.bytes = 0
-        self.pages: OrderedDict[str, StoredPage] = OrderedDict()
+        self.pages: OrderedDict[tuple, StoredPage] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, address: str) -> StoredPage | None:
+    def get(self, address: tuple) -> StoredPage | None:
         with self.lock:
             page = self.pages.get(address)
             if page is not None:
                 self.pages.move_to_end(address)
             return page
 
-    def put(self, address: str, page: StoredPage) -> None:
+    def put(self, address: tuple, page: StoredPage) -> None:
         if page.nbytes > self.max_bytes // 4:
             return  # one huge page (a sitemap of 45,000 posts) would push out hundreds
         with self.lock:
@@ -419,17 +440,23 @@ class ReaderCache:
         # Pages with a comment timer, filled in this second:
         # (second, (address, version) → plain, gzipped).
         self._filled: tuple[int, dict[tuple[str, str], tuple[bytes, bytes]]] = (0, {})
-        # On PostgreSQL, told of changes (blog/pagenotify): started by the process's first
-        # request, so each forked worker has its own.
-        self.listens = self.engine.dialect.name == "postgresql" and app.config["PAGE_CACHE_NOTIFY"]
-        self.listener: pagenotify.Listener | None = None
+        # Told of changes (blog/pagenotify): started by the process's first request, so each
+        # forked worker has its own.
+        self.listens = app.config["PAGE_CACHE_NOTIFY"] and (
+            self.engine.dialect.name == "postgresql"
+            or pagenotify.DataVersionWatch.watches(self.engine)
+        )
+        self.listener: pagenotify.Listener | pagenotify.DataVersionWatch | None = None
         self._listener_lock = threading.Lock()
         _CACHES.add(self)
 
-    def _start_listener(self) -> "pagenotify.Listener":
+    def _start_listener(self) -> "pagenotify.Listener | pagenotify.DataVersionWatch":
         with self._listener_lock:
             if self.listener is None:
-                self.listener = pagenotify.Listener(self.engine)
+                if self.engine.dialect.name == "postgresql":
+                    self.listener = pagenotify.Listener(self.engine)
+                else:
+                    self.listener = pagenotify.DataVersionWatch(self.engine.url.database)
             return self.listener
 
     def stop_listening(self) -> None:
@@ -463,10 +490,11 @@ class ReaderCache:
             or environ.get("PATH_INFO", "").startswith(self.static_prefix)
         ):
             return self.wsgi_app(environ, start_response)
-        request = self.app.request_class(environ)
-        if not self._anonymous(request):
+        cookie_header = environ.get("HTTP_COOKIE")
+        cookies = parse_cookie(cookie_header) if cookie_header else {}
+        if cookies and not self._anonymous(environ, cookies):
             return self.wsgi_app(environ, start_response)
-        address = page_address(request)
+        address = page_address(environ, cookies)
         page = self.pages.get(address)
         listener = self.listener
         if listener is None and self.listens:
@@ -477,29 +505,30 @@ class ReaderCache:
             and listener.current(page.mark, page.facet_keys)
             and (page.until is None or time.time() < page.until)
         ):
-            return self._answer(request, address, page, start_response, hit=True)  # no query
+            return self._answer(environ, address, page, start_response, hit=True)  # no query
         mark = listener.mark() if listener is not None else None
         try:
             version, until = self._version(page)
         except self.driver_errors:
             if page is None:
                 return self.wsgi_app(environ, start_response)  # Flask answers 503
-            return self._answer(request, address, page, start_response, hit=True)  # kept
+            return self._answer(environ, address, page, start_response, hit=True)  # kept
         if page is None or page.version != version:
-            return self._render_and_keep(environ, start_response, request)
+            return self._render_and_keep(environ, start_response)
         if mark is not None and (page.mark != mark or page.until != until):
             page = replace(page, mark=mark, until=until)  # current since the mark
             self.pages.put(address, page)
-        return self._answer(request, address, page, start_response, hit=True)
+        return self._answer(environ, address, page, start_response, hit=True)
 
-    def _answer(self, request: Request, address: str, page: StoredPage, start_response, hit=False):
+    def _answer(self, environ, address: tuple, page: StoredPage, start_response, hit=False):
         """A stored page, compressed if the reader accepts it, or 304 if theirs is current.
         A `hit` (not the page Flask just rendered, whose view Flask counted) of a post page
         is a view of the post."""
-        compressed = request.accept_encodings["gzip"] > 0
+        compressed = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
         etag = compressed_etag(page.etag) if compressed else page.etag
         headers = [*page.headers, ("ETag", f'"{etag}"')]
-        if etag in request.if_none_match:
+        held = environ.get("HTTP_IF_NONE_MATCH")
+        if held and etag in parse_etags(held):
             unchanged = [header for header in headers if header[0].lower() != "content-type"]
             start_response("304 NOT MODIFIED", unchanged)
             return []
@@ -508,11 +537,11 @@ class ReaderCache:
         if compressed:
             headers.append(("Content-Encoding", "gzip"))
         if hit and page.post_id is not None and self.post_viewed is not None:
-            self.post_viewed(page.post_id, request.environ)
+            self.post_viewed(page.post_id, environ)
         start_response("200 OK", [*headers, ("Content-Length", str(len(body)))])
-        return [] if request.method == "HEAD" else [body]
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
-    def _bodies(self, address: str, page: StoredPage) -> tuple[bytes, bytes]:
+    def _bodies(self, address: tuple, page: StoredPage) -> tuple[bytes, bytes]:
         """The page as sent, plain and compressed. A page with a comment form gets a fresh
         timer; the timer counts whole seconds, so the page is filled in and compressed once a
         second for all its readers."""
@@ -531,28 +560,23 @@ class ReaderCache:
             bodies = filled[(address, page.version)] = (body, _compress(body))
         return bodies
 
-    def _anonymous(self, request: Request) -> bool:
+    def _anonymous(self, environ, cookies) -> bool:
         """No login and no one-time message: nothing personal on the page."""
-        if self.remember_cookie in request.cookies:
+        if self.remember_cookie in cookies:
             return False
-        if self.session_interface.get_cookie_name(self.app) not in request.cookies:
+        if self.session_interface.get_cookie_name(self.app) not in cookies:
             return True
-        session = self.session_interface.open_session(self.app, request)
+        session = self.session_interface.open_session(self.app, self.app.request_class(environ))
         return session is not None and SIGNED_IN not in session and "_flashes" not in session
 
     def _version(self, page: StoredPage | None) -> tuple[str, float | None]:
         """The version of `page` (with its facets'), or the site's with none stored, and until
         when it holds without a write (page_version_until), on a cache hit that no notification
-        vouches for (always on SQLite, see below): one statement compiled once, with its bound
-        parameters, on a pooled DBAPI connection (Engine.raw_connection). Through SQLAlchemy's
-        Connection and Result (site_version) the read took 0.12-0.19 ms instead of 0.04, and
-        cached pages fell from about 0.8 of a bare Flask route to 0.55-0.72 (bench/run.py).
-
-        SQLite keeps this read: in-process, about 0.04 ms, with cached pages at about a bare
-        route's throughput already. Cheaper signs that nothing was written are not exact: PRAGMA
-        data_version does not move for the connection's own commits (every pooled connection
-        writes as well as reads), and the files' mtime moves in clock ticks of a few ms, in
-        which a WAL file that restarted can keep its size."""
+        or data version vouches for (blog/pagenotify): one statement compiled once, with its
+        bound parameters, on a pooled DBAPI connection (Engine.raw_connection). Through
+        SQLAlchemy's Connection and Result (site_version) the read took 0.12-0.19 ms instead of
+        0.04, and cached pages fell from about 0.8 of a bare Flask route to 0.55-0.72
+        (bench/run.py)."""
         read = page.read if page is not None and page.read else self.read_state
         connection = self.engine.raw_connection()
         try:
@@ -573,7 +597,7 @@ class ReaderCache:
         numbers = (number or 0 for number in row[2:])  # no row yet: version 0
         return with_facets(version, tuple(zip(page.facet_keys, numbers, strict=True))), until
 
-    def _render_and_keep(self, environ, start_response, request: Request):
+    def _render_and_keep(self, environ, start_response):
         """Let Flask answer; keep a reusable page and send it as a stored page is sent (so
         the first reader gets it compressed too)."""
         sent = {}
@@ -617,7 +641,7 @@ class ReaderCache:
             post_id=note.post_id,
         )
         self.pages.put(note.address, page)
-        return self._answer(request, note.address, page, start_response)
+        return self._answer(environ, note.address, page, start_response)
 
 
 def _no_write(data: bytes) -> None:
@@ -627,10 +651,15 @@ def _no_write(data: bytes) -> None:
 # Every page cache of this process: a forked child starts its own listener (the parent's
 # thread is not there; pagenotify keeps the parent's connection untouched).
 _CACHES: "weakref.WeakSet[ReaderCache]" = weakref.WeakSet()
+_PARENTS_LISTENERS: list = []
 
 
 def _forget_parents_listeners() -> None:
     for cache in list(_CACHES):
+        if cache.listener is not None:
+            # Kept from the garbage collector: closing the parent's SQLite connection here
+            # would touch the file's locks (pagenotify keeps its PostgreSQL ones itself).
+            _PARENTS_LISTENERS.append(cache.listener)
         cache.listener = None
         cache._listener_lock = threading.Lock()
 
@@ -671,7 +700,7 @@ def register(app: Flask) -> None:
     def not_modified():
         if not reusable_request():
             return None
-        address, version = page_address(request), site_version(db.engine)
+        address, version = page_address(request.environ, request.cookies), site_version(db.engine)
         etag = etag_of(app.secret_key, address, version, app.config["STATIC_VERSION"])
         g.page = PageNote(address, version, etag)
         return _not_modified(app, etag)
