@@ -126,11 +126,17 @@ class Browser:
     apart from the plain one) and reads the answer decompressed."""
 
     def __init__(
-        self, base: str, cookies: bool = True, timeout: float = 30, accept_gzip: bool = False
+        self,
+        base: str,
+        cookies: bool = True,
+        timeout: float = 30,
+        accept_gzip: bool = False,
+        user_agent: str | None = None,
     ):
         self.base = base
         self.timeout = timeout
         self.accept_gzip = accept_gzip
+        self.user_agent = user_agent
         handlers = [_NoRedirect()]
         if cookies:
             handlers.append(urllib.request.HTTPCookieProcessor(CookieJar()))
@@ -142,6 +148,8 @@ class Browser:
         headers = {"Sec-Fetch-Site": "same-origin"}
         if self.accept_gzip:
             headers["Accept-Encoding"] = "gzip"
+        if self.user_agent:
+            headers["User-Agent"] = self.user_agent
         request = urllib.request.Request(self.base + path, data=data, headers=headers)
         try:
             with self.opener.open(request, timeout=self.timeout) as answer:

@@ -34,6 +34,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from crowd import Crowd
 from owner import Browser, Writer, shown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -364,6 +365,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--write-connections", type=int, default=32)
     parser.add_argument(
+        "--busy-duration",
+        type=int,
+        default=5,
+        help="seconds per wrk run of the busy stage: the ratios again under writes (0 skips it)",
+    )
+    parser.add_argument(
+        "--busy-save-pause", type=float, default=3.0, help="seconds between the owner's saves"
+    )
+    parser.add_argument(
+        "--crowd-rate", type=float, default=10.0, help="comments and 공감 a second, in all"
+    )
+    parser.add_argument(
         "--save-pause", type=float, default=0.0, help="seconds the owner waits between saves"
     )
     args = parser.parse_args(argv)
@@ -398,8 +411,7 @@ def main() -> None:
                         url = f"sqlite:///{folder / 'bench.sqlite3'}"
                         where = "a temporary file"
                     print(f"\n=== {label} ({where}) ===", flush=True)
-                    ratios, writes_ok = run_all(args, url, label)
-                    results[label] = ratios
+                    writes_ok = run_all(args, url, label, results)
                     if not writes_ok:
                         failed.append(label)
             finally:
@@ -442,22 +454,84 @@ def ratio_summary(results: dict[str, dict[str, float]], accept_gzip: bool = True
     kinds = list(next(iter(results.values())))
     lines = [
         f"ratio to the bare route ({'gzip' if accept_gzip else 'no gzip'}):",
-        f"{'page':<17}" + "".join(f"{label:>12}" for label in labels),
+        f"{'page':<17}" + "".join(f"{label:>16}" for label in labels),
     ]
     for kind in kinds:
         lines.append(
-            f"{kind:<17}" + "".join(f"{results[label].get(kind, 0):>12.2f}" for label in labels)
+            f"{kind:<17}" + "".join(f"{results[label].get(kind, 0):>16.2f}" for label in labels)
         )
     lines.append(
         f"{'median':<17}"
-        + "".join(f"{statistics.median(results[label].values()):>12.2f}" for label in labels)
+        + "".join(f"{statistics.median(results[label].values()):>16.2f}" for label in labels)
     )
     return "\n".join(lines)
 
 
-def run_all(args: argparse.Namespace, database_url: str, label: str) -> tuple[dict, bool]:
+def page_ratios(
+    args, duration: int, base: str, bare_port: int, paths: dict[str, str], label: str
+) -> dict:
+    """Each page kind's throughput against the bare route's, run alternately; prints the
+    table, returns the ratios."""
+    rows, ratios = [], {}
+    for kind, path in paths.items():
+        # Alternate bare and page runs, so both see the same machine load.
+        bare_run = wrk(f"http://127.0.0.1:{bare_port}/", duration, args.connections)
+        page_run = wrk(base, duration, args.connections, [path])
+        rows.append((kind, page_run, bare_run))
+        ratios[kind] = page_run["rps"] / bare_run["rps"]
+        print(f"  {kind}: {ratios[kind]:.2f}", flush=True)
+    print("\n" + page_table(label, rows), flush=True)
+    return ratios
+
+
+def busy(args, base: str, bare_port: int, paths: dict[str, str], label: str) -> tuple[dict, bool]:
+    """The same ratios while the owner saves every `--busy-save-pause` seconds and readers
+    send comments and 공감 (bench/crowd.py) at `--crowd-rate` a second, to the measured
+    posts and others; both keep going through the bare route's runs too, so that both see
+    the same machine. True when no save failed, no page was stale and the crowd's requests
+    were all answered as a reader's are (303 for a comment or 429 past the site's limit on
+    comments, 303 or 200 for a like)."""
+    lists = "".join(Browser(base, cookies=False).get(p).text for p in ("/diary/", "/commentary/"))
+    others = re.findall(r'href="(/(?:diary|commentary)/\d+[^"#?]*)"', lists)
+    posts = list(dict.fromkeys([paths["diary post"], paths["commentary post"], *others]))[:20]
+    writer = Writer(base, *OWNER, pause=args.busy_save_pause)
+    crowd = Crowd(base, posts, args.crowd_rate)
+    writer.start()
+    crowd.start()
+    writer.ready.wait(timeout=60)
+    crowd.ready.wait(timeout=60)
+    print(
+        f"\nbusy: the owner saves every {args.busy_save_pause:g} s; {args.crowd_rate:g} comments"
+        f" and 공감 a second to {len(posts)} posts",
+        flush=True,
+    )
+    try:
+        if writer.error or crowd.error:
+            raise RuntimeError("the writers could not start") from (writer.error or crowd.error)
+        ratios = page_ratios(args, args.busy_duration, base, bare_port, paths, f"{label}, busy")
+    finally:
+        writer.stop()
+        crowd.stop()
+    if writer.error or crowd.error:
+        raise RuntimeError("a writer failed") from (writer.error or crowd.error)
+    saves = writer.summary()
+    print(
+        f"  owner: {saves['saves']} saves, {saves['failed']} failed, median"
+        f" {saves['median_ms']:.0f} ms, stale reads right after a save: {saves['stale']}\n"
+        f"  crowd: {crowd.summary()}"
+    )
+    # 429: the site's limit on comments from everyone at once turned part of the flood away.
+    answered = set(crowd.statuses["comment"]) <= {303, 429} and set(crowd.statuses["like"]) <= {
+        200,
+        303,
+    }
+    return ratios, saves["failed"] == 0 and saves["stale"] == 0 and answered
+
+
+def run_all(args: argparse.Namespace, database_url: str, label: str, results: dict) -> bool:
     """Every stage on a site seeded into the empty database at `database_url`: the ratio of
-    each page kind to the bare route, and False if the stage under writes failed."""
+    each page kind to the bare route (also into `results`, with the busy stage's), and False
+    if a stage with writes failed."""
     writes_ok = True
     env = {
         **os.environ,
@@ -474,20 +548,17 @@ def run_all(args: argparse.Namespace, database_url: str, label: str) -> tuple[di
     except BaseException:
         stop(site)
         raise
-    ratios = {}
     try:
         base = f"http://127.0.0.1:{site_port}"
         paths = page_paths(base, args.posts)
         check_final(base, list(paths.values()))
-        rows = []
-        for kind, path in paths.items():
-            # Alternate bare and page runs, so both see the same machine load.
-            bare_run = wrk(f"http://127.0.0.1:{bare_port}/", args.duration, args.connections)
-            page_run = wrk(base, args.duration, args.connections, [path])
-            rows.append((kind, page_run, bare_run))
-            ratios[kind] = page_run["rps"] / bare_run["rps"]
-            print(f"  {kind}: {ratios[kind]:.2f}", flush=True)
-        print("\n" + page_table(label, rows), flush=True)
+        ratios = results[label] = page_ratios(args, args.duration, base, bare_port, paths, label)
+        if args.busy_duration:
+            ratios_busy, busy_ok = busy(args, base, bare_port, paths, label)
+            results[f"{label}, busy"] = ratios_busy
+            writes_ok = writes_ok and busy_ok
+            for kind, ratio in ratios_busy.items():
+                print(f"  {kind}: busy/quiet {ratio / ratios[kind]:.2f}")
         site_memory = worker_peak_memory_mb(site)
         bare_memory = worker_peak_memory_mb(bare)
         print(
@@ -511,7 +582,7 @@ def run_all(args: argparse.Namespace, database_url: str, label: str) -> tuple[di
         stop(bare)
     if args.write_duration:
         print(f"saving a 30-block commentary: {save_time_ms(env):.1f} ms (median of 7)")
-    return ratios, writes_ok
+    return writes_ok
 
 
 if __name__ == "__main__":
