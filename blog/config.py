@@ -92,8 +92,9 @@ SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)
 # bound the memory they take (plain and compressed forms together).
 PAGE_CACHE_SIZE = 500
 PAGE_CACHE_BYTES = 64 * 1024 * 1024
-# On PostgreSQL, each worker LISTENs for the write paths' notifications and answers cached
-# pages without a query (blog/pagenotify.py); off, every cached read asks for the version.
+# Each worker learns of changes without asking per read (PostgreSQL: it LISTENs for the write
+# paths' notifications; SQLite: its data version) and answers cached pages without a query
+# (blog/pagenotify.py); off, every cached read asks for the version.
 PAGE_CACHE_NOTIFY = True
 
 # Readers' views of posts, for the owner's statistics (/admin/stats, blog/stats): counted in
