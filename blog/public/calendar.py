@@ -14,7 +14,7 @@ from flask_babel import gettext, ngettext
 from sqlalchemy import JSON, String, and_, cast, exists, func, literal, type_coerce
 
 from ..extensions import db
-from ..models import DiaryEntry, Post, UTCDateTime, Visibility
+from ..models import DiaryEntry, Post, UTCDateTime, Visibility, utcnow
 from ..site_time import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -113,10 +113,16 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 # never one per post), so the time zone is Python's on both databases.
 
 
-def _ranges(bounds: list[tuple[datetime, datetime]]):
+def _ranges(bounds: list[tuple[datetime, datetime]], owner: bool):
     """The [since, until) ranges of UTC times `bounds` as a table for a query, numbered n from
     0. They travel as one JSON parameter that the database reads as rows: a parameter for each
-    bound cost SQLAlchemy 20 ms for a year's days, more than the counting."""
+    bound cost SQLAlchemy 20 ms for a year's days, more than the counting.
+
+    For a reader they end by now at the latest (published by now, see _visible), the next
+    microsecond excluded: times are kept to the microsecond."""
+    if not owner:
+        by_now = utcnow() + timedelta(microseconds=1)
+        bounds = [(since, min(until, by_now)) for since, until in bounds]
     dialect = db.engine.dialect
     stored = UTCDateTime().bind_processor(dialect)  # the form the database keeps times in
     texts: dict[datetime, str] = {}
@@ -141,18 +147,19 @@ def _ranges(bounds: list[tuple[datetime, datetime]]):
 
 
 def _visible(model, owner: bool):
-    """Post.visible_to, with every visibility named for the owner: the database then reads the
-    owner's counts from the index that starts with the visibility too (three ranges of it),
-    instead of each post's row to see whether it is in the trash."""
+    """Post.visible_to within the ranges of _ranges, with every visibility named for the
+    owner: the database then reads the owner's counts from the index that starts with the
+    visibility too (three ranges of it), instead of each post's row to see whether it is in
+    the trash. A reader's "published by now" is in the ranges' ends instead of a third bound on
+    the publication time, which sent SQLite (once ANALYZE said nearly every post is public)
+    to skip-scan the index, ANY(visibility) AND ANY(deleted_at), at every range: 530 ms for the
+    months of 100,000 posts, 8 ms with the ranges ending by now."""
     if owner:
         return and_(model.visibility.in_(list(Visibility)), model.visible_to(True))
-    return model.visible_to(False)
+    return and_(model.visibility == Visibility.PUBLIC, model.deleted_at.is_(None))
 
 
 def _published_within(ranges, owner: bool, model=Post):
-    # The range first: with two upper bounds on the publication time (a reader's also has
-    # "published by now"), SQLite searches its index by the first it is given, and "by now"
-    # would have every range walk the index up to now (1.3 s, not 40 ms, for 72 months).
     return and_(
         model.published_at >= ranges.c.since,
         model.published_at < ranges.c.until,
@@ -187,7 +194,7 @@ def years_with_posts(owner: bool) -> list[int]:
     if first is None:
         return []
     years = range(to_site_time(first).year, to_site_time(last).year + 1)
-    ranges = _ranges([year_bounds(year) for year in years])
+    ranges = _ranges([year_bounds(year) for year in years], owner)
     found = db.select(ranges.c.n).where(exists().where(_published_within(ranges, owner)))
     return sorted((years[n] for n in db.session.scalars(found)), reverse=True)
 
@@ -198,7 +205,7 @@ def month_counts(years: list[int], owner: bool) -> dict[tuple[int, int], int]:
     months = [(year, month) for year in years for month in range(1, 13)]
     if not months:
         return {}
-    ranges = _ranges([month_bounds(year, month) for year, month in months])
+    ranges = _ranges([month_bounds(year, month) for year, month in months], owner)
     counts = db.session.execute(db.select(ranges.c.n, _count_within(ranges, owner)))
     return {months[n]: count for n, count in counts if count}
 
@@ -232,7 +239,7 @@ def marked_days(year: int, owner: bool) -> dict[date, Day]:
     exercise (by the date the entry shows: a draft saved without a time is dated by when it
     was written). One query, and one more for the owner's undated drafts."""
     days = days_of(year)
-    ranges = _ranges(days_bounds(days))
+    ranges = _ranges(days_bounds(days), owner)
     columns = [ranges.c.n, _count_within(ranges, owner)]
     if owner:
         entry = exists().where(_published_within(ranges, owner, DiaryEntry), _exercised())
