@@ -106,8 +106,10 @@ class Post(db.Model):
         # deletion time (always "none" in a list) before the publication time, so the index
         # is in the lists' order (publication time, then id): with it after, SQLite sorted,
         # or walked ix_post_published_at reading every row (0.09 s deep in a section's list).
-        Index("ix_post_listing", "visibility", "deleted_at", "published_at"),
-        Index("ix_post_section_listing", "kind", "visibility", "deleted_at", "published_at"),
+        # The id last, as the lists order (SQLite's index holds it anyway): without it
+        # PostgreSQL sorted every post for a deep page (60 ms at 100,000 posts).
+        Index("ix_post_listing", "visibility", "deleted_at", "published_at", "id"),
+        Index("ix_post_section_listing", "kind", "visibility", "deleted_at", "published_at", "id"),
         # Only the trash looks posts up by deletion time. An index of every post's (null)
         # deletion time would tempt SQLite into scanning all posts for "not deleted" instead
         # of reading the newest by publication time (90 ms at 100,000 posts, not 0.1).
