@@ -12,65 +12,51 @@ is; a like is the 공감 form's POST.
 import html
 import itertools
 import re
-import threading
 import time
 
-from owner import Browser, filled, form_with
+from owner import Browser, Busy, filled, form_with
 
 
-class Crowd(threading.Thread):
+class Crowd(Busy):
     def __init__(self, base: str, post_paths: list[str], rate: float):
-        super().__init__(daemon=True)
+        super().__init__()
         self.base = base
         self.post_paths = post_paths
         self.rate = rate
-        self.stopping = threading.Event()
-        self.ready = threading.Event()
         self.statuses: dict[str, dict[int, int]] = {"like": {}, "comment": {}}
-        self.error: BaseException | None = None
 
-    def run(self) -> None:
-        try:
-            reader = Browser(self.base, cookies=False)
-            forms = {}  # a post's path: (its comment form's fields and action, its like's)
-            for path in self.post_paths:
-                page = reader.get(path).text
-                actions = [
-                    html.unescape(a) for a in re.findall(r'<form[^>]*action="([^"]+)"', page)
-                ]
-                comment = next(a for a in actions if "/comment" in a).split("#")[0]
-                like = next(a for a in actions if a.endswith("/like"))
-                forms[path] = (form_with(page, "body"), comment, like)
-            # A comment sent at once from the page is too fast for a person: stored as spam.
-            time.sleep(4)
-            self.ready.set()
-            started = time.monotonic()
-            for number in itertools.count():
-                # On a schedule, not after each answer: a slow site does not slow the flood.
-                if self.stopping.wait(max(0.0, started + number / self.rate - time.monotonic())):
-                    break
-                path = self.post_paths[number % len(self.post_paths)]
-                reader = Browser(
-                    self.base, cookies=False, user_agent=f"Mozilla/5.0 Reader/{number}"
-                )
-                fields, comment, like = forms[path]
-                if number % 2:
-                    kind = "comment"
-                    form = filled(fields, None, name=f"독자 {number}", body=f"잘 읽었어요 {number}")
-                    answer = reader.post(comment, form)
-                else:
-                    kind = "like"
-                    answer = reader.post(like, [])
-                counts = self.statuses[kind]
-                counts[answer.status] = counts.get(answer.status, 0) + 1
-        except BaseException as error:  # reported by the caller
-            self.error = error
-        finally:
-            self.ready.set()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.join(timeout=60)
+    def work(self) -> None:
+        reader = Browser(self.base, cookies=False)
+        forms = {}  # a post's path: (its comment form's fields and action, its like's)
+        for path in self.post_paths:
+            page = reader.get(path).text
+            actions = [
+                html.unescape(action).split("#")[0]
+                for action in re.findall(r'<form[^>]*action="([^"]+)"', page)
+            ]
+            comment = next(action for action in actions if action.endswith("/comments"))
+            like = next(action for action in actions if action.endswith("/like"))
+            forms[path] = (form_with(page, "body"), comment, like)
+        # A comment sent at once from the page is too fast for a person: stored as spam.
+        time.sleep(4)
+        self.ready.set()
+        started = time.monotonic()
+        for number in itertools.count():
+            # On a schedule, not after each answer: a slow site does not slow the flood.
+            if self.stopping.wait(max(0.0, started + number / self.rate - time.monotonic())):
+                break
+            path = self.post_paths[number % len(self.post_paths)]
+            reader = Browser(self.base, cookies=False, user_agent=f"Mozilla/5.0 Reader/{number}")
+            fields, comment, like = forms[path]
+            if number % 2:
+                kind = "comment"
+                form = filled(fields, None, name=f"독자 {number}", body=f"잘 읽었어요 {number}")
+                answer = reader.post(comment, form)
+            else:
+                kind = "like"
+                answer = reader.post(like, [])
+            counts = self.statuses[kind]
+            counts[answer.status] = counts.get(answer.status, 0) + 1
 
     def summary(self) -> str:
         parts = []

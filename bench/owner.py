@@ -193,7 +193,33 @@ DIARY_BODY = (
 )
 
 
-class Writer(threading.Thread):
+class Busy(threading.Thread):
+    """A daemon thread that keeps at its `work` until stopped: `ready` once it is at it (or
+    failed), `error` what ended it, for the caller to report."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.stopping = threading.Event()
+        self.ready = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.work()
+        except BaseException as error:  # reported by the caller
+            self.error = error
+        finally:
+            self.ready.set()
+
+    def work(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=120)
+
+
+class Writer(Busy):
     """Logs in, creates one commentary, then until stopped saves in turn a new diary entry
     (GET /diary/new, POST it) and an edit of that commentary (GET its editor, POST it with a
     new headline), waiting `pause` seconds after each save (none by default).
@@ -204,13 +230,11 @@ class Writer(threading.Thread):
     """
 
     def __init__(self, base: str, username: str, password: str, pause: float = 0.0):
-        super().__init__(daemon=True)
+        super().__init__()
         self.base = base
         self.username = username
         self.password = password
         self.pause = pause
-        self.stopping = threading.Event()
-        self.ready = threading.Event()
         self.owner = Browser(base)
         # The readers of the page cache's gzip form, as wrk's are (run.py sends gzip).
         self.reader = Browser(base, cookies=False, accept_gzip=True)
@@ -220,32 +244,22 @@ class Writer(threading.Thread):
         self.stale: list[str] = []
         self.last_diary: tuple[str, str] | None = None  # (title, path)
         self.last_commentary: tuple[str, str] | None = None
-        self.error: BaseException | None = None
 
-    def run(self) -> None:
-        try:
-            log_in(self.owner, self.username, self.password)
-            commentary_path = self._create_commentary()
-            # The figures are for the saves made under load, not for this first one.
-            self.save_ms.clear()
-            self.statuses.clear()
-            self.ready.set()
-            number = 0
-            while not self.stopping.is_set():
-                number += 1
-                self._new_diary_entry(number)
-                if self.stopping.wait(self.pause):
-                    break
-                self._edit_commentary(commentary_path, number)
-                self.stopping.wait(self.pause)
-        except BaseException as error:  # reported by the caller
-            self.error = error
-        finally:
-            self.ready.set()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.join(timeout=120)
+    def work(self) -> None:
+        log_in(self.owner, self.username, self.password)
+        commentary_path = self._create_commentary()
+        # The figures are for the saves made under load, not for this first one.
+        self.save_ms.clear()
+        self.statuses.clear()
+        self.ready.set()
+        number = 0
+        while not self.stopping.is_set():
+            number += 1
+            self._new_diary_entry(number)
+            if self.stopping.wait(self.pause):
+                break
+            self._edit_commentary(commentary_path, number)
+            self.stopping.wait(self.pause)
 
     def _save(self, path: str, form: list[tuple[str, str]], title: str) -> str | None:
         started = time.perf_counter()
