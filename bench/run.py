@@ -452,17 +452,19 @@ def ratio_summary(results: dict[str, dict[str, float]], accept_gzip: bool = True
     """Every database's ratio to the bare route per page kind, side by side, and the medians."""
     labels = list(results)
     kinds = list(next(iter(results.values())))
+    width = max(len(label) for label in labels) + 2
     lines = [
         f"ratio to the bare route ({'gzip' if accept_gzip else 'no gzip'}):",
-        f"{'page':<17}" + "".join(f"{label:>16}" for label in labels),
+        f"{'page':<17}" + "".join(f"{label:>{width}}" for label in labels),
     ]
     for kind in kinds:
         lines.append(
-            f"{kind:<17}" + "".join(f"{results[label].get(kind, 0):>16.2f}" for label in labels)
+            f"{kind:<17}"
+            + "".join(f"{results[label].get(kind, 0):>{width}.2f}" for label in labels)
         )
     lines.append(
         f"{'median':<17}"
-        + "".join(f"{statistics.median(results[label].values()):>16.2f}" for label in labels)
+        + "".join(f"{statistics.median(results[label].values()):>{width}.2f}" for label in labels)
     )
     return "\n".join(lines)
 
