@@ -15,7 +15,7 @@ from blog.extensions import db
 from blog.models import Visibility, utcnow
 from blog.public.views import QUERY_PROBLEMS
 
-from .conftest import hidden_state
+from .conftest import TEST_DATABASE_URL, hidden_state
 from .markup import invalid_fields, number_in, shown, text_of, texts_of
 
 DIARY = (
@@ -405,3 +405,72 @@ def test_english_words_are_completed_from_every_saved_word(app, make_entry):
         assert search.search("spend", include_hidden=False).total == 2
         assert search.search("spends", include_hidden=False).total == 0
     assert second
+
+
+@pytest.fixture
+def common_words(monkeypatch):
+    """A word in more posts than the counting limit, on a site of a few posts: the limit at 2
+    and (PostgreSQL) the first 10 index rows read to tell, so that postgres._common_word
+    ranks it. Yields the calls that ranked a common word (PostgreSQL; SQLite has one way)."""
+    monkeypatch.setattr(search, "RESULT_LIMIT", 2)
+    monkeypatch.setattr(search.postgres, "COMMON_ROWS", 10)
+    ranked_common = []
+    common_word = search.postgres._common_word
+
+    def spied(*args):
+        answer = common_word(*args)
+        ranked_common.append(answer is not None)
+        return answer
+
+    monkeypatch.setattr(search.postgres, "_common_word", spied)
+    yield ranked_common
+
+
+def headings_found(query: str, include_hidden: bool = False) -> tuple[list[str], int, bool]:
+    """The first page's headings (5 a page: a page the common word's posts fill), the total
+    shown and whether there are more."""
+    results = search.search(query, include_hidden=include_hidden, per_page=5)
+    return [hit.post.title for hit in results.hits], results.total, results.more
+
+
+def test_a_common_word_ranks_its_titles_first_then_the_newest(app, make_entry, common_words):
+    now = utcnow()
+    for days, title, body in (
+        (40, "필라테스 첫날", "시작"),
+        (30, "필라테스 둘째 날", "계속"),
+        (5, "닷새 전", "필라테스 수업"),
+        (3, "사흘 전", "필라테스 개인 레슨"),
+        (1, "어제", "필라테스 복습"),
+        (2, "그제", "수영"),
+    ):
+        make_entry(title=title, body=body, published_at=now - timedelta(days=days))
+    make_entry(title="초안", body="필라테스 계획", visibility=Visibility.DRAFT)
+    with app.app_context():
+        found = headings_found("필라테스")
+    assert found == (["필라테스 둘째 날", "필라테스 첫날", "어제", "사흘 전", "닷새 전"], 2, True)
+    if TEST_DATABASE_URL:
+        assert common_words == [True]
+
+
+def test_the_owners_undated_title_match_comes_after_the_dated_ones(app, make_entry, common_words):
+    now = utcnow()
+    make_entry(title="필라테스 계획", body="", visibility=Visibility.DRAFT)  # undated
+    make_entry(title="필라테스 후기", body="좋았다", published_at=now - timedelta(days=9))
+    for days in (1, 2, 3):
+        make_entry(title=f"{days}일 전", body="필라테스", published_at=now - timedelta(days=days))
+    with app.app_context():
+        found, _, _ = headings_found("필라테스", include_hidden=True)
+    assert found == ["필라테스 후기", "필라테스 계획", "1일 전", "2일 전", "3일 전"]
+
+
+def test_a_common_word_past_the_newest_walked_is_ranked_in_full(
+    app, make_entry, monkeypatch, common_words
+):
+    monkeypatch.setattr(search.postgres, "WALK_PER_POST", 0)  # no post walked: never enough
+    now = utcnow()
+    for days in (3, 2, 1):
+        make_entry(title=f"{days}일 전", body="필라테스", published_at=now - timedelta(days=days))
+    with app.app_context():
+        assert headings_found("필라테스")[0] == ["1일 전", "2일 전", "3일 전"]
+    if TEST_DATABASE_URL:
+        assert common_words == [False]
