@@ -442,10 +442,8 @@ class ReaderCache:
         self._filled: tuple[int, dict[tuple[str, str], tuple[bytes, bytes]]] = (0, {})
         # Told of changes (blog/pagenotify): started by the process's first request, so each
         # forked worker has its own.
-        self.listens = app.config["PAGE_CACHE_NOTIFY"] and (
-            self.engine.dialect.name == "postgresql"
-            or pagenotify.DataVersionWatch.watches(self.engine)
-        )
+        self.watch_kind = pagenotify.watch_kind(self.engine)
+        self.listens = app.config["PAGE_CACHE_NOTIFY"] and self.watch_kind is not None
         self.listener: pagenotify.Listener | pagenotify.DataVersionWatch | None = None
         self._listener_lock = threading.Lock()
         _CACHES.add(self)
@@ -453,10 +451,7 @@ class ReaderCache:
     def _start_listener(self) -> "pagenotify.Listener | pagenotify.DataVersionWatch":
         with self._listener_lock:
             if self.listener is None:
-                if self.engine.dialect.name == "postgresql":
-                    self.listener = pagenotify.Listener(self.engine)
-                else:
-                    self.listener = pagenotify.DataVersionWatch(self.engine.url.database)
+                self.listener = self.watch_kind(self.engine)
             return self.listener
 
     def stop_listening(self) -> None:

@@ -198,21 +198,13 @@ class DataVersionWatch:
     The bound: none. A commit is in the file before the writer's COMMIT returns, and the next
     PRAGMA of any connection sees it."""
 
-    def __init__(self, path: str):
+    def __init__(self, engine: Engine):
         # One connection for every thread of the process (a threaded server), one at a time.
-        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._connection = sqlite3.connect(
+            engine.url.database, check_same_thread=False, isolation_level=None
+        )
         self._connection.execute("PRAGMA query_only=1")
         self._lock = threading.Lock()
-
-    @staticmethod
-    def watches(engine: Engine) -> bool:
-        """A file's database: an in-memory one is each connection's own."""
-        name = engine.url.database or ""
-        return (
-            engine.dialect.name == "sqlite"
-            and name not in ("", ":memory:")
-            and ("mode=memory" not in name)
-        )
 
     def mark(self) -> int | None:
         """The data version now; None if it cannot be read (the page is checked by a read)."""
@@ -231,6 +223,21 @@ class DataVersionWatch:
     def stop(self) -> None:
         with self._lock:
             self._connection.close()
+
+
+def watch_kind(engine: Engine) -> type[Listener] | type[DataVersionWatch] | None:
+    """How `engine`'s database tells a worker of changes: PostgreSQL's notifications, an SQLite
+    file's data version; None for an in-memory SQLite database, each connection's own."""
+    if engine.dialect.name == "postgresql":
+        return Listener
+    name = engine.url.database or ""
+    if (
+        engine.dialect.name == "sqlite"
+        and name not in ("", ":memory:")
+        and "mode=memory" not in name
+    ):
+        return DataVersionWatch
+    return None
 
 
 def _bound_silent_loss(fd: int) -> None:
