@@ -189,6 +189,21 @@ def count_writes(app) -> list[str]:
     return writes
 
 
+@pytest.fixture
+def statements_with_parameters(app):
+    """Every statement the app sends from now on, with its parameters."""
+    with app.app_context():
+        engine = db.engine
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield sent
+    event.remove(engine, "before_cursor_execute", record)
+
+
 def hidden_state(state: str) -> dict:
     """make_entry/make_commentary arguments for a post the public may not see."""
     return {

@@ -27,6 +27,7 @@ from blog.models import (
     utcnow,
 )
 from blog.posts import saving
+from blog.study import expressions
 
 from .conftest import empty_database
 
@@ -215,7 +216,7 @@ def test_particles_fit_the_last_sound(word, particle, expected):
 
 def test_a_quote_and_its_translation_name_the_same_things():
     writer = content.Writer(3)
-    for english, korean in content.QUOTES:
+    for english, korean, key_expressions in content.QUOTES:
         chosen = {}
         quote = writer.fill(english, "en", chosen)
         translation = writer.fill(korean, "ko", chosen)
@@ -223,6 +224,9 @@ def test_a_quote_and_its_translation_name_the_same_things():
         for value in chosen.values():  # a company, a number, or an (English, Korean) pair
             in_english, in_korean = value if isinstance(value, tuple) else (value, value)
             assert in_english.casefold() in quote.casefold() and in_korean in translation
+        for line in key_expressions:  # each is marked in its quote, with its meaning
+            (expression,) = expressions.parse(line)
+            assert expression.meaning and expressions.pattern(expression.text).search(quote)
 
 
 @pytest.mark.parametrize("bulk_path", [False, True])

@@ -10,7 +10,6 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 from lxml import html
-from sqlalchemy import event
 
 from blog.diary import charts, numbers
 from blog.extensions import db
@@ -638,21 +637,6 @@ def test_the_page_costs_the_same_queries_with_5_or_50_entries(tmp_path, clock):
             empty_database()
             db.engine.dispose()
     assert counts[0] == counts[1]
-
-
-@pytest.fixture
-def statements_with_parameters(app):
-    """Every statement the app sends from now on, with its parameters."""
-    with app.app_context():
-        engine = db.engine
-    sent = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    yield sent
-    event.remove(engine, "before_cursor_execute", record)
 
 
 READ_BY_INDEX = (

@@ -1,6 +1,7 @@
 """Schema changes go through migrations: upgrading from empty gives the models' schema."""
 
 import ast
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,13 +11,23 @@ from flask_migrate import downgrade, upgrade
 
 from blog import search
 from blog.extensions import db
-from blog.models import Commentary, DiaryEntry, Owner
+from blog.models import Commentary, DiaryEntry, KeyExpression, Owner, Visibility
 
 from .conftest import empty_database
 
 
 def search_index_excluded(name, type_, parent_names):
     return not (type_ == "table" and name.startswith("search_index"))
+
+
+def public_post(number: int, kind: str, title: str, body: str) -> str:
+    """An INSERT of a public post, in the columns every revision of the schema has."""
+    return (
+        "INSERT INTO post (id, kind, title, slug, visibility, published_at, created_at,"
+        " updated_at, version, body, body_html, excerpt, reading_minutes) VALUES"
+        f" ({number}, '{kind}', '{title}', '{title.casefold()}', 'public', '2025-01-30 12:00:00',"
+        f" '2025-01-30 12:00:00', '2025-01-30 12:00:00', 1, '{body}', '<p>{body}</p>', '{body}', 1)"
+    )
 
 
 # SQLite's reflection cannot read an index of an expression (the metrics page's, on the time
@@ -42,15 +53,7 @@ def test_commentary_migration_keeps_the_diary(app):
     with app.app_context():
         empty_database()
         upgrade(revision="98718dcf740b")  # the schema before the commentary section
-        db.session.execute(
-            db.text(
-                "INSERT INTO post (id, kind, title, slug, visibility, published_at, created_at,"
-                " updated_at, version, body, body_html, excerpt, reading_minutes) VALUES"
-                " (7, 'diary', '필라테스', '필라테스', 'public', '2025-01-30 12:00:00',"
-                " '2025-01-30 12:00:00', '2025-01-30 12:00:00', 1, '몸무게를 쟀다',"
-                " '<p>몸무게를 쟀다</p>', '몸무게를 쟀다', 1)"
-            )
-        )
+        db.session.execute(db.text(public_post(7, "diary", "필라테스", "몸무게를 쟀다")))
         db.session.commit()
         upgrade()
         entry = db.session.get(DiaryEntry, 7)
@@ -65,10 +68,7 @@ def test_every_upgrade_keeps_commentaries_blocks_and_tags(app):
         empty_database()
         upgrade(revision="b3185e15db59")  # commentary tables, before comments
         statements = [
-            "INSERT INTO post (id, kind, title, slug, visibility, published_at, created_at,"
-            " updated_at, version, body, body_html, excerpt, reading_minutes) VALUES"
-            " (3, 'commentary', 'Headline', 'headline', 'public', '2025-01-30 12:00:00',"
-            " '2025-01-30 12:00:00', '2025-01-30 12:00:00', 1, '요약', '<p>요약</p>', '요약', 1)",
+            public_post(3, "commentary", "Headline", "요약"),
             "INSERT INTO commentary (id, outlet, source_url, author, lead, closing,"
             " closing_html) VALUES (3, 'Reuters', 'https://example.com/a', '', '', '', '')",
             "INSERT INTO block (id, commentary_id, position, quote, translation, opinion,"
@@ -94,13 +94,7 @@ def test_tag_order_migration_keeps_the_order_tags_were_shown_in(app):
     with app.app_context():
         empty_database()
         upgrade(revision="6f3a9d2c1b7e")  # before tags had a position
-        statements = [
-            "INSERT INTO post (id, kind, title, slug, visibility, published_at, created_at,"
-            " updated_at, version, body, body_html, excerpt, reading_minutes) VALUES"
-            f" ({number}, 'diary', '일기', '일기', 'public', '2025-01-30 12:00:00',"
-            " '2025-01-30 12:00:00', '2025-01-30 12:00:00', 1, '본문', '<p>본문</p>', '본문', 1)"
-            for number in (1, 2)
-        ]
+        statements = [public_post(number, "diary", "일기", "본문") for number in (1, 2)]
         statements += [
             "INSERT INTO tag (id, name, key) VALUES (1, '필라테스', '필라테스'),"
             " (2, 'Diet', 'diet'), (3, '식단', '식단')",
@@ -116,6 +110,43 @@ def test_tag_order_migration_keeps_the_order_tags_were_shown_in(app):
             "필라테스",
         ]
         assert [tag.name for tag in db.session.get(DiaryEntry, 2).tags] == ["식단", "필라테스"]
+        db.session.remove()
+
+
+def test_key_expressions_migration_copies_what_the_glossary_reads(app):
+    """Expressions saved before their copies existed get them from their posts and quotes:
+    a public post's are shown to readers, a trashed one's to no one."""
+    with app.app_context():
+        empty_database()
+        upgrade(revision="f18d3b8c5a72")  # before key expressions kept copies
+        statements = [public_post(number, "commentary", "Headline", "요약") for number in (1, 2)]
+        statements.append("UPDATE post SET deleted_at = '2025-02-01 09:00:00' WHERE id = 2")
+        statements += [
+            f"INSERT INTO commentary (id, outlet, source_url, author, lead, closing,"
+            f" closing_html) VALUES ({number}, 'Reuters', 'https://example.com/a', '', '', '', '')"
+            for number in (1, 2)
+        ]
+        statements += [
+            "INSERT INTO block (id, commentary_id, position, quote, translation, opinion,"
+            " opinion_html) VALUES (10, 1, 0, 'One.', '', '', ''), (11, 1, 1, 'A hefty sum.',"
+            " '', '', ''), (20, 2, 0, 'An upstart.', '', '', '')",
+            "INSERT INTO key_expression (id, block_id, position, expression, meaning) VALUES"
+            " (1, 11, 0, 'hefty', '막대한'), (2, 20, 0, 'upstart', '신생 기업')",
+        ]
+        for statement in statements:
+            db.session.execute(db.text(statement))
+        db.session.commit()
+        upgrade()
+        copies = {
+            row.expression: (row.post_id, row.block_position, row.visibility, row.deleted_at)
+            for row in db.session.scalars(db.select(KeyExpression))
+        }
+        assert copies == {
+            "hefty": (1, 1, Visibility.PUBLIC, None),
+            "upstart": (2, 0, Visibility.PUBLIC, datetime(2025, 2, 1, 9, tzinfo=UTC)),
+        }
+        shown = db.select(KeyExpression.expression).where(KeyExpression.published())
+        assert db.session.scalars(shown).all() == ["hefty"]
         db.session.remove()
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import insert, inspect
 
 from .. import pagecache, search
 from ..extensions import db
-from ..models import Block, Comment, Commentary, Post, Revision, post_tag
-from ..posts import schema
+from ..models import Block, Comment, Commentary, KeyExpression, Post, Revision, post_tag
+from ..posts import saving, schema
 
 WORKERS = os.cpu_count() or 1
 
@@ -50,8 +50,8 @@ def _insert(table, instances: list, with_ids: bool = False) -> None:
 
 def write_posts(posts: list[Post]) -> None:
     """What posts.saving.save does to a derived post, for all of them: a new version, the
-    rows, a revision, the search entry (search.index_posts makes index_post's rows) and the
-    page cache's version."""
+    rows (the key expressions' copies of their posts' too), a revision, the search entry
+    (search.index_posts makes index_post's rows) and the page cache's version."""
     revisions = []
     for post in posts:
         post.touch()
@@ -66,6 +66,13 @@ def write_posts(posts: list[Post]) -> None:
             block.commentary_id = commentary.id
             blocks.append(block)
     _insert(Block.__table__, blocks, with_ids=True)
+    expressions = []
+    for block in blocks:
+        for row in block.expression_rows:
+            row.block_id = block.id
+            expressions.append(row)
+    _insert(KeyExpression.__table__, expressions)
+    saving.copy_to_key_expressions([commentary.id for commentary in commentaries])
     tags = [
         {"post_id": post.id, "tag_id": link.tag.id, "position": link.position}
         for post in posts

@@ -37,7 +37,17 @@ The deal, valued at ${n} billion, still needs approval from regulators in {count
 {n}0억 달러 규모의 이번 거래는 아직 {country} 규제 당국의 승인이 필요하다.
 The government plans tax credits for companies that build factories in {country}.
 정부는 {country}에 공장을 짓는 기업에 세액 공제를 제공할 계획이다.""".splitlines()
-QUOTES = list(zip(_QUOTES[::2], _QUOTES[1::2], strict=True))
+# Key expressions of each quote, a line each as the editor takes them (study.expressions).
+_KEY_EXPRESSIONS = [
+    ["spend = (돈을) 쓰다, 투자하다", "this year = 올해"],
+    ["steepest drop = 가장 큰 하락폭", "shares = 주식, 주가"],
+    ["moves faster than = ~보다 빠르게 움직이다", "meant to govern = 규제하기 위한"],
+    ["benchmark rate = 기준금리", "unchanged = 변동 없는, 동결된"],
+    ["capital expenditure = 자본 지출", "consumption = 소비"],
+    ["valued at = ~의 가치로 평가되는", "needs approval = 승인이 필요하다"],
+    ["tax credits = 세액 공제", "build factories = 공장을 짓다"],
+]
+QUOTES = list(zip(_QUOTES[::2], _QUOTES[1::2], _KEY_EXPRESSIONS, strict=True))
 HEADLINES = """{Company} defends hefty {topic} spending
 Why {topic} is suddenly everywhere in {country}
 Regulators in {country} probe {company}
@@ -174,12 +184,14 @@ class Writer:
         about = {key: self._word(key) for key in ("company", "topic", "country")}
         lead, *quotes = rng.sample(QUOTES, rng.randint(4, 7))  # no quote twice in an article
         blocks = []
-        for english, korean in quotes:
+        for english, korean, key_expressions in quotes:
             chosen = dict(about)  # a quote and its translation share their numbers too
             blocks.append(
                 {
                     "quote": self.fill(english, "en", chosen),
                     "translation": self.fill(korean, "ko", chosen),
+                    # Half the quotes have one (about 2.5 a commentary), for the glossary.
+                    "expressions": rng.choice(key_expressions) if rng.random() < 0.5 else "",
                     "opinion": self.paragraphs(OPINIONS, 2, 2, about=about)
                     if rng.random() < 0.9
                     else "",

@@ -92,7 +92,33 @@ def slugify(title: str) -> str:
     return slug.strip("-_")
 
 
-class Post(db.Model):
+def visibility_type() -> db.Enum:
+    """The column type of a visibility: its value as text (`public`), checked by the model."""
+    return db.Enum(
+        Visibility, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class Shown:
+    """Who may see a row, from its `visibility`, `published_at` and `deleted_at`: a post's
+    own, or the copy of them a key expression keeps (KeyExpression)."""
+
+    @classmethod
+    def published(cls, now: datetime | None = None):
+        """The SQL condition for 'a visitor may see this post'."""
+        return and_(
+            cls.visibility == Visibility.PUBLIC,
+            cls.published_at <= (now or utcnow()),
+            cls.deleted_at.is_(None),
+        )
+
+    @classmethod
+    def visible_to(cls, owner_signed_in: bool):
+        """Everything but the trash for the owner; published posts for everyone else."""
+        return cls.deleted_at.is_(None) if owner_signed_in else cls.published()
+
+
+class Post(Shown, db.Model):
     """What every post shares, in one table; each section adds its own fields.
 
     `body` is the post's main Markdown text (a diary entry's text, a commentary's summary);
@@ -126,12 +152,7 @@ class Post(db.Model):
     title: Mapped[str] = mapped_column(String(300), default="")
     # The readable part of the URL (see choose_address): kept once readers may have it.
     slug: Mapped[str] = mapped_column(String(100), default="")
-    visibility: Mapped[Visibility] = mapped_column(
-        db.Enum(
-            Visibility, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]
-        ),
-        default=Visibility.DRAFT,
-    )
+    visibility: Mapped[Visibility] = mapped_column(visibility_type(), default=Visibility.DRAFT)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -172,20 +193,6 @@ class Post(db.Model):
 
     # The language of the title, where it is not the page's (Korean): for its lang attribute.
     title_lang: ClassVar[str | None] = None
-
-    @classmethod
-    def published(cls, now: datetime | None = None):
-        """The SQL condition for 'a visitor may see this post'."""
-        return and_(
-            cls.visibility == Visibility.PUBLIC,
-            cls.published_at <= (now or utcnow()),
-            cls.deleted_at.is_(None),
-        )
-
-    @classmethod
-    def visible_to(cls, owner_signed_in: bool):
-        """Everything but the trash for the owner; published posts for everyone else."""
-        return cls.deleted_at.is_(None) if owner_signed_in else cls.published()
 
     @classmethod
     def tagged(cls, tag: Tag):

@@ -14,7 +14,17 @@ from sqlalchemy.orm import object_session
 from .. import pagecache, search
 from ..extensions import db
 from ..media import library as photos
-from ..models import Post, PostTag, Revision, Tag, Visibility, post_tag, utcnow
+from ..models import (
+    Block,
+    KeyExpression,
+    Post,
+    PostTag,
+    Revision,
+    Tag,
+    Visibility,
+    post_tag,
+    utcnow,
+)
 from ..revisions import checked
 from . import schema
 
@@ -32,6 +42,7 @@ def save(post: Post) -> Revision:
     _tell_the_page_cache(post)
     db.session.flush()  # the post has its id and blocks before it is kept and indexed
     recount_tags(_tag_ids(post) | _untagged())
+    copy_to_key_expressions([post.id])
     data = schema.snapshot(post)
     photos.record_use(post, schema.texts(data))
     # The revisions kept before are not loaded: after many saves they are many whole copies.
@@ -73,6 +84,7 @@ def add_as_exported(post: Post) -> None:
     _tell_the_page_cache(post)
     db.session.flush()
     recount_tags(_tag_ids(post))
+    copy_to_key_expressions([post.id])
     photos.record_use(post, schema.texts(schema.snapshot(post)))
     search.index_post(post)
 
@@ -83,6 +95,7 @@ def trash(post: Post) -> None:
     _tell_the_page_cache(post)
     db.session.flush()
     recount_tags(_tag_ids(post))
+    copy_to_key_expressions([post.id])
     search.remove_post(post.id)
     empty_old_trash()
 
@@ -92,6 +105,7 @@ def restore_from_trash(post: Post) -> None:
     _tell_the_page_cache(post)
     db.session.flush()
     recount_tags(_tag_ids(post))
+    copy_to_key_expressions([post.id])
     search.index_post(post)
     empty_old_trash()
 
@@ -146,6 +160,36 @@ def recount_tags(tag_ids: set[int] | None = None) -> None:
     db.session.execute(statement)
     for tag in [item for item in db.session.identity_map.values() if isinstance(item, Tag)]:
         db.session.expire(tag, ["kept_posts", "public_posts"])  # read again when next used
+
+
+def copy_to_key_expressions(post_ids: list[int]) -> None:
+    """Copy onto the key expressions of the posts `post_ids` what the glossary filters and
+    sorts them by (see KeyExpression): their post's id, visibility, publication and deletion
+    times, and their quote's position. One UPDATE from the posts and blocks as flushed, so
+    it is right whatever the change was (a new quote, one moved, the trash, a schedule)."""
+    if not post_ids:
+        return
+    posts, blocks = Post.__table__, Block.__table__
+    expressions = KeyExpression.__table__
+    db.session.execute(
+        update(expressions)
+        .where(
+            expressions.c.block_id == blocks.c.id,
+            posts.c.id == blocks.c.commentary_id,
+            blocks.c.commentary_id.in_(sorted(post_ids)),
+        )
+        .values(
+            post_id=posts.c.id,
+            block_position=blocks.c.position,
+            visibility=posts.c.visibility,
+            published_at=posts.c.published_at,
+            deleted_at=posts.c.deleted_at,
+        )
+    )
+    copied = ["post_id", "block_position", "visibility", "published_at", "deleted_at"]
+    loaded = [item for item in db.session.identity_map.values() if isinstance(item, KeyExpression)]
+    for row in loaded:
+        db.session.expire(row, copied)  # read again when next used
 
 
 def _tag_ids(post: Post) -> set[int]:

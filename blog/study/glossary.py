@@ -1,6 +1,6 @@
 """The glossary (단어장): every key expression a visitor may see, as a page, a CSV and an Anki deck.
 
-The page and both downloads read one query (`entries_query`), so they always hold the same
+The page and both downloads read one query (`chosen`), so they always hold the same
 rows: a reader sees the commentaries of public, published posts not in the trash; the owner,
 as on every list of the site, everything but the trash.
 """
@@ -101,26 +101,38 @@ _COLUMNS = (
 )
 
 
-def entries_query(order: str = "az", post_id: int | None = None):
-    """The glossary's rows the current visitor may see, as a select: A→Z (case aside; then
-    the newest post first), or by post, newest first, in the order of its quotes. With
-    `post_id`, that commentary's only."""
-    query = (
-        db.select(*_COLUMNS)
-        .join(Block, Block.id == KeyExpression.block_id)
-        .join(Commentary, Commentary.id == Block.commentary_id)
-        .where(Commentary.visible_to(owner_signed_in()))
-    )
+def chosen(order: str = "az", post_id: int | None = None):
+    """The ids of the glossary's expressions the current visitor may see, in order, as a
+    select of the expressions alone (their copies of their posts' publication: KeyExpression):
+    A→Z (case aside; then the newest post first), or by post, newest first, in the order of
+    its quotes. With `post_id`, that commentary's only."""
+    owner = owner_signed_in()
+    query = db.select(KeyExpression.id).where(KeyExpression.visible_to(owner))
     if post_id is not None:
-        query = query.where(Commentary.id == post_id)
-    newest_post_first = (Commentary.published_at.desc().nulls_first(), Commentary.id.desc())
+        query = query.where(KeyExpression.post_id == post_id)
+    newest = KeyExpression.published_at.desc()
+    # The owner's drafts have no publication time yet: they come first, as the newest. A
+    # reader's rows all have one, and order as the indexes do (SQLite puts none last).
+    newest_post_first = (newest.nulls_first() if owner else newest, KeyExpression.post_id.desc())
     if order == "post":
-        return query.order_by(*newest_post_first, Block.position, KeyExpression.position)
+        return query.order_by(
+            *newest_post_first, KeyExpression.block_position, KeyExpression.position
+        )
     return query.order_by(
         db.func.lower(KeyExpression.expression),
         KeyExpression.expression,
         *newest_post_first,
         KeyExpression.id,
+    )
+
+
+def entries_query(order: str = "az", post_id: int | None = None):
+    """The rows of `chosen`, each with its quote and commentary."""
+    return (
+        chosen(order, post_id)
+        .with_only_columns(*_COLUMNS)
+        .join_from(KeyExpression, Block, Block.id == KeyExpression.block_id)
+        .join(Commentary, Commentary.id == Block.commentary_id)
     )
 
 
@@ -135,16 +147,14 @@ def requested_order() -> str:
     return order
 
 
-def paginate(query):
-    """One page of `query`'s entries (`GLOSSARY_PER_PAGE`) and the pagination for the page
-    links: the page's ids are paged in SQL (db.paginate, which counts them too), then the
-    page's rows are read with the same query."""
+def paginate(order: str):
+    """One page of the glossary in `order` (`GLOSSARY_PER_PAGE`) and the pagination for the
+    page links: the page's ids are paged in SQL from one index (db.paginate, which counts
+    them too), then the page's rows are read."""
     page = db.paginate(
-        query.with_only_columns(KeyExpression.id),
-        page=page_number(),
-        per_page=current_app.config["GLOSSARY_PER_PAGE"],
+        chosen(order), page=page_number(), per_page=current_app.config["GLOSSARY_PER_PAGE"]
     )
-    return page, entries(query.where(KeyExpression.id.in_(page.items)))
+    return page, entries(entries_query(order).where(KeyExpression.id.in_(page.items)))
 
 
 # Where a sentence ends: a line end, or a full stop, question or exclamation mark (closing

@@ -18,7 +18,7 @@ bp = Blueprint("study", __name__)
 @bp.get("/glossary")
 def glossary():
     order = requested_order()
-    page, shown = paginate(entries_query(order))
+    page, shown = paginate(order)
     groups = grouped_by_post(shown) if order == "post" else [shown]
     return render_template("study/glossary.html", page=page, order=order, groups=groups)
 
