@@ -30,7 +30,7 @@ from sqlalchemy import create_engine, event, func  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from blog.extensions import db  # noqa: E402
-from blog.models import Owner, Post, Tag, post_tag  # noqa: E402
+from blog.models import KeyExpression, Owner, Post, Tag, post_tag  # noqa: E402
 from blog.posts import saving  # noqa: E402
 from blog.site_time import local_date, to_site_time  # noqa: E402
 
@@ -88,7 +88,7 @@ COPIED = {
     "post": {"id": "post"},
     "commentary": {"id": "post"},
     "block": {"id": "block", "commentary_id": "post"},
-    "key_expression": {"id": "key_expression", "block_id": "block"},
+    "key_expression": {"id": "key_expression", "block_id": "block", "post_id": "post"},
     "post_tag": {"post_id": "post"},
     "comment": {"id": "comment", "post_id": "post", "block_id": "block", "parent_id": "comment"},
     "search_index": {"post_id": "post"},
@@ -209,6 +209,8 @@ def reader_pages(client) -> dict[str, str]:
     )
     published = db.session.scalar(db.select(func.count()).where(Post.published()))
     sitemap_pages = -(-published // current_app.config["SITEMAP_PAGE_SIZE"])
+    expressions = db.session.scalar(db.select(func.count()).where(KeyExpression.published()))
+    glossary_pages = max(1, -(-expressions // current_app.config["GLOSSARY_PER_PAGE"]))
     db.session.remove()
     return {
         "home": "/",
@@ -235,6 +237,9 @@ def reader_pages(client) -> dict[str, str]:
         "sitemap first": "/sitemap-1.xml",
         "sitemap last": f"/sitemap-{sitemap_pages}.xml",
         "glossary": "/glossary",
+        "glossary last page": f"/glossary?page={glossary_pages}",
+        "glossary by post": "/glossary?order=post",
+        "glossary by post, last page": f"/glossary?order=post&page={glossary_pages}",
         "robots": "/robots.txt",
     }
 
@@ -251,6 +256,9 @@ OWNER_PAGES = {
     "owner archive": "/archive/",
     "owner tag index": "/tags/",
     "owner calendar": "/diary/metrics",
+    "owner glossary": "/glossary",
+    "owner glossary deep page": "/glossary?page=1000",
+    "owner glossary by post, deep page": "/glossary?order=post&page=1000",
 }
 
 
